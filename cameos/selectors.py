@@ -1,0 +1,1 @@
+"""Reads of the cameos app; other apps read cameos through here."""

@@ -1,0 +1,3 @@
+"""Feed: posts, remix lineage, interactions, ranking and feeds.
+
+May import: accounts, moderation, cameos, generation."""

@@ -1,0 +1,3 @@
+"""API routes of the feed app, mounted under /api/v1/."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Reads of the feed app; other apps read feed through here."""

@@ -1,0 +1,3 @@
+"""Generation: jobs and their state machine, backends, the media pipeline (encode, watermark, C2PA, storage).
+
+May import: accounts, moderation, cameos."""

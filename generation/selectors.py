@@ -1,0 +1,1 @@
+"""Reads of the generation app; other apps read generation through here."""

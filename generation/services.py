@@ -1,0 +1,1 @@
+"""Writes of the generation app: one function per state change (`<entity>_<action>`, keyword-only)."""

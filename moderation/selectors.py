@@ -1,0 +1,1 @@
+"""Reads of the moderation app; other apps read moderation through here."""

@@ -1,0 +1,1 @@
+"""Accounts: members, sign-in, profiles; later invites, waitlist, follows, blocks, parental links."""

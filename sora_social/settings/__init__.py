@@ -1,0 +1,1 @@
+"""Settings package: `base` (everything, from environment variables) and `test`."""

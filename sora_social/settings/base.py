@@ -1,0 +1,247 @@
+"""Project settings. Production differs from development only by environment variables.
+
+Every variable is read through `sora_social.settings.env`, which also documents
+it for the README. With no variables set at all, the project runs on an
+embedded PostgreSQL, an in-process Celery worker and in-memory layers.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from sora_social.embedded_db import ensure_embedded_postgres, parse_database_url
+from sora_social.settings.env import env_bool, env_float, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(
+    env_str(
+        "SORA_VAR_DIR", None, "Directory for local state (embedded database, media, keys). Unset: `var/`."
+    )
+    or BASE_DIR / "var"
+)
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DJANGO_DEBUG", False, "Django debug mode (tracebacks in responses). Never in production.")
+
+
+def _secret_key() -> str:
+    configured = env_str(
+        "DJANGO_SECRET_KEY", None, "Signing key. Unset: one is generated once into `var/secret_key`."
+    )
+    if configured:
+        return configured
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["*"], "Host names this server answers to.")
+CSRF_TRUSTED_ORIGINS = env_list(
+    "DJANGO_CSRF_TRUSTED_ORIGINS", [], "Origins trusted for admin form posts behind a proxy (https://host)."
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework_simplejwt",
+    "drf_spectacular",
+    "channels",
+    # Ours, in import order: an app may import the apps above it, never below.
+    "sora_social.common",
+    "sora_social.accounts",
+    "moderation",
+    "cameos",
+    "generation",
+    "feed",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "sora_social.urls"
+ASGI_APPLICATION = "sora_social.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "sora_social" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------
+
+DATABASE_URL = env_str(
+    "DATABASE_URL", None, "PostgreSQL (with pgvector) URL. Unset: an embedded PostgreSQL under `var/pg`."
+)
+EMBEDDED_DB_NAME = env_str("EMBEDDED_DB_NAME", "sora", "Database name inside the embedded server.") or "sora"
+if DATABASE_URL:
+    _db = parse_database_url(DATABASE_URL)
+else:
+    _db = ensure_embedded_postgres(VAR_DIR / "pg", EMBEDDED_DB_NAME)
+_db["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, "Seconds a database connection is kept for reuse.")
+_db["CONN_HEALTH_CHECKS"] = True
+_db["TEST"] = {"NAME": f"test_{_db['NAME']}"}
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: broker, cache, channel layer ------------------------------------
+
+REDIS_URL = env_str(
+    "REDIS_URL", None, "Redis for the Celery broker, cache and channel layer. Unset: in-process equivalents."
+)
+
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "sora:ws"},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "sora_social.common.channel_layer.InProcessChannelLayer"}}
+
+# --- Celery --------------------------------------------------------------------
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+INPROCESS_WORKER = env_bool(
+    "INPROCESS_WORKER",
+    not REDIS_URL,
+    "Run a Celery worker and beat inside the web process (the embedded default). Off when REDIS_URL is set.",
+)
+CELERY_INPROCESS_CONCURRENCY = env_int(
+    "INPROCESS_WORKER_CONCURRENCY", 2, "Threads of the in-process Celery worker."
+)
+
+# --- Auth, API -------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["sora_social.common.renderers.ORJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "sora_social.common.renderers.ORJSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "sora_social.common.pagination.CursorPagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "sora_social.common.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "sora_social.common.throttles.BurstUserThrottle",
+        "sora_social.common.throttles.AnonIPThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user_burst": env_str("THROTTLE_USER", "600/min", "Requests per signed-in user."),
+        "anon": env_str("THROTTLE_ANON", "120/min", "Requests per IP without sign-in."),
+        "auth": env_str("THROTTLE_AUTH", "20/min", "Sign-in and token attempts per IP."),
+    },
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0, "Reverse proxies in front of the server (for client IPs)."),
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 30, "Access token lifetime.")),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 30, "Refresh token lifetime.")),
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "USER_ID_CLAIM": "user_id",
+    "UPDATE_LAST_LOGIN": False,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sora Social API",
+    "DESCRIPTION": "The mobile API: onboarding, generation, cameos, feed and moderation.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+
+# --- Storage ---------------------------------------------------------------
+
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+SERVE_STATIC = env_bool(
+    "SERVE_STATIC", True, "Serve /static/ (admin assets) and local /media/ from the app server."
+)
+
+AWS_STORAGE_BUCKET_NAME = env_str(
+    "S3_BUCKET", None, "S3 bucket for media. Unset: local disk under `var/media`."
+)
+AWS_S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL", None, "S3 endpoint, for S3-compatible stores.")
+AWS_S3_REGION_NAME = env_str("S3_REGION", "us-east-1", "S3 region.")
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_QUERYSTRING_AUTH = True
+    AWS_DEFAULT_ACL = None
+    _media_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _media_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Misc ------------------------------------------------------------------
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend", "Django mail backend class."
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sora Social <noreply@sora.local>", "Sender of e-mails.")
+SNOWFLAKE_NODE = env_int("SNOWFLAKE_NODE", -1, "Node id (0-1023) in generated ids; -1 picks one at random.")
+HEALTH_STORAGE_TIMEOUT_S = env_float("HEALTH_TIMEOUT_S", 2.0, "Seconds each readiness check may take.")
+
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO", "Root log level.")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"embedded_postgres": {"level": "WARNING"}, "celery": {"level": "WARNING"}},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -1,0 +1,92 @@
+"""Shared fixtures: the real embedded PostgreSQL (pytest-django), real Redis when
+present, the in-process Celery worker, and signed-in API clients."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from tests.accounts.factories import UserFactory
+
+
+def _redis_url() -> str | None:
+    """Redis for tests: REDIS_URL, else a local server on 6379; database 15, flushed per test."""
+    import redis
+
+    candidates = [os.environ.get("REDIS_URL"), "redis://127.0.0.1:6379/0"]
+    for url in filter(None, candidates):
+        base = url.rsplit("/", 1)[0] if url.rsplit("/", 1)[-1].isdigit() else url.rstrip("/")
+        test_url = f"{base}/15"
+        try:
+            redis.Redis.from_url(test_url, socket_connect_timeout=0.5).ping()
+        except Exception:  # noqa: S112 - try the next candidate
+            continue
+        return test_url
+    return None
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A real, empty Redis database. Skips without Redis, fails with REQUIRE_REDIS=1."""
+    import redis
+
+    url = _redis_url()
+    if url is None:
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail("REQUIRE_REDIS=1 but no Redis answers (set REDIS_URL or run one on 6379)")
+        pytest.skip("no Redis available")
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+
+
+@pytest.fixture
+def user(db: Any) -> Any:
+    return UserFactory()
+
+
+def bearer(user: Any) -> str:
+    return str(RefreshToken.for_user(user).access_token)
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def client_for() -> Callable[[Any], APIClient]:
+    """A function making an API client signed in as the given user (JWT)."""
+
+    def make(user: Any) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer(user)}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def auth_client(user: Any, client_for: Callable[[Any], APIClient]) -> APIClient:
+    return client_for(user)
+
+
+@pytest.fixture(scope="session")
+def inprocess_worker(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
+    """The embedded default's Celery worker, in threads of the test process.
+
+    Tests that use it need `@pytest.mark.django_db(transaction=True)`: the
+    worker threads have their own connections and see only committed rows.
+    """
+    from sora_social.common.worker import start_inprocess_worker, stop_inprocess_worker
+
+    with django_db_blocker.unblock():
+        worker = start_inprocess_worker(concurrency=2, beat=False)
+        yield worker
+        stop_inprocess_worker()
