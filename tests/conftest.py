@@ -15,13 +15,19 @@ from tests.accounts.factories import UserFactory
 
 
 def _redis_url() -> str | None:
-    """Redis for tests: REDIS_URL, else a local server on 6379; database 15, flushed per test."""
+    """Redis for tests: REDIS_URL, else a local server on 6379.
+
+    Tests use database REDIS_TEST_DB (default 15) and flush it, so two checkouts
+    testing at once on one Redis should set different numbers.
+    """
     import redis
+
+    db = os.environ.get("REDIS_TEST_DB", "15")
 
     candidates = [os.environ.get("REDIS_URL"), "redis://127.0.0.1:6379/0"]
     for url in filter(None, candidates):
         base = url.rsplit("/", 1)[0] if url.rsplit("/", 1)[-1].isdigit() else url.rstrip("/")
-        test_url = f"{base}/15"
+        test_url = f"{base}/{db}"
         try:
             redis.Redis.from_url(test_url, socket_connect_timeout=0.5).ping()
         except Exception:  # noqa: S112 - try the next candidate
