@@ -252,7 +252,9 @@ INVITES_PER_USER = env_int("INVITES_PER_USER", 4, "Invite codes every active mem
 SIGNUP_REGIONS = [
     r.upper()
     for r in env_list(
-        "SIGNUP_REGIONS", ["US", "CA"], "Regions (ISO 3166-1 alpha-2) open to signup; others join the waitlist."
+        "SIGNUP_REGIONS",
+        ["US", "CA"],
+        "Regions (ISO 3166-1 alpha-2) open to signup; others join the waitlist.",
     )
 ]
 SIGNUP_MIN_AGE = env_int("SIGNUP_MIN_AGE", 13, "Youngest age that may sign up.")
