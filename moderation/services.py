@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -62,18 +62,12 @@ _rights_names = RightsNameMatcher()
 
 
 def is_teen(user: Any) -> bool:
-    """Whether stricter teen thresholds apply: `user.is_teen` where accounts defines it, else the birthdate."""
-    if user is None:
+    """Whether stricter teen thresholds apply (the accounts app decides who is a teen)."""
+    if user is None or not getattr(user, "pk", None):
         return False
-    flag = getattr(user, "is_teen", None)
-    if isinstance(flag, bool):
-        return flag
-    birthdate = getattr(user, "birthdate", None)
-    if isinstance(birthdate, date):
-        today = timezone.localdate()
-        age = today.year - birthdate.year - ((today.month, today.day) < (birthdate.month, birthdate.day))
-        return age < 18
-    return False
+    from sora_social.accounts.selectors import user_is_teen
+
+    return bool(user_is_teen(user=user))
 
 
 def classifiers_ready() -> tuple[bool, dict[str, dict[str, Any]]]:
