@@ -496,21 +496,16 @@ def _send_content_actioned(ref: registry.SubjectRef, action: str, case_id: int, 
 
 
 def _account_action(action: str, *, user: Any, actor: Any, reason: str) -> dict[str, Any]:
-    """Suspend, ban and subtree freezes belong to accounts; moderation only calls them."""
+    """Suspend, ban and subtree freezes belong to accounts; moderation only calls its services."""
     from sora_social.accounts import services as accounts
 
-    if action == "suspend" and hasattr(accounts, "user_suspend"):
-        accounts.user_suspend(user=user, actor=actor, reason=reason)
-        return {}
-    if action == "ban" and hasattr(accounts, "user_ban"):
-        accounts.user_ban(user=user, actor=actor, reason=reason)
-        return {}
-    if action == "freeze_subtree" and hasattr(accounts, "subtree_freeze"):
-        outcome = accounts.subtree_freeze(root=user, actor=actor, reason=reason)
-        return {"outcome": outcome if isinstance(outcome, dict | list | int | str) else str(outcome)}
-    raise ApplicationError(
-        f"The account service for {action!r} is not available.", code="action_unavailable", status=501
-    )
+    if action == "suspend":
+        record = accounts.user_suspend(user=user, actor=actor, reason=reason)
+    elif action == "ban":
+        record = accounts.user_ban(user=user, actor=actor, reason=reason)
+    else:
+        record = accounts.subtree_freeze(root=user, actor=actor, reason=reason)
+    return {"account_action_id": str(record.pk)}
 
 
 @transaction.atomic
