@@ -42,7 +42,9 @@ def _watermark_patch(text: str, width: int) -> tuple[np.ndarray, np.ndarray]:
     w, h = right - left + 2 * pad, bottom - top + 2 * pad
     patch = Image.new("RGBA", (w, h), (0, 0, 0, 150))
     draw = ImageDraw.Draw(patch)
-    draw.rounded_rectangle((0, 0, w - 1, h - 1), radius=pad, outline=(255, 255, 255, 220), width=max(1, size // 12))
+    draw.rounded_rectangle(
+        (0, 0, w - 1, h - 1), radius=pad, outline=(255, 255, 255, 220), width=max(1, size // 12)
+    )
     draw.text((pad - left, pad - top), text, font=font, fill=(255, 255, 255, 235))
     arr = np.asarray(patch)
     return arr[..., :3].astype(np.float32), arr[..., 3:].astype(np.float32) / 255.0
@@ -80,7 +82,6 @@ def encode_mp4(
     preset: str = "veryfast",
 ) -> bytes:
     """H.264 (yuv420p) + AAC in MP4, in memory; `moov` first so players start at once."""
-    n, height, width = frames.shape[:3]
     # faststart rewrites the file after the last packet, which needs a real
     # file: an in-memory buffer cannot be reopened by the muxer.
     with tempfile.NamedTemporaryFile(suffix=".mp4") as tmp:
@@ -107,7 +108,9 @@ def _encode_into(
         chunk = 1024
         for start in range(0, samples.shape[1], chunk):
             piece = np.ascontiguousarray(samples[:, start : start + chunk], dtype=np.float32)
-            aframe = av.AudioFrame.from_ndarray(piece, format="fltp", layout="mono" if channels == 1 else "stereo")
+            aframe = av.AudioFrame.from_ndarray(
+                piece, format="fltp", layout="mono" if channels == 1 else "stereo"
+            )
             aframe.sample_rate = AUDIO_RATE
             aframe.pts = start
             aframe.time_base = Fraction(1, AUDIO_RATE)

@@ -170,7 +170,9 @@ def signing_material() -> SigningMaterial:
             )
             return _material
         directory = _dev_dir()
-        if not (directory / "root.pem").exists() or _dev_chain_expired((directory / "chain.pem").read_bytes()):
+        if not (directory / "root.pem").exists() or _dev_chain_expired(
+            (directory / "chain.pem").read_bytes()
+        ):
             generate_development_chain(directory)
         _material = SigningMaterial(
             chain_pem=(directory / "chain.pem").read_bytes(),

@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 
 
-class RenderCancelled(Exception):  # noqa: N818 - it is an outcome, not a fault
+class RenderCancelled(Exception):
     """The job was cancelled (or taken back) between two steps; nothing is kept."""
 
 
@@ -65,10 +65,12 @@ class RenderContext:
     def step(self, fraction: float) -> None:
         """Report `fraction` (0..1) of the render done; raise if the job must stop."""
         self.steps += 1
-        if self._should_stop is not None and self._should_stop():
-            raise RenderCancelled
+        # Progress first: reporting it is also the heartbeat that tells the
+        # worker whether the job is still its own.
         if self._on_progress is not None:
             self._on_progress(min(1.0, max(0.0, fraction)))
+        if self._should_stop is not None and self._should_stop():
+            raise RenderCancelled
 
 
 class Backend(Protocol):

@@ -81,24 +81,28 @@ class ProceduralBackend:
     name = "procedural"
     model_id = "procedural-v1"
 
-    def render(self, request: RenderRequest, ctx: RenderContext) -> RenderResult:
-        width, height, fps, n = request.width, request.height, request.fps, request.frame_count
+    @staticmethod
+    def _motion(shapes: list[_Shape], t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Horizontal sway and bouncing height (0 at the top of the arc, 1 on the floor) per shape."""
+        xs = np.array([s.x0 + s.ax * np.sin(2 * np.pi * s.fx * t + s.px) for s in shapes])
+        heights = np.array([1 - np.abs(np.sin(np.pi * s.fy * t + s.py)) for s in shapes])
+        return xs, heights
+
+    def motion(self, request: RenderRequest) -> np.ndarray:
+        """The shapes' heights per frame (shape, frame) that a render of `request` animates."""
+        shapes = self._shapes(request)
+        return self._motion(shapes, np.arange(request.frame_count, dtype=np.float64) / request.fps)[1]
+
+    @staticmethod
+    def _rng(request: RenderRequest) -> tuple[bytes, np.random.Generator]:
         root = _digest(request.prompt.strip().lower(), request.style, request.seed)
-        rng = np.random.default_rng(int.from_bytes(root[:8], "big"))
+        return root, np.random.default_rng(int.from_bytes(root[:8], "big"))
+
+    def _shapes(self, request: RenderRequest) -> list[_Shape]:
+        _, rng = self._rng(request)
         words = [w for w in request.prompt.split() if w.strip()] or ["…"]
-
-        # Palette from the prompt's words: the same word always brings the same hue.
         palette = [_colour(_digest(w.lower(), request.style)) for w in words[:8]]
-        top, bottom = _colour(root[8:10], light=0.3), _colour(root[10:12], light=0.65)
-        ys = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None, None]
-        gradient = (np.array(top, np.float32) * (1 - ys) + np.array(bottom, np.float32) * ys).repeat(width, 1)
-        backdrop = gradient
-        if request.conditioning_image is not None:
-            still = Image.fromarray(np.ascontiguousarray(request.conditioning_image[..., :3]))
-            still = np.asarray(still.resize((width, height), Image.Resampling.BILINEAR), np.float32)
-            backdrop = 0.75 * still + 0.25 * gradient
-
-        shapes = [
+        return [
             _Shape(
                 kind="ellipse" if rng.random() < 0.6 else "rectangle",
                 colour=palette[i % len(palette)],
@@ -113,10 +117,23 @@ class ProceduralBackend:
             )
             for i in range(int(rng.integers(3, 6)))
         ]
+
+    def render(self, request: RenderRequest, ctx: RenderContext) -> RenderResult:
+        width, height, fps, n = request.width, request.height, request.fps, request.frame_count
+        root, _ = self._rng(request)
+        words = [w for w in request.prompt.split() if w.strip()] or ["…"]
+        top, bottom = _colour(root[8:10], light=0.3), _colour(root[10:12], light=0.65)
+        ys = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None, None]
+        gradient = (np.array(top, np.float32) * (1 - ys) + np.array(bottom, np.float32) * ys).repeat(width, 1)
+        backdrop = gradient
+        if request.conditioning_image is not None:
+            still = Image.fromarray(np.ascontiguousarray(request.conditioning_image[..., :3]))
+            still = np.asarray(still.resize((width, height), Image.Resampling.BILINEAR), np.float32)
+            backdrop = 0.75 * still + 0.25 * gradient
+
+        shapes = self._shapes(request)
         t = np.arange(n, dtype=np.float64) / fps
-        # Bouncing height: 0 at the top of the arc, 1 on the floor.
-        xs = np.array([s.x0 + s.ax * np.sin(2 * np.pi * s.fx * t + s.px) for s in shapes])
-        heights = np.array([1 - np.abs(np.sin(np.pi * s.fy * t + s.py)) for s in shapes])
+        xs, heights = self._motion(shapes, t)
 
         size = max(12, width // 24)
         caption_rgb, caption_a = _text_layer(request.prompt, width, size)
@@ -170,23 +187,31 @@ class ProceduralBackend:
         return RenderResult(frames=frames, audio=audio, sample_rate=SAMPLE_RATE, model_id=self.model_id)
 
     @staticmethod
-    def _soundtrack(shapes: list[_Shape], heights: np.ndarray, fps: int, n: int) -> np.ndarray:
-        """One voice per shape, pitch rising with height; a click as a shape touches the floor."""
+    def bounce_frames(heights: np.ndarray) -> list[np.ndarray]:
+        """Per shape, the frames where it touches the floor (a local maximum of its height)."""
+        return [np.nonzero((h[1:-1] >= h[:-2]) & (h[1:-1] > h[2:]))[0] + 1 for h in heights]
+
+    @classmethod
+    def _soundtrack(cls, shapes: list[_Shape], heights: np.ndarray, fps: int, n: int) -> np.ndarray:
+        """One voice per shape, pitch rising with height; a thump as a shape touches the floor."""
         total = int(n * SAMPLE_RATE / fps)
         frame_t = np.arange(n) / fps
         sample_t = np.arange(total) / SAMPLE_RATE
         out = np.zeros(total, np.float64)
+        thump_len = SAMPLE_RATE // 12
+        thump = np.exp(-np.arange(thump_len) / (SAMPLE_RATE / 40)) * np.sin(
+            2 * np.pi * 90 * np.arange(thump_len) / SAMPLE_RATE
+        )
         for k, shape in enumerate(shapes):
             h = np.interp(sample_t, frame_t, heights[k])
             freq = shape.tone_hz * (1.5 - 0.5 * h)
             phase = 2 * np.pi * np.cumsum(freq) / SAMPLE_RATE
-            out += 0.12 * np.sin(phase)
-            floor = np.nonzero((heights[k][1:-1] >= heights[k][:-2]) & (heights[k][1:-1] > heights[k][2:]))[0] + 1
+            out += 0.08 * np.sin(phase)
+        for floor in cls.bounce_frames(heights):
             for f in floor:
                 start = int(f * SAMPLE_RATE / fps)
-                length = min(SAMPLE_RATE // 20, total - start)
+                length = min(thump_len, total - start)
                 if length > 0:
-                    env = np.exp(-np.arange(length) / (SAMPLE_RATE / 200))
-                    out[start : start + length] += 0.35 * env * np.sin(2 * np.pi * 90 * np.arange(length) / SAMPLE_RATE)
+                    out[start : start + length] += 0.6 * thump[:length]
         peak = float(np.abs(out).max()) or 1.0
         return (out / peak * 0.6).astype(np.float32)[None, :]

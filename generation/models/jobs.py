@@ -88,7 +88,9 @@ class GenerationJob(models.Model):
                 condition=models.Q(state__in=sorted(ACTIVE)),
             ),
             models.Index(
-                fields=["user"], name="generation_job_active_user", condition=models.Q(state__in=sorted(ACTIVE))
+                fields=["user"],
+                name="generation_job_active_user",
+                condition=models.Q(state__in=sorted(ACTIVE)),
             ),
         ]
 
