@@ -16,7 +16,7 @@ from generation.backends import RenderContext, RenderRequest, RenderResult, regi
 from generation.backends.procedural import ProceduralBackend
 
 
-class WorkerKilled(BaseException):  # noqa: N818
+class WorkerKilled(BaseException):
     """Stands in for SIGKILL: not an Exception, so no handler in the task runs."""
 
 

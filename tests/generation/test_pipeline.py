@@ -127,7 +127,8 @@ async def test_text_job_becomes_a_signed_watermarked_mp4_with_progress(inprocess
         "consent": "checked_at_submit_and_before_storing",
         "remix_of": None,
     }
-    assert job.embedding is not None and len(job.embedding) == media.DESCRIPTOR_DIM
+    assert job.embedding is not None
+    assert len(job.embedding) == media.DESCRIPTOR_DIM
     assert job.embedding_model == media.DESCRIPTOR_MODEL
     count = await database_sync_to_async(OutputFrameEmbedding.objects.filter(job_id=job.id).count)()
     assert count == 8
@@ -169,7 +170,8 @@ def test_cancel_mid_render_leaves_no_output(inprocess_worker, user, client_for, 
 
     job = GenerationJob.objects.get(pk=int(job_id))
     assert job.state == JobState.CANCELLED
-    assert job.video == "" and job.poster == ""
+    assert job.video == ""
+    assert job.poster == ""
     assert _files_of(job) == []
     assert client.get(f"/api/v1/generations/{job_id}").json()["video_url"] is None
     assert client.delete(f"/api/v1/generations/{job_id}").status_code == 409
