@@ -339,7 +339,9 @@ CAMEOS_INSIGHTFACE_DIR = env_str(
     "Directory holding the SCRFD (`det*.onnx`) and ArcFace (`w600k*.onnx`) files.",
 )
 CAMEOS_DLIB_MATCH_DISTANCE = env_float(
-    "CAMEOS_DLIB_MATCH_DISTANCE", 0.55, "dlib: Euclidean distance at or below which faces are the same person."
+    "CAMEOS_DLIB_MATCH_DISTANCE",
+    0.55,
+    "dlib: Euclidean distance at or below which faces are the same person.",
 )
 CAMEOS_DLIB_UPSAMPLE = env_int(
     "CAMEOS_DLIB_UPSAMPLE", 1, "dlib: detector upsampling passes (finds smaller faces)."
@@ -420,15 +422,21 @@ GENERATION_WATERMARK_TEXT = env_str(
 GENERATION_X264_PRESET = env_str(
     "GENERATION_X264_PRESET", "veryfast", "x264 preset of the one encode (speed against size)."
 )
-GENERATION_X264_CRF = env_int("GENERATION_X264_CRF", 23, "x264 constant rate factor (lower is better quality).")
+GENERATION_X264_CRF = env_int(
+    "GENERATION_X264_CRF", 23, "x264 constant rate factor (lower is better quality)."
+)
 C2PA_SIGN_CERT = env_str(
     "C2PA_SIGN_CERT",
     None,
     "PEM chain (signing cert first, no root) for C2PA manifests. Unset: a development chain under `var/c2pa`.",
 )
 C2PA_SIGN_KEY = env_str("C2PA_SIGN_KEY", None, "PEM private key of the C2PA signing certificate.")
-C2PA_SIGN_ALG = env_str("C2PA_SIGN_ALG", "es256", "C2PA signing algorithm of that key (es256, es384, ps256, ed25519).")
-C2PA_TSA_URL = env_str("C2PA_TSA_URL", None, "RFC 3161 time-stamp authority for C2PA signatures. Unset: none.")
+C2PA_SIGN_ALG = env_str(
+    "C2PA_SIGN_ALG", "es256", "C2PA signing algorithm of that key (es256, es384, ps256, ed25519)."
+)
+C2PA_TSA_URL = env_str(
+    "C2PA_TSA_URL", None, "RFC 3161 time-stamp authority for C2PA signatures. Unset: none."
+)
 C2PA_TRUST_ANCHORS = env_str(
     "C2PA_TRUST_ANCHORS",
     None,
