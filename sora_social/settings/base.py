@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from sora_social.common.redis_config import redis_layer_config
 from sora_social.embedded_db import ensure_embedded_postgres, parse_database_url
 from sora_social.settings.env import env_bool, env_float, env_int, env_list, env_str
 
@@ -121,7 +122,7 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "sora:ws"},
+            "CONFIG": redis_layer_config(REDIS_URL),
         }
     }
 else:
