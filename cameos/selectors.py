@@ -192,3 +192,8 @@ def cameos_stuck_processing(*, older_than_s: int = 300) -> QuerySet:
     return Cameo.objects.filter(state=CameoState.PROCESSING, state_changed_at__lt=cutoff).values_list(
         "id", flat=True
     )
+
+
+def accesses_of(*, cameo: Cameo) -> QuerySet[CameoAccess]:
+    """The owner's explicit grants and revocations."""
+    return CameoAccess.objects.filter(cameo=cameo)
