@@ -587,12 +587,18 @@ def public_figure_add(
             details={"faces": len(faces)},
         )
     figure = figure or PublicFigure(name=name)
+    previous = (
+        None
+        if figure._state.adding
+        else PublicFigure.objects.filter(pk=figure.pk).values_list("photo", flat=True).first()
+    )
     figure.name = name
     figure.embedding_model = backend.embedding_model
-    if figure.pk and figure.photo:
-        figure.photo.delete(save=False)
     figure.photo.save(f"photo{_photo_ext(getattr(photo, 'name', ''))}", ContentFile(data), save=False)
     figure.save()
+    if previous and previous != figure.photo.name:
+        storage = figure.photo.storage
+        transaction.on_commit(lambda: storage.delete(previous))
     registry.erase(subject_kind=SubjectKind.PUBLIC_FIGURE, subject_ids=[figure.pk])
     if figure.active:
         registry.store(
