@@ -284,7 +284,9 @@ CAMEOS_INSIGHTFACE_DIR = env_str(
     "Directory holding the SCRFD (`det*.onnx`) and ArcFace (`w600k*.onnx`) files.",
 )
 CAMEOS_DLIB_MATCH_DISTANCE = env_float(
-    "CAMEOS_DLIB_MATCH_DISTANCE", 0.55, "dlib: Euclidean distance at or below which faces are the same person."
+    "CAMEOS_DLIB_MATCH_DISTANCE",
+    0.55,
+    "dlib: Euclidean distance at or below which faces are the same person.",
 )
 CAMEOS_DLIB_UPSAMPLE = env_int(
     "CAMEOS_DLIB_UPSAMPLE", 1, "dlib: detector upsampling passes (finds smaller faces)."
@@ -297,7 +299,7 @@ CAMEOS_ARCFACE_MATCH_DISTANCE = env_float(
 CAMEOS_INSIGHTFACE_DET_SIZE = env_int(
     "CAMEOS_INSIGHTFACE_DET_SIZE", 640, "insightface: SCRFD input size (square)."
 )
-CAMEOS_HNSW_EF_SEARCH = env_int("CAMEOS_HNSW_EF_SEARCH", 64, "HNSW candidate list size per likeness search.")
+CAMEOS_HNSW_EF_SEARCH = env_int("CAMEOS_HNSW_EF_SEARCH", 100, "HNSW candidate list size per likeness search.")
 CAMEOS_RECORDING_MAX_BYTES = env_int(
     "CAMEOS_RECORDING_MAX_BYTES", 25 * 1024 * 1024, "Largest enrolment recording accepted, in bytes."
 )
