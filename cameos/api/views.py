@@ -21,10 +21,11 @@ from cameos.models import Audience
 from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.common.ids import parse_id
 from sora_social.common.pagination import CursorPagination
+from sora_social.common.schema import component
 
 
 def _cameo_schema(many: bool = False) -> Any:
-    return inline_serializer(
+    return component(
         "Cameo",
         {
             "id": serializers.CharField(),
@@ -42,7 +43,7 @@ def _cameo_schema(many: bool = False) -> Any:
 
 
 def _appearance_schema(many: bool = False) -> Any:
-    return inline_serializer(
+    return component(
         "CameoAppearance",
         {
             "id": serializers.CharField(),
@@ -58,7 +59,7 @@ def _appearance_schema(many: bool = False) -> Any:
 
 
 def _request_schema(many: bool = False) -> Any:
-    return inline_serializer(
+    return component(
         "CameoRequest",
         {
             "id": serializers.CharField(),
@@ -74,7 +75,7 @@ def _request_schema(many: bool = False) -> Any:
 
 
 def _notification_schema(many: bool = False) -> Any:
-    return inline_serializer(
+    return component(
         "CameoNotification",
         {
             "id": serializers.CharField(),

@@ -166,7 +166,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "sora_social.common.pagination.CursorPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "sora_social.common.errors.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "sora_social.common.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
         "sora_social.common.throttles.BurstUserThrottle",
         "sora_social.common.throttles.AnonIPThrottle",
@@ -195,6 +195,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One name for the cameo audience levels wherever they appear (cameos, parental controls).
+    "ENUM_NAME_OVERRIDES": {"CameoAudienceEnum": ["only_me", "approved", "mutuals", "everyone"]},
 }
 
 # --- Storage ---------------------------------------------------------------

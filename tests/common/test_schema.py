@@ -23,3 +23,12 @@ def test_swagger_ui_is_served(api_client):
     response = api_client.get("/api/docs/")
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+def test_schema_generates_without_warnings(tmp_path):
+    """Schema generation raises no warning: no merged components, no colliding operation ids."""
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(out))
+    assert out.stat().st_size > 1000
