@@ -1,10 +1,38 @@
-"""Reads about members. Other apps read accounts through here, never through the models."""
+"""Reads about members, the invite tree, the social graph and teen controls.
+
+Other apps read accounts through here, never through the models. The
+expression builders (`mutual_follow_exists`, `block_exists`) let another app
+fold a relationship check into its own query, so a consent or visibility
+check stays one indexed query.
+"""
 
 from __future__ import annotations
 
-from sora_social.accounts.models import User
-from sora_social.common.errors import NotFound
+import base64
+import binascii
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Exists, Expression, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from sora_social.accounts.models import (
+    Block,
+    Follow,
+    InviteAttempt,
+    InviteCode,
+    TeenSettings,
+    User,
+)
+from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.common.ids import parse_id
+
+# Every path character sorts below "{" in the "C" collation ([0-9a-z.]), so
+# `path < P || "{"` closes the range of paths that start with P.
+PATH_UPPER = "{"
 
 
 def user_get(*, user_id: object) -> User:
@@ -14,3 +42,305 @@ def user_get(*, user_id: object) -> User:
     if user is None:
         raise NotFound("No such user.")
     return user
+
+
+def age_on(birthdate: dt.date, today: dt.date) -> int:
+    return today.year - birthdate.year - ((today.month, today.day) < (birthdate.month, birthdate.day))
+
+
+# --- the social graph ----------------------------------------------------------
+
+
+def follows(*, follower_id: int, followee_id: int) -> bool:
+    return Follow.objects.filter(follower_id=follower_id, followee_id=followee_id).exists()
+
+
+def mutual_follow_exists(*, a: Expression | OuterRef | int, b: Expression | OuterRef | int) -> Exists:
+    """An `Exists` true when a follows b and b follows a; `a`/`b` may be ids or `OuterRef`s.
+
+    One EXISTS over the (follower, followee) unique index; the reverse edge is
+    a nested EXISTS on the same index, correlated to the outer follow row.
+    """
+    reverse = Follow.objects.filter(follower_id=OuterRef("followee_id"), followee_id=OuterRef("follower_id"))
+    return Exists(Follow.objects.filter(Exists(reverse), follower_id=a, followee_id=b))
+
+
+def users_are_mutuals(*, a_id: int, b_id: int) -> bool:
+    if a_id == b_id:
+        return False
+    return User.objects.filter(pk=a_id).filter(mutual_follow_exists(a=a_id, b=b_id)).exists()
+
+
+def mutual_ids(*, user_id: int) -> set[int]:
+    """Ids of everyone who follows `user_id` and is followed back."""
+    back = Follow.objects.filter(follower_id=OuterRef("followee_id"), followee_id=user_id)
+    return set(Follow.objects.filter(Exists(back), follower_id=user_id).values_list("followee_id", flat=True))
+
+
+def following_ids(*, user_id: int) -> set[int]:
+    return set(Follow.objects.filter(follower_id=user_id).values_list("followee_id", flat=True))
+
+
+def follower_ids(*, user_id: int) -> set[int]:
+    return set(Follow.objects.filter(followee_id=user_id).values_list("follower_id", flat=True))
+
+
+def block_exists(*, a: Expression | OuterRef | int, b: Expression | OuterRef | int) -> Exists:
+    """An `Exists` true when a blocked b or b blocked a; ids or `OuterRef`s."""
+    return Exists(Block.objects.filter(Q(blocker_id=a, blocked_id=b) | Q(blocker_id=b, blocked_id=a)))
+
+
+def blocked_either_way(*, a_id: int, b_id: int) -> bool:
+    return Block.objects.filter(
+        Q(blocker_id=a_id, blocked_id=b_id) | Q(blocker_id=b_id, blocked_id=a_id)
+    ).exists()
+
+
+def blocked_user_ids(*, user_id: int) -> set[int]:
+    """Everyone `user_id` blocked or was blocked by: hidden from each other everywhere."""
+    rows = Block.objects.filter(Q(blocker_id=user_id) | Q(blocked_id=user_id)).values_list(
+        "blocker_id", "blocked_id"
+    )
+    return {blocked if blocker == user_id else blocker for blocker, blocked in rows}
+
+
+# --- teens -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeenControls:
+    """A teen's controls, as set by a linked parent or the defaults."""
+
+    daily_feed_budget: int  # minutes a day
+    personalization_enabled: bool
+    dms_enabled: bool
+    cameo_audience_max: str  # "only_me" | "approved" | "mutuals" | "everyone"
+
+
+def default_teen_controls() -> TeenControls:
+    return TeenControls(
+        daily_feed_budget=settings.TEEN_DAILY_FEED_BUDGET_MIN,
+        personalization_enabled=True,
+        dms_enabled=True,
+        cameo_audience_max="only_me",
+    )
+
+
+def user_is_teen(*, user: User, today: dt.date | None = None) -> bool:
+    if not user.is_teen:
+        return False
+    if user.birthdate is None:
+        return True
+    return age_on(user.birthdate, today or timezone.localdate()) < settings.TEEN_UNTIL_AGE
+
+
+def teen_controls(*, user_id: int) -> TeenControls | None:
+    """The teen's controls (one query); None for adults and unknown ids."""
+    row = (
+        User.objects.filter(pk=user_id)
+        .values(
+            "is_teen",
+            "birthdate",
+            "teen_settings__daily_feed_budget",
+            "teen_settings__personalization_enabled",
+            "teen_settings__dms_enabled",
+            "teen_settings__cameo_audience_max",
+        )
+        .first()
+    )
+    if row is None or not row["is_teen"]:
+        return None
+    if row["birthdate"] and age_on(row["birthdate"], timezone.localdate()) >= settings.TEEN_UNTIL_AGE:
+        return None
+    if row["teen_settings__daily_feed_budget"] is None:
+        return default_teen_controls()
+    return TeenControls(
+        daily_feed_budget=row["teen_settings__daily_feed_budget"],
+        personalization_enabled=row["teen_settings__personalization_enabled"],
+        dms_enabled=row["teen_settings__dms_enabled"],
+        cameo_audience_max=row["teen_settings__cameo_audience_max"],
+    )
+
+
+def teen_settings_get(*, teen_id: int) -> TeenSettings | None:
+    return TeenSettings.objects.filter(teen_id=teen_id).first()
+
+
+# --- the invite tree -----------------------------------------------------------
+
+
+def subtree_filter(path: str, *, include_root: bool = False) -> Q:
+    """Rows in the subtree under `path` (a range scan on the path index)."""
+    upper = Q(invite_path__lt=path + PATH_UPPER)
+    return (Q(invite_path__gte=path) if include_root else Q(invite_path__gt=path)) & upper
+
+
+_ANCESTOR_PATHS = """
+    SELECT left(u.invite_path, g) FROM accounts_user u
+    CROSS JOIN LATERAL generate_series(1, length(u.invite_path) - 1) AS g
+    WHERE u.id = %s AND substr(u.invite_path, g, 1) = '.'
+"""
+
+
+def invite_ancestors(*, user_id: int) -> list[User]:
+    """The inviter chain, root first, in one query (path prefixes → unique path index)."""
+    prefixes = RawSQL(_ANCESTOR_PATHS, (user_id,))  # noqa: S611 - constant SQL, bound parameter
+    return list(User.objects.filter(invite_path__in=prefixes).order_by("invite_depth"))
+
+
+def _encode_cursor(path: str) -> str:
+    return base64.urlsafe_b64encode(path.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> str:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise ValidationFailed("Bad cursor.", code="bad_cursor") from exc
+    if not raw or any(ch not in "0123456789abcdefghijklmnopqrstuvwxyz." for ch in raw):
+        raise ValidationFailed("Bad cursor.", code="bad_cursor")
+    return raw
+
+
+def invite_descendants_qs(*, user_id: int, max_depth: int | None = None) -> QuerySet[User]:
+    """Descendants in depth-first order; the subtree bounds come from one scalar subquery."""
+    base = User.objects.filter(pk=user_id)
+    path = Subquery(base.values("invite_path")[:1])
+    upper = RawSQL("(SELECT invite_path || %s FROM accounts_user WHERE id = %s)", (PATH_UPPER, user_id))
+    qs = User.objects.filter(invite_path__gt=path, invite_path__lt=upper)
+    if max_depth is not None:
+        depth = RawSQL("(SELECT invite_depth + %s FROM accounts_user WHERE id = %s)", (max_depth, user_id))
+        qs = qs.filter(invite_depth__lte=depth)
+    return qs.order_by("invite_path")
+
+
+def invite_descendants(
+    *, user_id: int, cursor: str | None = None, limit: int = 20, max_depth: int | None = None
+) -> tuple[list[User], str | None]:
+    """One page of the subtree below `user_id`, depth-first, and the next cursor (one query)."""
+    limit = max(1, min(int(limit), 100))
+    qs = invite_descendants_qs(user_id=user_id, max_depth=max_depth)
+    if cursor:
+        qs = qs.filter(invite_path__gt=_decode_cursor(cursor))
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (_encode_cursor(rows[-1].invite_path) if more and rows else None)
+
+
+def invite_subtree_size(*, user_id: int) -> int:
+    """Members below `user_id`: the stored counter, not a count."""
+    value = User.objects.filter(pk=user_id).values_list("invitees_total", flat=True).first()
+    if value is None:
+        raise NotFound("No such user.")
+    return value
+
+
+def invite_codes_of(*, user_id: int) -> list[InviteCode]:
+    return list(
+        InviteCode.objects.filter(owner_id=user_id).select_related("redeemed_by").order_by("created_at", "id")
+    )
+
+
+# --- abuse signals ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InviteRisk:
+    """Resale and abuse signals of a member's subtree, folded into a 0-100 score.
+
+    - velocity: redemptions in the subtree in the risk window, against what
+      a member's own codes allow (INVITES_PER_USER per inviter in the window).
+    - networks: distinct networks (/24, /48) those redemptions came from;
+      friends inviting friends cluster, resold codes scatter.
+    - bad_share: share of the subtree suspended, banned or reported.
+    - code_shopping: the most IPs that tried any one code of the subtree.
+    """
+
+    subtree_size: int
+    recent_redemptions: int
+    recent_networks: int
+    suspended: int
+    reported: int
+    max_ips_per_code: int
+    score: int
+
+    @property
+    def signals(self) -> dict[str, Any]:
+        return {
+            "subtree_size": self.subtree_size,
+            "recent_redemptions": self.recent_redemptions,
+            "recent_networks": self.recent_networks,
+            "suspended": self.suspended,
+            "reported": self.reported,
+            "max_ips_per_code": self.max_ips_per_code,
+        }
+
+
+def risk_score(
+    *, size: int, recent: int, networks: int, bad: int, max_ips_per_code: int, inviters: int = 1
+) -> int:
+    per_user = max(1, settings.INVITES_PER_USER)
+    velocity = min(1.0, recent / (per_user * max(1, inviters) * 2))
+    scatter = 0.0 if recent < 3 else min(1.0, (networks - 1) / max(1, recent - 1))
+    bad_share = min(1.0, 2 * bad / max(1, size))
+    shopping = min(1.0, max(0, max_ips_per_code - 1) / 4)
+    return round(100 * (0.2 * velocity + 0.25 * scatter + 0.35 * bad_share + 0.2 * shopping))
+
+
+def invite_risk(*, user_id: int, now: dt.datetime | None = None) -> InviteRisk:
+    """The risk report of `user_id`'s subtree (including them). A few aggregate queries."""
+    user = User.objects.filter(pk=user_id).only("invite_path", "invitees_total").first()
+    if user is None or not user.invite_path:
+        raise NotFound("No such member.")
+    since = (now or timezone.now()) - dt.timedelta(hours=settings.INVITE_RISK_WINDOW_H)
+    members = User.objects.filter(subtree_filter(user.invite_path, include_root=True))
+    below = User.objects.filter(subtree_filter(user.invite_path))
+    agg = members.aggregate(
+        bad=Count("pk", filter=Q(suspended_at__isnull=False) | Q(banned_at__isnull=False)),
+        reported=Count(
+            "pk", filter=Q(reports_received__gt=0, suspended_at__isnull=True, banned_at__isnull=True)
+        ),
+        inviters=Count("pk", filter=Q(invitees__isnull=False), distinct=True),
+    )
+    recent = InviteAttempt.objects.filter(
+        outcome=InviteAttempt.Outcome.REDEEMED,
+        created_at__gte=since,
+        code__redeemed_by__in=below.values("pk"),
+    ).aggregate(n=Count("pk"), nets=Count("network", distinct=True))
+    ips = (
+        InviteAttempt.objects.filter(code__owner__in=members.values("pk"), ip__isnull=False)
+        .values("code_id")
+        .annotate(n=Count("ip", distinct=True))
+        .order_by("-n")
+        .values_list("n", flat=True)
+        .first()
+    ) or 0
+    bad = agg["bad"] + agg["reported"]
+    score = risk_score(
+        size=user.invitees_total + 1,
+        recent=recent["n"],
+        networks=recent["nets"],
+        bad=bad,
+        max_ips_per_code=ips,
+        inviters=agg["inviters"],
+    )
+    return InviteRisk(
+        subtree_size=user.invitees_total,
+        recent_redemptions=recent["n"],
+        recent_networks=recent["nets"],
+        suspended=agg["bad"],
+        reported=agg["reported"],
+        max_ips_per_code=ips,
+        score=score,
+    )
+
+
+def invite_code_risk(*, code_id: int) -> dict[str, int]:
+    """Per-code signals: how many IPs, networks and devices tried it, and how often."""
+    return InviteAttempt.objects.filter(code_id=code_id).aggregate(
+        attempts=Count("pk"),
+        ips=Count("ip", distinct=True),
+        networks=Count("network", distinct=True),
+        devices=Count("device_id", distinct=True, filter=~Q(device_id="")),
+    )

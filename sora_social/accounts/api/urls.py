@@ -5,5 +5,19 @@ from sora_social.accounts.api import views
 urlpatterns = [
     path("auth/token", views.TokenView.as_view(), name="auth-token"),
     path("auth/token/refresh", views.TokenRefreshViewThrottled.as_view(), name="auth-token-refresh"),
+    path("auth/signup", views.SignupView.as_view(), name="auth-signup"),
+    path("waitlist", views.WaitlistView.as_view(), name="waitlist"),
     path("me", views.MeView.as_view(), name="me"),
+    path("me/invites", views.MyInvitesView.as_view(), name="me-invites"),
+    path("me/invitees", views.MyInviteesView.as_view(), name="me-invitees"),
+    path("me/notifications", views.MyNotificationsView.as_view(), name="me-notifications"),
+    path("users/<str:user_id>/follow", views.FollowView.as_view(), name="user-follow"),
+    path("users/<str:user_id>/block", views.BlockView.as_view(), name="user-block"),
+    path("parental/links", views.ParentalLinksView.as_view(), name="parental-links"),
+    path(
+        "parental/links/<str:code>/accept",
+        views.ParentalLinkAcceptView.as_view(),
+        name="parental-link-accept",
+    ),
+    path("parental/links/<str:link_id>", views.ParentalLinkView.as_view(), name="parental-link"),
 ]

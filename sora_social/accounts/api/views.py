@@ -1,16 +1,31 @@
-"""Sign-in and profile endpoints. Views parse, call one service or selector, serialise."""
+"""Onboarding, profile, invites, the social graph and parental links.
+
+Views parse, call one service or selector, and serialise to plain dicts.
+"""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
+from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from sora_social.accounts import services
-from sora_social.accounts.api.serializers import user_private
+from sora_social.accounts import selectors, services
+from sora_social.accounts.api.serializers import (
+    invite_code_out,
+    invitee_out,
+    parental_link_out,
+    user_private,
+    user_public,
+)
+from sora_social.accounts.models import Notification, ParentalLink, User
+from sora_social.common.errors import NotFound, ValidationFailed
+from sora_social.common.ids import parse_id
 from sora_social.common.throttles import AuthIPThrottle
 
 
@@ -24,6 +39,13 @@ class TokenRefreshViewThrottled(TokenRefreshView):
     throttle_classes = [AuthIPThrottle]
 
 
+def client_ip(request: Request) -> str | None:
+    """The client's IP as the throttles see it (honours NUM_PROXIES)."""
+    return BaseThrottle().get_ident(request) or None
+
+
+DEVICE_HEADER = "X-Device-Id"
+
 _MeOutput = inline_serializer(
     "Me",
     {
@@ -33,6 +55,12 @@ _MeOutput = inline_serializer(
         "bio": serializers.CharField(),
         "email": serializers.EmailField(),
         "date_joined": serializers.DateTimeField(),
+        "region": serializers.CharField(),
+        "is_teen": serializers.BooleanField(),
+        "can_invite": serializers.BooleanField(),
+        "inviter_id": serializers.CharField(allow_null=True),
+        "invite_depth": serializers.IntegerField(),
+        "invitees_total": serializers.IntegerField(),
     },
 )
 
@@ -52,3 +80,280 @@ class MeView(APIView):
         data.is_valid(raise_exception=True)
         user = services.user_update_profile(user=request.user, **data.validated_data)
         return Response(user_private(user))
+
+
+class SignupView(APIView):
+    """Join with an invite code. Regions not yet open answer 202 and join the waitlist.
+
+    Send the device's id in the `X-Device-Id` header: failed codes are throttled
+    per IP and per device.
+    """
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    throttle_classes = [AuthIPThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        invite_code = serializers.CharField(max_length=64)
+        username = serializers.CharField(max_length=150)
+        email = serializers.EmailField()
+        password = serializers.CharField(max_length=128, write_only=True)
+        birthdate = serializers.DateField()
+        region = serializers.CharField(min_length=2, max_length=2)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: inline_serializer(
+                "SignupOut",
+                {"user": _MeOutput, "access": serializers.CharField(), "refresh": serializers.CharField()},
+            ),
+            202: inline_serializer(
+                "SignupWaitlisted",
+                {"waitlisted": serializers.BooleanField(), "region": serializers.CharField()},
+            ),
+        },
+        parameters=[OpenApiParameter(DEVICE_HEADER, str, OpenApiParameter.HEADER, required=False)],
+        operation_id="auth_signup",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.user_signup(
+            **data.validated_data,
+            ip=client_ip(request),
+            device_id=request.headers.get(DEVICE_HEADER, ""),
+        )
+        if result.user is None:
+            entry = result.waitlisted
+            return Response(
+                {
+                    "waitlisted": True,
+                    "region": entry.region if entry else data.validated_data["region"].upper(),
+                    "message": "Sora Social is not open in your region yet; you are on the waitlist.",
+                },
+                status=status.HTTP_202_ACCEPTED,
+            )
+        refresh = RefreshToken.for_user(result.user)
+        return Response(
+            {"user": user_private(result.user), "access": str(refresh.access_token), "refresh": str(refresh)},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class WaitlistView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+    throttle_classes = [AuthIPThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.EmailField()
+        region = serializers.CharField(min_length=2, max_length=2)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: inline_serializer(
+                "WaitlistOut", {"email": serializers.EmailField(), "region": serializers.CharField()}
+            )
+        },
+        operation_id="waitlist_join",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.waitlist_join(**data.validated_data)
+        return Response({"email": entry.email, "region": entry.region}, status=status.HTTP_201_CREATED)
+
+
+_CodeOut = inline_serializer(
+    "InviteCodeOut",
+    many=True,
+    fields={
+        "code": serializers.CharField(),
+        "state": serializers.ChoiceField(choices=["available", "redeemed", "disabled"]),
+        "redeemed_by": serializers.DictField(allow_null=True),
+        "redeemed_at": serializers.DateTimeField(allow_null=True),
+    },
+)
+
+
+class MyInvitesView(APIView):
+    @extend_schema(
+        responses=inline_serializer(
+            "MyInvites", {"results": _CodeOut, "next": serializers.CharField(allow_null=True)}
+        ),
+        operation_id="me_invites",
+    )
+    def get(self, request: Request) -> Response:
+        codes = selectors.invite_codes_of(user_id=request.user.pk)
+        return Response({"results": [invite_code_out(c) for c in codes], "next": None})
+
+
+class MyInviteesView(APIView):
+    """My invite subtree, depth-first, `depth` levels down (default 1: the people I invited)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("depth", int, description="Levels below me (1-50, default 1)."),
+            OpenApiParameter("cursor", str),
+            OpenApiParameter("limit", int),
+        ],
+        responses=inline_serializer(
+            "MyInvitees", {"results": serializers.ListField(), "next": serializers.CharField(allow_null=True)}
+        ),
+        operation_id="me_invitees",
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            depth = int(request.query_params.get("depth", 1))
+            limit = int(request.query_params.get("limit", 20))
+        except ValueError as exc:
+            raise ValidationFailed("depth and limit are integers.", code="bad_query") from exc
+        if not 1 <= depth <= 50 or not 1 <= limit <= 100:
+            raise ValidationFailed("depth is 1-50 and limit 1-100.", code="bad_query")
+        rows, cursor = selectors.invite_descendants(
+            user_id=request.user.pk, cursor=request.query_params.get("cursor"), limit=limit, max_depth=depth
+        )
+        base = request.user.invite_depth
+        return Response({"results": [invitee_out(u, base_depth=base) for u in rows], "next": cursor})
+
+
+class _TargetView(APIView):
+    # A block hides each member from the other: follow answers as if the other
+    # did not exist. Blocking and unblocking still work, so a block can be undone.
+    hide_if_blocked = True
+
+    def target(self, user_id: str) -> User:
+        target = selectors.user_get(user_id=user_id)
+        me = self.request.user.pk
+        if self.hide_if_blocked and target.pk != me and selectors.blocked_either_way(a_id=me, b_id=target.pk):
+            raise NotFound("No such user.")
+        return target
+
+
+_Relation = inline_serializer(
+    "Relation", {"user": serializers.DictField(), "following": serializers.BooleanField()}
+)
+
+
+class FollowView(_TargetView):
+    @extend_schema(request=None, responses=_Relation, operation_id="user_follow")
+    def post(self, request: Request, user_id: str) -> Response:
+        target = self.target(user_id)
+        services.follow_create(actor=request.user, target=target)
+        return Response({"user": user_public(target), "following": True})
+
+    @extend_schema(request=None, responses=_Relation, operation_id="user_unfollow")
+    def delete(self, request: Request, user_id: str) -> Response:
+        target = self.target(user_id)
+        services.follow_delete(actor=request.user, target=target)
+        return Response({"user": user_public(target), "following": False})
+
+
+_BlockOut = inline_serializer(
+    "BlockOut", {"user_id": serializers.CharField(), "blocked": serializers.BooleanField()}
+)
+
+
+class BlockView(_TargetView):
+    hide_if_blocked = False
+
+    @extend_schema(request=None, responses=_BlockOut, operation_id="user_block")
+    def post(self, request: Request, user_id: str) -> Response:
+        target = self.target(user_id)
+        services.block_create(actor=request.user, target=target)
+        return Response({"user_id": str(target.pk), "blocked": True})
+
+    @extend_schema(request=None, responses=_BlockOut, operation_id="user_unblock")
+    def delete(self, request: Request, user_id: str) -> Response:
+        target = self.target(user_id)
+        services.block_delete(actor=request.user, target=target)
+        return Response({"user_id": str(target.pk), "blocked": False})
+
+
+_LinkOut = inline_serializer(
+    "ParentalLinkOut",
+    {
+        "id": serializers.CharField(),
+        "state": serializers.CharField(),
+        "parent_id": serializers.CharField(),
+        "teen_id": serializers.CharField(allow_null=True),
+        "code": serializers.CharField(required=False),
+        "expires_at": serializers.DateTimeField(),
+        "accepted_at": serializers.DateTimeField(allow_null=True),
+        "controls": serializers.DictField(required=False),
+    },
+)
+
+
+class ParentalLinksView(APIView):
+    """A parent starts a link; the answer carries the one-time code for the teen."""
+
+    @extend_schema(request=None, responses={201: _LinkOut}, operation_id="parental_link_start")
+    def post(self, request: Request) -> Response:
+        link = services.parental_link_start(parent=request.user)
+        return Response(parental_link_out(link), status=status.HTTP_201_CREATED)
+
+
+class ParentalLinkAcceptView(APIView):
+    @extend_schema(request=None, responses=_LinkOut, operation_id="parental_link_accept")
+    def post(self, request: Request, code: str) -> Response:
+        link = services.parental_link_accept(teen=request.user, code=code)
+        return Response(parental_link_out(link, selectors.teen_settings_get(teen_id=request.user.pk)))
+
+
+class ParentalLinkView(APIView):
+    """The linked parent sets the teen's controls."""
+
+    class InputSerializer(serializers.Serializer):
+        daily_feed_budget = serializers.IntegerField(required=False, min_value=0, max_value=1440)
+        personalization_enabled = serializers.BooleanField(required=False)
+        dms_enabled = serializers.BooleanField(required=False)
+        cameo_audience_max = serializers.ChoiceField(
+            choices=["only_me", "approved", "mutuals", "everyone"], required=False
+        )
+
+    @extend_schema(request=InputSerializer, responses=_LinkOut, operation_id="parental_link_update")
+    def patch(self, request: Request, link_id: str) -> Response:
+        pk = parse_id(link_id)
+        link = ParentalLink.objects.filter(pk=pk, parent=request.user).first() if pk else None
+        if link is None:
+            raise NotFound("No such parental link.")
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        controls = services.parental_controls_update(link=link, parent=request.user, **data.validated_data)
+        return Response(parental_link_out(link, controls))
+
+
+class MyNotificationsView(APIView):
+    """Stored notifications, newest first (the same ones arrive live over the WebSocket)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("cursor", str)],
+        responses=inline_serializer(
+            "Notifications",
+            {"results": serializers.ListField(), "next": serializers.CharField(allow_null=True)},
+        ),
+        operation_id="me_notifications",
+    )
+    def get(self, request: Request) -> Response:
+        from sora_social.common.pagination import CursorPagination
+
+        paginator = CursorPagination()
+        qs = Notification.objects.filter(user=request.user).only(
+            "id", "kind", "payload", "created_at", "read_at"
+        )
+        page = paginator.paginate_queryset(qs, request, view=self) or []
+        return paginator.get_paginated_response(
+            [
+                {
+                    "id": str(n.id),
+                    "kind": n.kind,
+                    "payload": n.payload,
+                    "created_at": n.created_at,
+                    "read_at": n.read_at,
+                }
+                for n in page
+            ]
+        )

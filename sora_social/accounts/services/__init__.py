@@ -1,0 +1,64 @@
+"""Writes about members: every change to accounts state goes through a function here.
+
+Split by subject (profile, invites and signup, the tree and moderation, the
+social graph, parental controls); import them from this package.
+"""
+
+from sora_social.accounts.services.graph import block_create, block_delete, follow_create, follow_delete
+from sora_social.accounts.services.invites import (
+    SignupResult,
+    invite_codes_issue,
+    invite_root_codes_create,
+    normalize_code,
+    user_signup,
+    waitlist_admit,
+    waitlist_join,
+)
+from sora_social.accounts.services.moderation import (
+    invites_disable,
+    subtree_freeze,
+    subtree_reparent,
+    subtree_suspend,
+    user_ban,
+    user_report_received,
+    user_suspend,
+    user_unsuspend,
+)
+from sora_social.accounts.services.parental import (
+    parental_controls_update,
+    parental_link_accept,
+    parental_link_start,
+    teens_age_out,
+)
+from sora_social.accounts.services.profile import notification_create, user_update_profile
+from sora_social.accounts.services.tree import invite_counters_rebuild, lock_trees
+
+__all__ = [
+    "SignupResult",
+    "block_create",
+    "block_delete",
+    "follow_create",
+    "follow_delete",
+    "invite_codes_issue",
+    "invite_counters_rebuild",
+    "invite_root_codes_create",
+    "invites_disable",
+    "lock_trees",
+    "normalize_code",
+    "notification_create",
+    "parental_controls_update",
+    "parental_link_accept",
+    "parental_link_start",
+    "subtree_freeze",
+    "subtree_reparent",
+    "subtree_suspend",
+    "teens_age_out",
+    "user_ban",
+    "user_report_received",
+    "user_signup",
+    "user_suspend",
+    "user_unsuspend",
+    "user_update_profile",
+    "waitlist_admit",
+    "waitlist_join",
+]
