@@ -1,1 +1,174 @@
-"""Reads of the cameos app; other apps read cameos through here."""
+"""Reads of the cameos app; other apps read cameos through here.
+
+The consent check is the hot one: generation asks "may user U cast cameo C
+now?" at submit, before storing output and at publish. It is one indexed
+query: the cameo by primary key, with the caster's explicit access row (unique
+(cameo, user) index) and the social-graph conditions as EXISTS subqueries.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from cameos.models import (
+    Appearance,
+    Audience,
+    Cameo,
+    CameoAccess,
+    CameoNotification,
+    CameoRequest,
+    CameoState,
+)
+from sora_social.common.errors import NotFound
+from sora_social.common.ids import parse_id
+
+
+def _castable(user_id: int) -> Q:
+    """Q over Cameo: `user_id` may cast it now (state is checked by callers)."""
+    access = CameoAccess.objects.filter(cameo=OuterRef("pk"), user_id=user_id)
+    granted = Exists(access.filter(state=CameoAccess.State.GRANTED))
+    revoked = Exists(access.filter(state=CameoAccess.State.REVOKED))
+    others = (
+        ~Q(audience=Audience.ONLY_ME)
+        & ~revoked
+        & (Q(audience=Audience.EVERYONE) | granted | (Q(audience=Audience.MUTUALS) & _mutuals(user_id)))
+        & ~_blocked(user_id)
+    )
+    return Q(owner_id=user_id) | others
+
+
+def _mutuals(user_id: int) -> Q:
+    """Owner and caster follow each other (the social graph arrives with the accounts graph)."""
+    return Q(pk__in=[])
+
+
+def _blocked(user_id: int) -> Q:
+    """Either has blocked the other (the social graph arrives with the accounts graph)."""
+    return Q(pk__in=[])
+
+
+def may_cast(*, user_id: int, cameo_id: int, lock: bool = False) -> bool:
+    """May `user_id` cast `cameo_id` right now? One indexed query.
+
+    With `lock=True` (inside the caller's transaction) the cameo row is held
+    FOR KEY SHARE until commit: casts never wait for each other, but a
+    revocation (which takes FOR UPDATE) waits for the accepting transaction,
+    and its signal then sees the accepted job.
+    """
+    qs = (
+        Cameo.objects.filter(pk=cameo_id, state=CameoState.VERIFIED)
+        .filter(_castable(user_id))
+        .values("id")[:1]
+    )
+    if not lock:
+        return qs.exists()
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} FOR KEY SHARE OF {Cameo._meta.db_table}", params)
+        return cursor.fetchone() is not None
+
+
+def usable_cameo_ids(*, user_id: int, cameo_ids: list[int]) -> set[int]:
+    """Which of `cameo_ids` `user_id` may cast now: a whole cast in one query."""
+    if not cameo_ids:
+        return set()
+    return set(
+        Cameo.objects.filter(pk__in=cameo_ids, state=CameoState.VERIFIED)
+        .filter(_castable(user_id))
+        .values_list("id", flat=True)
+    )
+
+
+def cameos_usable_by(*, user_id: int) -> QuerySet[Cameo]:
+    """Every verified cameo `user_id` may cast now (their own first in the API list)."""
+    return Cameo.objects.filter(state=CameoState.VERIFIED).filter(_castable(user_id))
+
+
+def cameos_owned_by(*, user_id: int) -> QuerySet[Cameo]:
+    return Cameo.objects.filter(owner_id=user_id)
+
+
+def cameo_visible_to(*, user_id: int, cameo_id: object) -> Cameo:
+    """A cameo the caller may see: their own, or a verified cameo open beyond `only_me`
+    (so they can ask to use it) whose owner has not blocked them. Others: NotFound."""
+    pk = parse_id(cameo_id)
+    if pk is None:
+        raise NotFound(code="cameo_not_found")
+    visible = (
+        Q(owner_id=user_id)
+        | (Q(state=CameoState.VERIFIED) & ~Q(audience=Audience.ONLY_ME) & ~_blocked(user_id))
+        | (Q(state=CameoState.VERIFIED) & _castable(user_id))
+    )
+    cameo = Cameo.objects.filter(pk=pk).filter(visible).select_related("owner").first()
+    if cameo is None:
+        raise NotFound(code="cameo_not_found")
+    return cameo
+
+
+def cameo_owned(*, user_id: int, cameo_id: object, for_update: bool = False) -> Cameo:
+    """The caller's own cameo, or NotFound (someone else's cameo is not theirs to manage)."""
+    pk = parse_id(cameo_id)
+    qs = Cameo.objects.select_for_update() if for_update else Cameo.objects.all()
+    cameo = qs.filter(pk=pk, owner_id=user_id).first() if pk else None
+    if cameo is None:
+        raise NotFound(code="cameo_not_found")
+    return cameo
+
+
+def cameo_reference_image(*, cameo_id: int) -> np.ndarray:
+    """The aligned face crop saved at enrolment (HxWx3 uint8 RGB), for compositing."""
+    from PIL import Image
+
+    cameo = Cameo.objects.filter(pk=cameo_id, state=CameoState.VERIFIED).only("reference_image").first()
+    if cameo is None or not cameo.reference_image:
+        raise NotFound(code="cameo_not_found")
+    with cameo.reference_image.open("rb") as handle:
+        return np.asarray(Image.open(io.BytesIO(handle.read())).convert("RGB"))
+
+
+def appearances_of(*, cameo: Cameo) -> QuerySet[Appearance]:
+    """Every active appearance of the cameo: cast or detected, anyone's, drafts included."""
+    return Appearance.objects.filter(cameo=cameo, state=Appearance.State.ACTIVE)
+
+
+def cameos_in_object(*, kind: str, object_id: int) -> dict[int, str]:
+    """The cameos carried by one generation or post: {cameo_id: source}."""
+    rows = Appearance.objects.filter(kind=kind, object_id=object_id, state=Appearance.State.ACTIVE)
+    return dict(rows.values_list("cameo_id", "source"))
+
+
+def objects_with_likeness(*, cameo_id: int, kind: str, object_ids: list[int]) -> set[int]:
+    """Which of `object_ids` carry `cameo_id` (active appearance): feed uses it to
+    decide which remixes of a removed video go with it."""
+    return set(
+        Appearance.objects.filter(
+            cameo_id=cameo_id, kind=kind, object_id__in=object_ids, state=Appearance.State.ACTIVE
+        ).values_list("object_id", flat=True)
+    )
+
+
+def requests_for_owner(
+    *, user_id: int, state: str | None = CameoRequest.State.PENDING
+) -> QuerySet[CameoRequest]:
+    qs = CameoRequest.objects.filter(cameo__owner_id=user_id)
+    return qs.filter(state=state) if state else qs
+
+
+def notifications_for(*, user_id: int) -> QuerySet[CameoNotification]:
+    return CameoNotification.objects.filter(recipient_id=user_id)
+
+
+def cameos_stuck_processing(*, older_than_s: int = 300) -> QuerySet:
+    """Ids of cameos processing for longer than a verification should take."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_s)
+    return Cameo.objects.filter(state=CameoState.PROCESSING, state_changed_at__lt=cutoff).values_list(
+        "id", flat=True
+    )

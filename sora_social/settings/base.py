@@ -272,3 +272,44 @@ INVITE_RISK_WINDOW_H = env_int(
     "INVITE_RISK_WINDOW_H", 24, "Hours of recent redemptions the invite risk signals look at."
 )
 PARENTAL_LINK_TTL_H = env_int("PARENTAL_LINK_TTL_H", 48, "Hours a parental link code stays valid.")
+
+# --- cameos ---------------------------------------------------------------
+
+CAMEOS_FACE_BACKEND = env_str(
+    "CAMEOS_FACE_BACKEND", "dlib", "Face model for cameos: `dlib` (ships its weights) or `insightface`."
+)
+CAMEOS_INSIGHTFACE_DIR = env_str(
+    "CAMEOS_INSIGHTFACE_DIR",
+    None,
+    "Directory holding the SCRFD (`det*.onnx`) and ArcFace (`w600k*.onnx`) files.",
+)
+CAMEOS_DLIB_MATCH_DISTANCE = env_float(
+    "CAMEOS_DLIB_MATCH_DISTANCE", 0.55, "dlib: Euclidean distance at or below which faces are the same person."
+)
+CAMEOS_DLIB_UPSAMPLE = env_int(
+    "CAMEOS_DLIB_UPSAMPLE", 1, "dlib: detector upsampling passes (finds smaller faces)."
+)
+CAMEOS_ARCFACE_MATCH_DISTANCE = env_float(
+    "CAMEOS_ARCFACE_MATCH_DISTANCE",
+    0.6,
+    "insightface: cosine distance at or below which faces are the same person.",
+)
+CAMEOS_INSIGHTFACE_DET_SIZE = env_int(
+    "CAMEOS_INSIGHTFACE_DET_SIZE", 640, "insightface: SCRFD input size (square)."
+)
+CAMEOS_HNSW_EF_SEARCH = env_int("CAMEOS_HNSW_EF_SEARCH", 64, "HNSW candidate list size per likeness search.")
+CAMEOS_RECORDING_MAX_BYTES = env_int(
+    "CAMEOS_RECORDING_MAX_BYTES", 25 * 1024 * 1024, "Largest enrolment recording accepted, in bytes."
+)
+CAMEOS_RECORDING_MAX_SECONDS = env_float(
+    "CAMEOS_RECORDING_MAX_SECONDS", 15.0, "Longest enrolment recording accepted, in seconds."
+)
+CAMEOS_SAMPLE_FPS = env_float(
+    "CAMEOS_SAMPLE_FPS", 4.0, "Frames per second sampled from an enrolment recording."
+)
+CAMEOS_CHALLENGE_TTL_S = env_int(
+    "CAMEOS_CHALLENGE_TTL_S", 600, "Seconds a challenge stays valid before the recording must be uploaded."
+)
+CAMEOS_SPEECH_DBFS = env_float(
+    "CAMEOS_SPEECH_DBFS", -40.0, "Loudness (dBFS) a 30 ms audio frame needs to count as voiced."
+)

@@ -1,0 +1,29 @@
+"""Models of the cameos app: cameos and their state machine, consent, appearances,
+notifications, and the likeness registry (one embedding table per face model)."""
+
+from cameos.models.appearance import Appearance
+from cameos.models.cameo import Audience, Cameo, CameoState
+from cameos.models.consent import CameoAccess, CameoRequest
+from cameos.models.notification import CameoNotification
+from cameos.models.registry import (
+    ArcFaceEmbedding,
+    DlibFaceEmbedding,
+    EmbeddingPool,
+    PublicFigure,
+    SubjectKind,
+)
+
+__all__ = [
+    "Appearance",
+    "ArcFaceEmbedding",
+    "Audience",
+    "Cameo",
+    "CameoAccess",
+    "CameoNotification",
+    "CameoRequest",
+    "CameoState",
+    "DlibFaceEmbedding",
+    "EmbeddingPool",
+    "PublicFigure",
+    "SubjectKind",
+]

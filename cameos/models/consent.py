@@ -1,0 +1,67 @@
+"""Consent rows: explicit grants and revocations, and requests to use a cameo."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from sora_social.common.ids import SnowflakeField
+
+
+class CameoAccess(models.Model):
+    """The owner's explicit word about one member: granted, or revoked.
+
+    A grant opens an `approved` (or wider) cameo to that member; a revocation
+    shuts them out even when the audience is `mutuals` or `everyone`.
+    """
+
+    class State(models.TextChoices):
+        GRANTED = "granted"
+        REVOKED = "revoked"
+
+    id = SnowflakeField()
+    cameo = models.ForeignKey("cameos.Cameo", on_delete=models.CASCADE, related_name="accesses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cameo_accesses"
+    )
+    state = models.CharField(max_length=8, choices=State.choices)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "cameos_access"
+        # The consent selector looks up (cameo, user) once per cast.
+        constraints = [models.UniqueConstraint(fields=["cameo", "user"], name="cameos_access_one_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.state} on cameo {self.cameo_id}"
+
+
+class CameoRequest(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending"
+        APPROVED = "approved"
+        DENIED = "denied"
+
+    id = SnowflakeField()
+    cameo = models.ForeignKey("cameos.Cameo", on_delete=models.CASCADE, related_name="requests")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cameo_requests_made"
+    )
+    message = models.CharField(max_length=280, blank=True, default="")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "cameos_request"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cameo", "requester"],
+                condition=models.Q(state="pending"),
+                name="cameos_one_pending_request",
+            )
+        ]
+        indexes = [models.Index(fields=["cameo", "state", "-id"], name="cameos_req_cameo_state")]
+
+    def __str__(self) -> str:
+        return f"request by {self.requester_id} for cameo {self.cameo_id} ({self.state})"
