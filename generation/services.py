@@ -1,1 +1,413 @@
-"""Writes of the generation app: one function per state change (`<entity>_<action>`, keyword-only)."""
+"""Writes of the generation app: one function per state change (`<entity>_<action>`, keyword-only).
+
+`job_transition` is the only code that changes a job's state: it takes the
+row lock, checks the move against `generation.states.TRANSITIONS`, records
+`state_changed_at` and tells the owner's app (WebSocket) and other apps
+(`generation_finished`) once the transaction commits. Worker steps live in
+`generation.pipeline`; they call these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from generation import checks, states
+from generation.models import GenerationJob, ImageUpload
+from generation.remix import resolve_source
+from generation.signals import generation_finished
+from generation.states import JobState
+from sora_social.common.errors import ApplicationError, Conflict, NotFound, RateLimited, ValidationFailed
+from sora_social.common.events import send_user_event_on_commit
+from sora_social.common.ids import parse_id
+from sora_social.common.tasks import enqueue_on_commit
+
+logger = logging.getLogger(__name__)
+
+ASPECT_SIZES = {"9:16": (9, 16), "16:9": (16, 9), "1:1": (1, 1)}
+PROMPT_MAX = 1000
+MAX_ERRORS_KEPT = 20
+
+
+class StaleTransition(Exception):
+    """The job is no longer in the state (or attempt) the caller worked from; it must stop."""
+
+
+class IllegalTransition(Exception):
+    """A move the transition table does not allow: a bug in the caller."""
+
+
+def _event(job: GenerationJob) -> dict[str, Any]:
+    return {"type": "generation.progress", "id": str(job.id), "state": job.state, "progress": job.progress}
+
+
+def _announce_finished(job: GenerationJob) -> None:
+    payload: dict[str, Any] = {"type": "generation.finished", "id": str(job.id), "state": job.state}
+    if job.blocked_reason:
+        payload["blocked_reason"] = job.blocked_reason
+    send_user_event_on_commit(job.user_id, payload)
+    job_id, user_id, state = job.id, job.user_id, job.state
+    transaction.on_commit(
+        lambda: generation_finished.send(sender=GenerationJob, job_id=job_id, user_id=user_id, state=state)
+    )
+
+
+def error_entry(*, state: str, attempt: int, error: str) -> dict[str, Any]:
+    return {"at": timezone.now().isoformat(), "state": state, "attempt": attempt, "error": error[:500]}
+
+
+@transaction.atomic
+def job_transition(
+    *,
+    job_id: int,
+    to: str,
+    expect: set[str] | frozenset[str] | None = None,
+    attempt: int | None = None,
+    error: str | None = None,
+    **fields: Any,
+) -> GenerationJob:
+    """Move a job to `to` under a row lock.
+
+    `expect` and `attempt` say what the caller believes (the state it worked
+    from, the render attempt it holds); if the row says otherwise the caller
+    lost the job (cancelled, or taken back by the reconciler) and gets
+    `StaleTransition`, changing nothing. `fields` are set in the same write.
+    """
+    job = GenerationJob.objects.select_for_update().get(pk=job_id)
+    if (expect is not None and job.state not in expect) or (attempt is not None and job.attempts != attempt):
+        raise StaleTransition(f"job {job_id} is {job.state}/attempt {job.attempts}")
+    if not states.can_move(job.state, to):
+        raise IllegalTransition(f"job {job_id}: {job.state} -> {to}")
+    now = timezone.now()
+    previous = job.state
+    job.state = to
+    job.state_changed_at = now
+    job.heartbeat_at = now
+    if to in states.PROGRESS_AT:
+        job.progress = states.PROGRESS_AT[to]
+    if error:
+        job.errors = [*job.errors, error_entry(state=previous, attempt=job.attempts, error=error)][
+            -MAX_ERRORS_KEPT:
+        ]
+    if to in states.TERMINAL:
+        job.finished_at = now
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save()
+    send_user_event_on_commit(job.user_id, _event(job))
+    if to in states.TERMINAL:
+        _announce_finished(job)
+    return job
+
+
+# --- submitting -----------------------------------------------------------------
+
+
+def _frame_size(aspect: str) -> tuple[int, int]:
+    """Width and height for an aspect with the configured short side (even numbers, for H.264)."""
+    w, h = ASPECT_SIZES[aspect]
+    short = settings.GENERATION_SHORT_SIDE
+    scale = short / min(w, h)
+    return int(round(w * scale / 2) * 2), int(round(h * scale / 2) * 2)
+
+
+def _is_teen(user: Any) -> bool:
+    # The age gate lives in accounts; members it marks as teens get the lower tier.
+    return bool(getattr(user, "is_teen", False))
+
+
+def quota_limits(*, user: Any) -> tuple[int, int]:
+    """(daily, concurrent) generations for this member."""
+    if _is_teen(user):
+        return settings.GENERATION_DAILY_QUOTA_TEEN, settings.GENERATION_CONCURRENT_QUOTA_TEEN
+    return settings.GENERATION_DAILY_QUOTA, settings.GENERATION_CONCURRENT_QUOTA
+
+
+def _check_quotas(*, user: Any) -> None:
+    """429 with Retry-After when a quota is spent. Caller holds the member's row lock."""
+    daily, concurrent = quota_limits(user=user)
+    now = timezone.now()
+    since = now - timedelta(days=1)
+    today = GenerationJob.objects.filter(user_id=user.id, created_at__gte=since)
+    used = today.count()
+    if used >= daily:
+        # The window frees a slot when the oldest generation in it turns a day old.
+        oldest = today.order_by("created_at").values_list("created_at", flat=True)[used - daily]
+        retry = int((oldest + timedelta(days=1) - now).total_seconds()) + 1
+        raise RateLimited(
+            "Daily generation limit reached.",
+            retry_after=retry,
+            code="generation_daily_quota",
+            details={"limit": daily},
+        )
+    running = GenerationJob.objects.filter(user_id=user.id, state__in=states.ACTIVE).count()
+    if running >= concurrent:
+        raise RateLimited(
+            "Too many generations in progress; wait for one to finish.",
+            retry_after=max(5, settings.GENERATION_DEFAULT_DURATION_S * 3),
+            code="generation_concurrent_quota",
+            details={"limit": concurrent},
+        )
+
+
+def _parse_cameo_ids(raw: list[Any] | None) -> list[int]:
+    ids: list[int] = []
+    for value in raw or []:
+        parsed = parse_id(value)
+        if parsed is None:
+            raise NotFound("No such cameo.", code="cameo_not_found")
+        if parsed not in ids:
+            ids.append(parsed)
+    return ids
+
+
+def job_submit(
+    *,
+    user: Any,
+    mode: str,
+    prompt: str = "",
+    image_upload_id: Any = None,
+    remix_of: Any = None,
+    cameos: list[Any] | None = None,
+    duration_s: int | None = None,
+    aspect: str | None = None,
+    style: str = "",
+    seed: int | None = None,
+) -> GenerationJob:
+    """Accept a generation request (rule 1 consent, quotas) and queue it; answers the new job."""
+    prompt = (prompt or "").strip()
+    aspect = aspect or GenerationJob.Aspect.PORTRAIT
+    duration_s = duration_s or settings.GENERATION_DEFAULT_DURATION_S
+    problems: dict[str, str] = {}
+    if mode not in GenerationJob.Mode.values:
+        problems["mode"] = "Use text, image or remix."
+    if mode == GenerationJob.Mode.TEXT and not prompt:
+        problems["prompt"] = "A text generation needs a prompt."
+    if len(prompt) > PROMPT_MAX:
+        problems["prompt"] = f"At most {PROMPT_MAX} characters."
+    if aspect not in ASPECT_SIZES:
+        problems["aspect"] = "Use 9:16, 16:9 or 1:1."
+    if not 1 <= duration_s <= settings.GENERATION_MAX_DURATION_S:
+        problems["duration_s"] = f"Between 1 and {settings.GENERATION_MAX_DURATION_S} seconds."
+    if mode == GenerationJob.Mode.IMAGE and image_upload_id is None:
+        problems["image_upload_id"] = "An image generation needs an uploaded image."
+    if mode == GenerationJob.Mode.REMIX and remix_of is None:
+        problems["remix_of"] = "A remix needs the post it remixes."
+    if problems:
+        raise ValidationFailed(details=problems)
+    cameo_ids = _parse_cameo_ids(cameos)
+
+    upload = None
+    if mode == GenerationJob.Mode.IMAGE:
+        upload_pk = parse_id(image_upload_id)
+        upload = ImageUpload.objects.filter(pk=upload_pk, user_id=user.id).first() if upload_pk else None
+        if upload is None:
+            raise NotFound("No such upload.", code="upload_not_found")
+    source = None
+    if mode == GenerationJob.Mode.REMIX:
+        post_id = parse_id(remix_of)
+        if post_id is None:
+            raise NotFound("No such post to remix.", code="remix_source_not_found")
+        source = resolve_source(post_id=post_id, user=user)
+        # A remix carries its source's cameos: each needs consent in its own right.
+        cameo_ids += [c for c in source.cameo_ids if c not in cameo_ids]
+
+    width, height = _frame_size(aspect)
+    with transaction.atomic():
+        # One member's submissions are serialised on their row, so concurrent
+        # requests cannot both pass the same quota.
+        get_user_model().objects.select_for_update().filter(pk=user.id).first()
+        _check_quotas(user=user)
+        checks.consent_at_submit(user_id=user.id, cameo_ids=cameo_ids)
+        now = timezone.now()
+        job = GenerationJob.objects.create(
+            user_id=user.id,
+            mode=mode,
+            prompt=prompt,
+            style=(style or "")[:40],
+            seed=seed if seed is not None else secrets.randbits(31),
+            duration_s=duration_s,
+            aspect=aspect,
+            width=width,
+            height=height,
+            fps=settings.GENERATION_FPS,
+            image_upload=upload,
+            remix_of_post_id=source.post_id if source else None,
+            remix_parent_video=source.video if source else "",
+            remix_parent_title=source.title if source else "",
+            cameo_ids=cameo_ids,
+            state=JobState.QUEUED,
+            state_changed_at=now,
+            heartbeat_at=now,
+            backend=settings.GENERATION_BACKEND,
+        )
+        send_user_event_on_commit(user.id, _event(job))
+        from generation.tasks import advance_job
+
+        enqueue_on_commit(advance_job, job.id)
+    return job
+
+
+# --- cancelling ------------------------------------------------------------------
+
+
+def job_cancel(*, user: Any, job_id: Any) -> GenerationJob:
+    """The owner cancels an unfinished job; a running render stops at its next step and keeps nothing."""
+    pk = parse_id(job_id)
+    if pk is None or not GenerationJob.objects.filter(pk=pk, user_id=user.id).exists():
+        raise NotFound("No such generation.")
+    try:
+        return job_transition(job_id=pk, to=JobState.CANCELLED, expect=states.ACTIVE, blocked_reason="")
+    except StaleTransition:
+        raise Conflict("This generation has already finished.", code="generation_finished") from None
+
+
+def jobs_cancel_for_revoked_cameo(*, cameo_id: int, user_id: int) -> list[int]:
+    """Cancel that member's unfinished jobs casting the cameo (rule 2); returns their ids."""
+    cancelled = []
+    ids = GenerationJob.objects.filter(
+        user_id=user_id, state__in=states.ACTIVE, cameo_ids__contains=[cameo_id]
+    ).values_list("id", flat=True)
+    for job_id in ids:
+        try:
+            job_transition(
+                job_id=job_id,
+                to=JobState.CANCELLED,
+                expect=states.ACTIVE,
+                blocked_reason="cameo_access_revoked",
+            )
+            cancelled.append(job_id)
+        except StaleTransition:
+            continue
+    return cancelled
+
+
+def on_cameo_access_revoked(sender: Any, cameo_id: int, user_id: int, **kwargs: Any) -> None:
+    """Receiver of cameos' `cameo_access_revoked` signal."""
+    jobs_cancel_for_revoked_cameo(cameo_id=cameo_id, user_id=user_id)
+
+
+# --- uploads -------------------------------------------------------------------------
+
+IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
+
+
+def upload_create(*, user: Any, file: Any) -> ImageUpload:
+    """Validate and store a still for image-to-video: type, size, dimensions, that it decodes."""
+    from PIL import Image, UnidentifiedImageError
+
+    limit = settings.GENERATION_UPLOAD_MAX_BYTES
+    if file is None:
+        raise ValidationFailed(details={"file": "Send the image as multipart field `file`."})
+    if getattr(file, "size", 0) > limit:
+        raise ApplicationError("The image is too large.", code="upload_too_large", status=413)
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise ApplicationError("The image is too large.", code="upload_too_large", status=413)
+    if not data:
+        raise ValidationFailed("The file is empty.", code="corrupt_image")
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            kind = probe.format
+            width, height = probe.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise ValidationFailed("This is not an image we can read.", code="corrupt_image") from None
+    if kind not in IMAGE_TYPES:
+        raise ApplicationError("Upload a JPEG, PNG or WebP image.", code="unsupported_image_type", status=415)
+    low, high = settings.GENERATION_UPLOAD_MIN_SIDE, settings.GENERATION_UPLOAD_MAX_SIDE
+    if not (low <= width <= high and low <= height <= high):
+        raise ValidationFailed(
+            f"Width and height must be between {low} and {high} pixels.",
+            code="image_dimensions",
+            details={"width": width, "height": height},
+        )
+    try:
+        # Decode every pixel: a truncated or corrupt body fails here, not in a worker.
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise ValidationFailed("The image is damaged and cannot be decoded.", code="corrupt_image") from None
+
+    content_type, ext = IMAGE_TYPES[kind]
+    digest = hashlib.sha256(data).hexdigest()
+    upload = ImageUpload(
+        user_id=user.id,
+        content_type=content_type,
+        width=width,
+        height=height,
+        size_bytes=len(data),
+        sha256=digest,
+    )
+    name = default_storage.save(f"uploads/{user.id}/{upload.id}.{ext}", ContentFile(data))
+    try:
+        upload.file = name
+        upload.save()
+    except Exception:
+        default_storage.delete(name)
+        raise
+    return upload
+
+
+# --- the reconciler -------------------------------------------------------------------
+
+
+def jobs_reconcile(*, now: Any = None, batch: int = 200) -> dict[str, int]:
+    """Take back jobs nobody has worked on for GENERATION_STUCK_AFTER_S and nudge them again.
+
+    Queued and prompt-checking jobs and jobs waiting for a GPU lost only their
+    message: it is sent again. Jobs whose worker vanished mid-render (their
+    frames were in its memory) go back to `waiting_for_gpu` with the error
+    recorded, or to `failed` after GENERATION_MAX_ATTEMPTS. Rows are claimed
+    with SKIP LOCKED, so two reconcilers never act on one job.
+    """
+    from generation.tasks import advance_job, render_job
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.GENERATION_STUCK_AFTER_S)
+    counts = {"renudged": 0, "taken_back": 0, "failed": 0}
+    with transaction.atomic():
+        stuck = list(
+            GenerationJob.objects.select_for_update(skip_locked=True)
+            .filter(state__in=states.ACTIVE, heartbeat_at__lt=cutoff)
+            .order_by("heartbeat_at")[:batch]
+        )
+        for job in stuck:
+            if job.state in (JobState.QUEUED, JobState.CHECKING_PROMPT):
+                GenerationJob.objects.filter(pk=job.pk).update(heartbeat_at=now)
+                enqueue_on_commit(advance_job, job.id)
+                counts["renudged"] += 1
+            elif job.state == JobState.WAITING_FOR_GPU:
+                GenerationJob.objects.filter(pk=job.pk).update(heartbeat_at=now)
+                enqueue_on_commit(render_job, job.id)
+                counts["renudged"] += 1
+            elif job.attempts >= settings.GENERATION_MAX_ATTEMPTS:
+                job_transition(
+                    job_id=job.id,
+                    to=JobState.FAILED,
+                    error=f"worker lost in {job.state}; no attempts left",
+                    expect={job.state},
+                )
+                counts["failed"] += 1
+            else:
+                job_transition(
+                    job_id=job.id,
+                    to=JobState.WAITING_FOR_GPU,
+                    error=f"worker lost in {job.state}",
+                    expect={job.state},
+                )
+                enqueue_on_commit(render_job, job.id)
+                counts["taken_back"] += 1
+    if any(counts.values()):
+        logger.warning("generation reconciler: %s", counts)
+    return counts

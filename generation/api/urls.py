@@ -1,3 +1,11 @@
 """API routes of the generation app, mounted under /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from generation.api import views
+
+urlpatterns = [
+    path("generations", views.GenerationListCreateView.as_view(), name="generations"),
+    path("generations/<str:job_id>", views.GenerationDetailView.as_view(), name="generation-detail"),
+    path("uploads", views.UploadCreateView.as_view(), name="uploads"),
+]

@@ -313,3 +313,69 @@ CAMEOS_CHALLENGE_TTL_S = env_int(
 CAMEOS_SPEECH_DBFS = env_float(
     "CAMEOS_SPEECH_DBFS", -40.0, "Loudness (dBFS) a 30 ms audio frame needs to count as voiced."
 )
+
+# --- generation ---
+
+GENERATION_BACKEND = env_str(
+    "GENERATION_BACKEND",
+    "procedural",
+    "Render backend: a registered name (`procedural`) or a dotted path to a backend class.",
+)
+GENERATION_SHORT_SIDE = env_int(
+    "GENERATION_SHORT_SIDE", 720, "Pixels of the short side of rendered videos (9:16 at 720 is 720×1280)."
+)
+GENERATION_FPS = env_int("GENERATION_FPS", 24, "Frames per second of rendered videos.")
+GENERATION_DEFAULT_DURATION_S = env_int(
+    "GENERATION_DEFAULT_DURATION_S", 10, "Seconds of video when a request names none."
+)
+GENERATION_MAX_DURATION_S = env_int("GENERATION_MAX_DURATION_S", 20, "Longest video a request may ask for.")
+GENERATION_DAILY_QUOTA = env_int("GENERATION_DAILY_QUOTA", 30, "Generations a member may start per 24 hours.")
+GENERATION_DAILY_QUOTA_TEEN = env_int(
+    "GENERATION_DAILY_QUOTA_TEEN", 10, "Generations a teen member may start per 24 hours."
+)
+GENERATION_CONCURRENT_QUOTA = env_int(
+    "GENERATION_CONCURRENT_QUOTA", 3, "Unfinished generations a member may have at once."
+)
+GENERATION_CONCURRENT_QUOTA_TEEN = env_int(
+    "GENERATION_CONCURRENT_QUOTA_TEEN", 1, "Unfinished generations a teen member may have at once."
+)
+GENERATION_STUCK_AFTER_S = env_int(
+    "GENERATION_STUCK_AFTER_S",
+    300,
+    "Seconds without progress after which the reconciler takes a job back and enqueues it again.",
+)
+GENERATION_MAX_ATTEMPTS = env_int(
+    "GENERATION_MAX_ATTEMPTS", 3, "Render attempts before a job whose workers keep dying is failed."
+)
+GENERATION_RECONCILE_EVERY_S = env_int(
+    "GENERATION_RECONCILE_EVERY_S", 60, "Seconds between runs of the generation reconciler (beat)."
+)
+GENERATION_UPLOAD_MAX_BYTES = env_int(
+    "GENERATION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, "Largest image upload for image-to-video, in bytes."
+)
+GENERATION_UPLOAD_MIN_SIDE = env_int(
+    "GENERATION_UPLOAD_MIN_SIDE", 128, "Smallest accepted width or height of an uploaded image, in pixels."
+)
+GENERATION_UPLOAD_MAX_SIDE = env_int(
+    "GENERATION_UPLOAD_MAX_SIDE", 4096, "Largest accepted width or height of an uploaded image, in pixels."
+)
+GENERATION_WATERMARK_TEXT = env_str(
+    "GENERATION_WATERMARK_TEXT", "Sora Social · AI", "Visible watermark burned into every video."
+)
+GENERATION_X264_PRESET = env_str(
+    "GENERATION_X264_PRESET", "veryfast", "x264 preset of the one encode (speed against size)."
+)
+GENERATION_X264_CRF = env_int("GENERATION_X264_CRF", 23, "x264 constant rate factor (lower is better quality).")
+C2PA_SIGN_CERT = env_str(
+    "C2PA_SIGN_CERT",
+    None,
+    "PEM chain (signing cert first, no root) for C2PA manifests. Unset: a development chain under `var/c2pa`.",
+)
+C2PA_SIGN_KEY = env_str("C2PA_SIGN_KEY", None, "PEM private key of the C2PA signing certificate.")
+C2PA_SIGN_ALG = env_str("C2PA_SIGN_ALG", "es256", "C2PA signing algorithm of that key (es256, es384, ps256, ed25519).")
+C2PA_TSA_URL = env_str("C2PA_TSA_URL", None, "RFC 3161 time-stamp authority for C2PA signatures. Unset: none.")
+C2PA_TRUST_ANCHORS = env_str(
+    "C2PA_TRUST_ANCHORS",
+    None,
+    "PEM root certificates trusted when reading manifests back. Unset: the development root, if generated.",
+)

@@ -1,0 +1,104 @@
+"""Generation endpoints: submit, list, read, cancel, and image uploads. Thin: parse, call, shape."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from generation import selectors, services
+from generation.models import GenerationJob
+from sora_social.common.pagination import CursorPagination
+
+_JOB = inline_serializer(
+    "Generation",
+    {
+        "id": serializers.CharField(),
+        "mode": serializers.CharField(),
+        "state": serializers.CharField(),
+        "progress": serializers.FloatField(),
+        "prompt": serializers.CharField(),
+        "cameos": serializers.ListField(child=serializers.CharField()),
+        "remix_of": serializers.CharField(allow_null=True),
+        "video_url": serializers.CharField(allow_null=True),
+        "poster_url": serializers.CharField(allow_null=True),
+        "blocked_reason": serializers.CharField(allow_null=True),
+    },
+)
+
+
+class GenerationListCreateView(APIView):
+    class InputSerializer(serializers.Serializer):
+        mode = serializers.ChoiceField(choices=GenerationJob.Mode.choices)
+        prompt = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+        image_upload_id = serializers.CharField(required=False, allow_null=True, default=None)
+        remix_of = serializers.CharField(required=False, allow_null=True, default=None)
+        cameos = serializers.ListField(
+            child=serializers.CharField(), required=False, default=list, max_length=8
+        )
+        duration_s = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+        aspect = serializers.ChoiceField(choices=GenerationJob.Aspect.choices, required=False, default=None)
+        style = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
+        seed = serializers.IntegerField(
+            required=False, allow_null=True, default=None, min_value=0, max_value=2**62
+        )
+
+    @extend_schema(request=InputSerializer, responses={202: _JOB}, summary="Start a generation")
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = services.job_submit(user=request.user, **data.validated_data)
+        return Response(selectors.job_to_dict(job), status=202)
+
+    @extend_schema(responses={200: _JOB}, summary="My generations, newest first")
+    def get(self, request: Request) -> Response:
+        paginator = CursorPagination()
+        page = paginator.paginate_queryset(selectors.jobs_for_user(user=request.user), request, view=self)
+        return paginator.get_paginated_response([selectors.job_to_dict(job) for job in page or []])
+
+
+class GenerationDetailView(APIView):
+    @extend_schema(responses={200: _JOB}, summary="One generation (video_url when ready)")
+    def get(self, request: Request, job_id: str) -> Response:
+        return Response(selectors.job_to_dict(selectors.job_get(user=request.user, job_id=job_id)))
+
+    @extend_schema(request=None, responses={200: _JOB}, summary="Cancel a generation")
+    def delete(self, request: Request, job_id: str) -> Response:
+        return Response(selectors.job_to_dict(services.job_cancel(user=request.user, job_id=job_id)))
+
+
+class UploadCreateView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        file = serializers.FileField()
+
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={
+            201: inline_serializer(
+                "ImageUpload",
+                {
+                    "id": serializers.CharField(),
+                    "width": serializers.IntegerField(),
+                    "height": serializers.IntegerField(),
+                },
+            )
+        },
+        summary="Upload a still for image-to-video",
+    )
+    def post(self, request: Request) -> Response:
+        upload = services.upload_create(user=request.user, file=request.FILES.get("file"))
+        return Response(
+            {
+                "id": str(upload.id),
+                "content_type": upload.content_type,
+                "width": upload.width,
+                "height": upload.height,
+                "size_bytes": upload.size_bytes,
+            },
+            status=201,
+        )

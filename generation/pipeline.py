@@ -1,0 +1,319 @@
+"""The worker side of a job: each step idempotent per (row, state).
+
+- `job_advance` (media queue): `queued` → `checking_prompt` → prompt checks →
+  `waiting_for_gpu` (or `blocked`), then nudges the GPU queue.
+- `job_render` (gpu queue): claims the job for one render attempt, renders with
+  the configured backend (progress and cancellation between its steps), runs
+  the output checks on the frames, then finishes: watermark, the one encode,
+  C2PA signing, poster, embeddings, consent re-check, storage, `ready`.
+
+Rendering, checking and finishing run in one worker because the frames exist
+only in its memory: 10 s of 720×1280 RGB is 660 MB, and the only encode must
+come after the watermark, so there is no cheaper artefact to hand between
+queues. If that worker dies, the reconciler sends the job back to
+`waiting_for_gpu` and a deterministic re-render takes its place; the attempt
+number held by each worker makes a late, stale worker unable to finish it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from generation import checks, media, provenance, states
+from generation.backends import RenderCancelled, RenderContext, RenderRequest, get_backend
+from generation.models import GenerationJob, OutputFrameEmbedding
+from generation.services import StaleTransition, job_transition
+from generation.states import JobState
+from sora_social.common.events import send_user_event
+from sora_social.common.tasks import enqueue_on_commit
+
+logger = logging.getLogger(__name__)
+
+
+def job_advance(*, job_id: int) -> str:
+    """Run the pre-GPU part of a job. Returns the state it left the job in."""
+    job = GenerationJob.objects.filter(pk=job_id).first()
+    if job is None:
+        return "missing"
+    try:
+        if job.state == JobState.QUEUED:
+            job = job_transition(job_id=job_id, to=JobState.CHECKING_PROMPT, expect={JobState.QUEUED})
+        if job.state != JobState.CHECKING_PROMPT:
+            return job.state  # someone else moved it on (or it was cancelled): nothing to do
+        outcome, record = checks.run_steps(checks.PROMPT_CHECKS, job, {"prompt": job.prompt})
+        if outcome.decision != checks.ALLOW:
+            job = job_transition(
+                job_id=job_id,
+                to=JobState.BLOCKED,
+                expect={JobState.CHECKING_PROMPT},
+                blocked_reason=outcome.reason or "prompt_not_allowed",
+                checks={**job.checks, "prompt": record},
+            )
+            return job.state
+        with transaction.atomic():
+            job = job_transition(
+                job_id=job_id,
+                to=JobState.WAITING_FOR_GPU,
+                expect={JobState.CHECKING_PROMPT},
+                checks={**job.checks, "prompt": record},
+            )
+            from generation.tasks import render_job
+
+            enqueue_on_commit(render_job, job_id)
+        return job.state
+    except StaleTransition:
+        return GenerationJob.objects.values_list("state", flat=True).get(pk=job_id)
+
+
+# --- rendering ----------------------------------------------------------------------
+
+
+def _claim(job_id: int) -> GenerationJob | None:
+    """Take the job for one render attempt, or None when it is not waiting for a GPU."""
+    with transaction.atomic():
+        job = GenerationJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.state != JobState.WAITING_FOR_GPU:
+            return None
+        if job.attempts >= settings.GENERATION_MAX_ATTEMPTS:
+            job_transition(job_id=job_id, to=JobState.FAILED, error="no render attempts left")
+            return None
+        GenerationJob.objects.filter(pk=job_id).update(attempts=job.attempts + 1)
+        return job_transition(job_id=job_id, to=JobState.RENDERING, expect={JobState.WAITING_FOR_GPU})
+
+
+class _Progress:
+    """Progress reports that double as the heartbeat and as the 'is this still mine?' question."""
+
+    def __init__(self, job: GenerationJob) -> None:
+        self.job = job
+        self.lost = False
+        self.low, self.high = states.RENDER_PROGRESS_SPAN
+
+    def report(self, fraction: float) -> None:
+        progress = round(self.low + (self.high - self.low) * fraction, 3)
+        updated = GenerationJob.objects.filter(
+            pk=self.job.id, state=JobState.RENDERING, attempts=self.job.attempts
+        ).update(progress=progress, heartbeat_at=timezone.now())
+        if not updated:
+            self.lost = True  # cancelled, or taken back by the reconciler
+            return
+        send_user_event(
+            self.job.user_id,
+            {
+                "type": "generation.progress",
+                "id": str(self.job.id),
+                "state": JobState.RENDERING,
+                "progress": progress,
+            },
+        )
+
+    def should_stop(self) -> bool:
+        return self.lost
+
+
+def _read_image(name: str) -> np.ndarray:
+    from PIL import Image
+
+    with default_storage.open(name, "rb") as handle, Image.open(handle) as image:
+        return np.asarray(image.convert("RGB"))
+
+
+def build_request(job: GenerationJob) -> RenderRequest:
+    conditioning = None
+    if job.image_upload_id:
+        conditioning = _read_image(job.image_upload.file)
+    elif job.remix_parent_video:
+        with default_storage.open(job.remix_parent_video, "rb") as handle:
+            conditioning = media.decode_frames(handle.read(), limit=1)[0]
+    # Cast cameos' reference faces come from cameos.selectors.cameo_reference_image
+    # once the cameos app provides it; until then no job can cast a cameo
+    # (generation.checks.consent_at_submit refuses), so there is nothing to load.
+    return RenderRequest(
+        prompt=job.prompt,
+        seed=job.seed,
+        duration_s=job.duration_s,
+        width=job.width,
+        height=job.height,
+        fps=job.fps,
+        style=job.style,
+        aspect=job.aspect,
+        conditioning_image=conditioning,
+        cameo_images={},
+    )
+
+
+def job_render(*, job_id: int) -> str:
+    """Render, check and finish one job on a GPU worker. Returns the state it left the job in."""
+    job = _claim(job_id)
+    if job is None:
+        return GenerationJob.objects.filter(pk=job_id).values_list("state", flat=True).first() or "missing"
+    attempt = job.attempts
+    progress = _Progress(job)
+    backend = get_backend(job.backend or None)
+    try:
+        result = backend.render(
+            build_request(job), RenderContext(on_progress=progress.report, should_stop=progress.should_stop)
+        )
+        if progress.lost:
+            raise RenderCancelled
+        job = job_transition(
+            job_id=job_id, to=JobState.CHECKING_OUTPUT, expect={JobState.RENDERING}, attempt=attempt
+        )
+        outcome, record = checks.run_steps(checks.OUTPUT_CHECKS, job, {"frames": result.frames})
+        if outcome.decision != checks.ALLOW:
+            # Blocked output is dropped here, before anything is stored.
+            job = job_transition(
+                job_id=job_id,
+                to=JobState.BLOCKED,
+                expect={JobState.CHECKING_OUTPUT},
+                attempt=attempt,
+                blocked_reason=outcome.reason or "output_not_allowed",
+                checks={**job.checks, "output": record},
+            )
+            return job.state
+        job = job_transition(
+            job_id=job_id,
+            to=JobState.FINISHING,
+            expect={JobState.CHECKING_OUTPUT},
+            attempt=attempt,
+            checks={**job.checks, "output": record},
+        )
+        return finish(
+            job=job, attempt=attempt, frames=result.frames, audio=result.audio, sample_rate=result.sample_rate
+        )
+    except (RenderCancelled, StaleTransition):
+        logger.info("job %s attempt %s stopped: cancelled or taken back", job_id, attempt)
+        return GenerationJob.objects.values_list("state", flat=True).get(pk=job_id)
+    except Exception as exc:
+        logger.exception("job %s attempt %s failed", job_id, attempt)
+        _after_error(job_id=job_id, attempt=attempt, error=f"{type(exc).__name__}: {exc}")
+        return GenerationJob.objects.values_list("state", flat=True).get(pk=job_id)
+
+
+def _after_error(*, job_id: int, attempt: int, error: str) -> None:
+    """A render attempt raised: retry on a GPU if attempts remain, else fail the job."""
+    from generation.tasks import render_job
+
+    job = GenerationJob.objects.filter(pk=job_id, attempts=attempt, state__in=states.IN_WORKER).first()
+    if job is None:
+        return
+    retry = attempt < settings.GENERATION_MAX_ATTEMPTS
+    try:
+        with transaction.atomic():
+            job_transition(
+                job_id=job_id,
+                to=JobState.WAITING_FOR_GPU if retry else JobState.FAILED,
+                expect={job.state},
+                attempt=attempt,
+                error=error,
+            )
+            if retry:
+                transaction.on_commit(lambda: render_job.apply_async((job_id,), countdown=2**attempt))
+    except StaleTransition:
+        return
+
+
+# --- finishing ----------------------------------------------------------------------
+
+
+def _output_names(job: GenerationJob, attempt: int) -> tuple[str, str]:
+    # Per-attempt names: a stale worker can never overwrite the files of the
+    # attempt that owns the job.
+    base = f"generations/{job.user_id}/{job.id}/a{attempt}"
+    return f"{base}/video.mp4", f"{base}/poster.jpg"
+
+
+def finish(
+    *, job: GenerationJob, attempt: int, frames: np.ndarray, audio: np.ndarray, sample_rate: int
+) -> str:
+    """Watermark, encode once, sign, poster, embeddings, consent re-check, store, `ready`."""
+    parent = None
+    if job.remix_parent_video:
+        with default_storage.open(job.remix_parent_video, "rb") as handle:
+            parent = provenance.ParentIngredient(title=job.remix_parent_title or "source", data=handle.read())
+    media.burn_watermark(frames, fps=job.fps, text=settings.GENERATION_WATERMARK_TEXT)
+    encoded = media.encode_mp4(
+        frames,
+        audio,
+        sample_rate=sample_rate,
+        fps=job.fps,
+        crf=settings.GENERATION_X264_CRF,
+        preset=settings.GENERATION_X264_PRESET,
+    )
+    signed = provenance.sign_mp4(
+        encoded, title=f"{job.id}.mp4", job_id=job.id, cameo_ids=list(job.cameo_ids), parent=parent
+    )
+    poster = media.poster_jpeg(frames[min(len(frames) - 1, job.fps)])
+    indices = media.sample_indices(len(frames))
+    vectors = [media.frame_descriptor(frames[i]) for i in indices]
+    mean = np.mean(vectors, axis=0)
+    mean = mean / (float(np.linalg.norm(mean)) or 1.0)
+    label = provenance.read_manifest(signed).label
+
+    outcome, record = checks.run_steps(checks.STORE_CHECKS, job, {})
+    if outcome.decision != checks.ALLOW:
+        job = job_transition(
+            job_id=job.id,
+            to=JobState.CANCELLED if outcome.decision == checks.CANCEL else JobState.BLOCKED,
+            expect={JobState.FINISHING},
+            attempt=attempt,
+            blocked_reason=outcome.reason,
+            checks={**job.checks, "store": record},
+        )
+        return job.state
+
+    video_name, poster_name = _output_names(job, attempt)
+    for name in (video_name, poster_name):
+        if default_storage.exists(name):
+            default_storage.delete(name)
+    video_name = default_storage.save(video_name, ContentFile(signed))
+    poster_name = default_storage.save(poster_name, ContentFile(poster))
+    try:
+        with transaction.atomic():
+            job = job_transition(
+                job_id=job.id,
+                to=JobState.READY,
+                expect={JobState.FINISHING},
+                attempt=attempt,
+                video=video_name,
+                poster=poster_name,
+                video_bytes=len(signed),
+                manifest_label=label,
+                embedding=mean.tolist(),
+                embedding_model=media.DESCRIPTOR_MODEL,
+                checks={**job.checks, "store": record},
+            )
+            OutputFrameEmbedding.objects.bulk_create(
+                [
+                    OutputFrameEmbedding(
+                        job_id=job.id,
+                        frame_index=i,
+                        t_ms=int(i * 1000 / job.fps),
+                        vector=v.tolist(),
+                        model=media.DESCRIPTOR_MODEL,
+                    )
+                    for i, v in zip(indices, vectors, strict=True)
+                ],
+                ignore_conflicts=True,
+            )
+    except Exception:
+        # Cancelled (or taken back) while we encoded: what we stored is not the job's.
+        for name in (video_name, poster_name):
+            default_storage.delete(name)
+        raise
+    return job.state
+
+
+def output_bytes(job: GenerationJob) -> bytes:
+    with default_storage.open(job.video, "rb") as handle:
+        return handle.read()
+
+
+__all__ = ["finish", "job_advance", "job_render", "output_bytes"]

@@ -1,0 +1,47 @@
+"""Factories for generation: jobs in any state, and real image files for uploads."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import factory
+import numpy as np
+from django.utils import timezone
+from PIL import Image
+
+from generation.models import GenerationJob
+from tests.accounts.factories import UserFactory
+
+
+class GenerationJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GenerationJob
+
+    user = factory.SubFactory(UserFactory)
+    mode = "text"
+    prompt = factory.Sequence(lambda n: f"a paper boat number {n} sailing at dawn")
+    seed = 7
+    duration_s = 2
+    aspect = "9:16"
+    width = 144
+    height = 256
+    fps = 12
+    state = "queued"
+    state_changed_at = factory.LazyFunction(timezone.now)
+    heartbeat_at = factory.LazyFunction(timezone.now)
+    backend = "procedural"
+
+
+def image_bytes(width: int = 320, height: int = 240, fmt: str = "PNG", seed: int = 1) -> bytes:
+    rng = np.random.default_rng(seed)
+    pixels = rng.integers(0, 255, (height, width, 3), dtype=np.uint8)
+    out = io.BytesIO()
+    Image.fromarray(pixels).save(out, format=fmt)
+    return out.getvalue()
+
+
+def face_image_path() -> str:
+    import insightface
+
+    return str(Path(insightface.__file__).parent / "data" / "images" / "Tom_Hanks_54745.png")
