@@ -295,8 +295,8 @@ def posts_remove(*, post_ids: list[int], to: str, cameo_id: int | None = None) -
         rows = cursor.fetchall()
         _adjust_lineage_counts([(path, -1) for _, old, path, _ in rows if old == PostState.PUBLISHED])
     return {
-        "removed": [pid for pid, _, _, target in rows if target],
-        "descendants": [pid for pid, _, _, target in rows if not target],
+        "removed": sorted(pid for pid, _, _, target in rows if target),
+        "descendants": sorted(pid for pid, _, _, target in rows if not target),
     }
 
 
@@ -323,7 +323,7 @@ def post_restore(*, post_id: int) -> dict[str, list[int]]:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
         _adjust_lineage_counts([(path, +1) for _, path in rows])
-    return {"restored": [pid for pid, _ in rows]}
+    return {"restored": sorted(pid for pid, _ in rows)}
 
 
 def post_transition(*, post_id: int, to: str) -> Post:
