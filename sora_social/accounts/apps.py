@@ -7,7 +7,14 @@ class AccountsConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self) -> None:
-        from sora_social.accounts import seeding
+        from celery.schedules import crontab
+
+        from sora_social.accounts import seeding, tasks  # noqa: F401 - registers the tasks
+        from sora_social.celery import app
         from sora_social.common.seeding import register_seeder
 
         register_seeder(seeding.UsersSeeder())
+        app.conf.beat_schedule["accounts.teens_age_out"] = {
+            "task": "accounts.teens_age_out",
+            "schedule": crontab(hour=3, minute=17),
+        }

@@ -1,20 +1,40 @@
-"""Demo members: a staff moderator, two named members and N generated ones."""
+"""Demo members: a staff moderator, three named members and N generated ones, forming
+one invite tree with codes.
+
+The tree is a 4-ary heap in name order: alice is the root (she joined with a
+staff code), member k's inviter is member (k-1)//4, so every member has at
+most INVITES_PER_USER invitees, each invitee redeemed one of their inviter's
+codes, and 10,000 members reach depth 7. Everything is written with bulk
+inserts and a few set-based UPDATEs; running it again adds only what is missing.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
-from sora_social.accounts.models import User
+from sora_social.accounts.models import InviteCode, User
+from sora_social.accounts.models.users import child_path, root_path
+from sora_social.accounts.services.invites import new_code
+from sora_social.accounts.services.tree import invite_counters_rebuild
 from sora_social.common.ids import new_ids
 
 DEMO_PASSWORD = "sora-demo-pass"  # noqa: S105 - public demo credentials
 ADMIN_PASSWORD = "sora-admin-pass"  # noqa: S105 - public demo credentials
 NAMED = [("alice", "Alice"), ("bob", "Bob"), ("carol", "Carol")]
 BATCH = 2000
+DEMO_BIRTHDATE = dt.date(1992, 6, 1)
+
+
+def _display(name: str) -> str:
+    named = dict(NAMED)
+    return named.get(name) or f"Member {name[6:].lstrip('0')}"
 
 
 class UsersSeeder:
@@ -27,43 +47,128 @@ class UsersSeeder:
 
     def run(self, options: dict[str, Any], progress: Any) -> list[str]:
         total = max(0, int(options["users"]))
-        self._ensure_named()
-        # One hash for every generated member: hashing is the slow part, and
-        # these accounts are demo data sharing one password.
-        hashed = make_password(DEMO_PASSWORD)
-        existing = set(User.objects.filter(username__startswith="member").values_list("username", flat=True))
-        wanted = [f"member{i:06d}" for i in range(1, total + 1)]
-        missing = [name for name in wanted if name not in existing]
-        bar = progress(total=total, desc="members", unit="user", initial=total - len(missing))
-        for start in range(0, len(missing), BATCH):
-            chunk = missing[start : start + BATCH]
-            ids = new_ids(len(chunk))
-            rows = [
-                User(
-                    id=pk,
-                    username=name,
-                    email=f"{name}@demo.sora.local",
-                    display_name=f"Member {name[6:].lstrip('0')}",
-                    password=hashed,
-                )
-                for pk, name in zip(ids, chunk, strict=True)
-            ]
-            with transaction.atomic():
-                User.objects.bulk_create(rows, ignore_conflicts=True)
-            bar.update(len(chunk))
+        self._ensure_admin()
+        names = [n for n, _ in NAMED] + [f"member{i:06d}" for i in range(1, total + 1)]
+        bar = progress(total=len(names), desc="members", unit="user")
+        self._members(names, bar)
+        self._codes(names)
+        invite_counters_rebuild()
         bar.close()
         return [
             f"  moderator: admin / {ADMIN_PASSWORD}  (Django admin)",
             *[f"  member:    {username} / {DEMO_PASSWORD}" for username, _ in NAMED],
         ]
 
-    def _ensure_named(self) -> None:
+    def _ensure_admin(self) -> None:
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser(
                 "admin", "admin@demo.sora.local", ADMIN_PASSWORD, display_name="Admin"
             )
-        for username, display in NAMED:
-            if not User.objects.filter(username=username).exists():
-                User.objects.create_user(
-                    username, f"{username}@demo.sora.local", DEMO_PASSWORD, display_name=display
+
+    def _members(self, names: list[str], bar: Any) -> None:
+        existing = {
+            row[0]: row[1:]
+            for row in User.objects.filter(username__in=names).values_list("username", "id", "invite_path")
+        }
+        # One hash for every generated member: hashing is the slow part, and
+        # these accounts are demo data sharing one password.
+        hashed = make_password(DEMO_PASSWORD)
+        ids: list[int] = []
+        paths: list[str] = []
+        fresh = new_ids(len(names))
+        rows: list[User] = []
+        repaired: list[User] = []
+        children: dict[int, int] = {}
+        for k, name in enumerate(names):
+            pk, path = existing.get(name, (fresh[k], None))
+            parent = (k - 1) // 4 if k else None
+            if parent is None:
+                computed = root_path(pk) if path is None else path
+            else:
+                children[parent] = children.get(parent, 0) + 1
+                computed = child_path(paths[parent], (k - 1) % 4 + 1)
+            ids.append(pk)
+            paths.append(computed)
+            fields = {
+                "inviter_id": ids[parent] if parent is not None else None,
+                "invite_root_id": ids[0] if k else None,
+                "invite_depth": computed.count(".") - 1,
+                "invite_path": computed,
+            }
+            if name not in existing:
+                rows.append(
+                    User(
+                        id=pk,
+                        username=name,
+                        email=f"{name}@demo.sora.local",
+                        display_name=_display(name),
+                        password=hashed,
+                        birthdate=DEMO_BIRTHDATE,
+                        region="US",
+                        **fields,
+                    )
+                )
+            elif path != computed:
+                # Accounts from an older seed, outside the tree: place them in it.
+                repaired.append(User(id=pk, birthdate=DEMO_BIRTHDATE, region="US", **fields))
+            else:
+                bar.update(1)
+        for start in range(0, len(rows), BATCH):
+            chunk = rows[start : start + BATCH]
+            with transaction.atomic():
+                User.objects.bulk_create(chunk, ignore_conflicts=True)
+            bar.update(len(chunk))
+        if repaired:
+            User.objects.bulk_update(
+                repaired,
+                ["inviter_id", "invite_root_id", "invite_depth", "invite_path", "birthdate", "region"],
+                batch_size=BATCH,
+            )
+            bar.update(len(repaired))
+        with connection.cursor() as cursor:
+            # The ordinal handed to each parent's latest invitee (never lowered).
+            cursor.execute(
+                "UPDATE accounts_user p SET invite_children_seq = GREATEST(p.invite_children_seq, v.n) "
+                "FROM unnest(%s::bigint[], %s::int[]) AS v(id, n) WHERE p.id = v.id",
+                [[ids[p] for p in children], list(children.values())],
+            )
+
+    def _codes(self, names: list[str]) -> None:
+        """Each member holds INVITES_PER_USER codes; code j of a member is redeemed by their j-th invitee."""
+        per_user = settings.INVITES_PER_USER
+        members = dict(User.objects.filter(username__in=names).values_list("username", "id"))
+        ids = [members[n] for n in names]
+        have: dict[int, list[tuple[int, str, int | None]]] = {}
+        for owner, pk, state, redeemer in (
+            InviteCode.objects.filter(owner_id__in=ids)
+            .order_by("owner_id", "id")
+            .values_list("owner_id", "id", "state", "redeemed_by_id")
+        ):
+            have.setdefault(owner, []).append((pk, state, redeemer))
+        new_rows = []
+        for owner in ids:
+            missing = per_user - len(have.get(owner, []))
+            fresh = new_ids(max(0, missing))
+            for pk in fresh:
+                new_rows.append(InviteCode(id=pk, code=new_code(), owner_id=owner))
+                have.setdefault(owner, []).append((pk, InviteCode.State.AVAILABLE, None))
+        for start in range(0, len(new_rows), BATCH * 2):
+            InviteCode.objects.bulk_create(new_rows[start : start + BATCH * 2], ignore_conflicts=True)
+        # Redemptions: child k of parent p redeemed p's ((k-1) % 4)-th code.
+        code_ids: list[int] = []
+        redeemers: list[int] = []
+        for k in range(1, len(ids)):
+            slot = (k - 1) % 4
+            codes = have.get(ids[(k - 1) // 4], [])
+            if slot < len(codes) and codes[slot][2] is None:
+                code_ids.append(codes[slot][0])
+                redeemers.append(ids[k])
+        if code_ids:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE accounts_invitecode c SET state = 'redeemed', redeemed_by_id = v.u, redeemed_at = %s "
+                    "FROM unnest(%s::bigint[], %s::bigint[]) AS v(c, u) "
+                    "WHERE c.id = v.c AND c.redeemed_by_id IS NULL "
+                    "AND NOT EXISTS (SELECT 1 FROM accounts_invitecode o WHERE o.redeemed_by_id = v.u)",
+                    [timezone.now(), code_ids, redeemers],
                 )

@@ -1,0 +1,13 @@
+"""Accounts' periodic work (thin: call a service)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from sora_social.accounts import services
+
+
+@shared_task(name="accounts.teens_age_out", ignore_result=True)
+def teens_age_out() -> int:
+    """Daily: members who turned 18 stop being teens."""
+    return services.teens_age_out()
