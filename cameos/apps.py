@@ -7,7 +7,11 @@ class CameosConfig(AppConfig):
     verbose_name = "Cameos"
 
     def ready(self) -> None:
+        from cameos.receivers import on_user_blocked
+        from sora_social.accounts.signals import user_blocked
         from sora_social.celery import app
+
+        user_blocked.connect(on_user_blocked, dispatch_uid="cameos.on_user_blocked")
 
         # A lost verification message or a dead worker costs minutes, never a cameo.
         app.conf.beat_schedule["cameos-reconcile-processing"] = {

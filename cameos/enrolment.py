@@ -186,13 +186,14 @@ def judge(recording: Recording, challenge: dict) -> Verdict:
 def challenge_performed(yaw: list[float], moves: list[str]) -> bool:
     """The turns appear, in order, as runs away from the neutral pose.
 
-    Neutral is the median of the first frames (people start facing the camera).
+    Neutral is the median over the whole recording: the turns are brief and the
+    phrase is said facing the camera, so most frames are neutral.
     Each frame is "left", "right" or neutral by its yaw change; runs are
     collapsed and the challenge must be a subsequence of them.
     """
     if len(yaw) < 3:
         return False
-    baseline = float(np.median(yaw[: max(2, len(yaw) // 8)]))
+    baseline = float(np.median(yaw))
     observed: list[str] = []
     for value in yaw:
         delta = value - baseline

@@ -12,7 +12,9 @@ import io
 
 import numpy as np
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Least
+from django.db.models.lookups import GreaterThanOrEqual
 
 from cameos.models import (
     Appearance,
@@ -23,32 +25,50 @@ from cameos.models import (
     CameoRequest,
     CameoState,
 )
+from cameos.models.cameo import AUDIENCE_ORDER
 from sora_social.common.errors import NotFound
 from sora_social.common.ids import parse_id
 
+_RANK = {audience: rank for rank, audience in enumerate(AUDIENCE_ORDER)}
+
+
+def _effective_rank() -> Case:
+    """The audience actually in force, as a rank (0 only_me … 3 everyone).
+
+    A teen owner's audience is clamped at query time to the widest their parent
+    allows (`cameo_audience_max`; `only_me` without a settings row), so a
+    parent tightening the control takes effect on the very next check.
+    """
+    chosen = Case(*(When(audience=a, then=Value(r)) for a, r in _RANK.items()), default=Value(0))
+    cap = Case(
+        When(owner__is_teen=False, then=Value(_RANK[Audience.EVERYONE])),
+        *(When(owner__teen_settings__cameo_audience_max=a, then=Value(r)) for a, r in _RANK.items()),
+        default=Value(0),
+    )
+    return Least(chosen, cap)
+
 
 def _castable(user_id: int) -> Q:
-    """Q over Cameo: `user_id` may cast it now (state is checked by callers)."""
+    """Q over Cameo: `user_id` may cast it now (state is checked by callers).
+
+    The owner always may. Anyone else needs: no block either way, no explicit
+    revocation, and an effective audience that admits them: `everyone`; or
+    `mutuals` and a mutual follow; or `approved` (or wider) and a grant.
+    """
+    from sora_social.accounts.selectors import block_exists, mutual_follow_exists
+
     access = CameoAccess.objects.filter(cameo=OuterRef("pk"), user_id=user_id)
     granted = Exists(access.filter(state=CameoAccess.State.GRANTED))
     revoked = Exists(access.filter(state=CameoAccess.State.REVOKED))
-    others = (
-        ~Q(audience=Audience.ONLY_ME)
-        & ~revoked
-        & (Q(audience=Audience.EVERYONE) | granted | (Q(audience=Audience.MUTUALS) & _mutuals(user_id)))
-        & ~_blocked(user_id)
+    mutuals = mutual_follow_exists(a=OuterRef("owner_id"), b=user_id)
+    blocked = block_exists(a=OuterRef("owner_id"), b=user_id)
+    rank = _effective_rank()
+    admitted = (
+        Q(GreaterThanOrEqual(rank, _RANK[Audience.EVERYONE]))
+        | (Q(GreaterThanOrEqual(rank, _RANK[Audience.MUTUALS])) & Q(mutuals))
+        | (Q(GreaterThanOrEqual(rank, _RANK[Audience.APPROVED])) & Q(granted))
     )
-    return Q(owner_id=user_id) | others
-
-
-def _mutuals(user_id: int) -> Q:
-    """Owner and caster follow each other (the social graph arrives with the accounts graph)."""
-    return Q(pk__in=[])
-
-
-def _blocked(user_id: int) -> Q:
-    """Either has blocked the other (the social graph arrives with the accounts graph)."""
-    return Q(pk__in=[])
+    return Q(owner_id=user_id) | (~Q(revoked) & ~Q(blocked) & admitted)
 
 
 def may_cast(*, user_id: int, cameo_id: int, lock: bool = False) -> bool:
@@ -98,11 +118,11 @@ def cameo_visible_to(*, user_id: int, cameo_id: object) -> Cameo:
     pk = parse_id(cameo_id)
     if pk is None:
         raise NotFound(code="cameo_not_found")
-    visible = (
-        Q(owner_id=user_id)
-        | (Q(state=CameoState.VERIFIED) & ~Q(audience=Audience.ONLY_ME) & ~_blocked(user_id))
-        | (Q(state=CameoState.VERIFIED) & _castable(user_id))
-    )
+    from sora_social.accounts.selectors import block_exists
+
+    open_to_requests = GreaterThanOrEqual(_effective_rank(), _RANK[Audience.APPROVED])
+    not_blocked = ~Q(block_exists(a=OuterRef("owner_id"), b=user_id))
+    visible = Q(owner_id=user_id) | (Q(state=CameoState.VERIFIED) & Q(open_to_requests) & not_blocked)
     cameo = Cameo.objects.filter(pk=pk).filter(visible).select_related("owner").first()
     if cameo is None:
         raise NotFound(code="cameo_not_found")
@@ -172,3 +192,8 @@ def cameos_stuck_processing(*, older_than_s: int = 300) -> QuerySet:
     return Cameo.objects.filter(state=CameoState.PROCESSING, state_changed_at__lt=cutoff).values_list(
         "id", flat=True
     )
+
+
+def accesses_of(*, cameo: Cameo) -> QuerySet[CameoAccess]:
+    """The owner's explicit grants and revocations."""
+    return CameoAccess.objects.filter(cameo=cameo)

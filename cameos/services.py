@@ -70,13 +70,12 @@ def cameo_transition(*, cameo_id: int, to: str, **fields: Any) -> Cameo:
 
 def _audience_cap(owner: Any) -> str:
     """The widest audience the owner may choose: teens are capped by their parent's control."""
-    if not getattr(owner, "is_teen", False):
-        return Audience.EVERYONE
     from sora_social.accounts.selectors import teen_controls
 
-    controls = teen_controls(user_id=owner.pk)
-    cap = getattr(controls, "cameo_audience_max", None) if controls else None
-    return cap if cap in AUDIENCE_ORDER else Audience.EVERYONE
+    controls = teen_controls(user_id=owner.pk) if owner.is_teen else None
+    if controls is None:
+        return Audience.EVERYONE
+    return controls.cameo_audience_max if controls.cameo_audience_max in AUDIENCE_ORDER else Audience.ONLY_ME
 
 
 @transaction.atomic
@@ -85,7 +84,7 @@ def cameo_create(*, owner: Any) -> Cameo:
     if Cameo.objects.select_for_update().filter(owner=owner, state__in=LIVE_STATES).exists():
         raise Conflict("You already have a cameo; delete it to enrol again.", code="cameo_exists")
     # Teens start private; adults start with "people I approve".
-    audience = Audience.ONLY_ME if getattr(owner, "is_teen", False) else Audience.APPROVED
+    audience = Audience.ONLY_ME if owner.is_teen else Audience.APPROVED
     challenge = new_challenge() | {"issued_at": timezone.now().isoformat()}
     return Cameo.objects.create(owner=owner, audience=audience, challenge=challenge)
 
@@ -404,6 +403,35 @@ def cameo_revoke(*, cameo: Cameo, user_id: int) -> CameoAccess:
     return access
 
 
+def cameo_access_end_for_block(*, blocker_id: int, blocked_id: int) -> list[int]:
+    """A block ends consent both ways: grants and pending requests between the two go,
+    and each owner's cameo is reported revoked for the other (their jobs and drafts stop).
+
+    Receiver of `sora_social.accounts.signals.user_blocked`, inside the blocking
+    transaction. The block itself already makes `may_cast` false; grants are
+    deleted (not turned into revocations) so an unblock does not silently
+    restore them: the person must ask again.
+    """
+    pairs = [(blocker_id, blocked_id), (blocked_id, blocker_id)]
+    affected: list[int] = []
+    for owner_id, other_id in pairs:
+        cameo_ids = list(
+            Cameo.objects.select_for_update().filter(owner_id=owner_id).values_list("id", flat=True)
+        )
+        if not cameo_ids:
+            continue
+        CameoAccess.objects.filter(
+            cameo_id__in=cameo_ids, user_id=other_id, state=CameoAccess.State.GRANTED
+        ).delete()
+        CameoRequest.objects.filter(
+            cameo_id__in=cameo_ids, requester_id=other_id, state=CameoRequest.State.PENDING
+        ).update(state=CameoRequest.State.DENIED, decided_at=timezone.now())
+        for cameo_id in cameo_ids:
+            signals.cameo_access_revoked.send(sender=Cameo, cameo_id=cameo_id, user_id=other_id)
+            affected.append(cameo_id)
+    return affected
+
+
 # --- appearances -----------------------------------------------------------
 
 
@@ -559,12 +587,18 @@ def public_figure_add(
             details={"faces": len(faces)},
         )
     figure = figure or PublicFigure(name=name)
+    previous = (
+        None
+        if figure._state.adding
+        else PublicFigure.objects.filter(pk=figure.pk).values_list("photo", flat=True).first()
+    )
     figure.name = name
     figure.embedding_model = backend.embedding_model
-    if figure.pk and figure.photo:
-        figure.photo.delete(save=False)
     figure.photo.save(f"photo{_photo_ext(getattr(photo, 'name', ''))}", ContentFile(data), save=False)
     figure.save()
+    if previous and previous != figure.photo.name:
+        storage = figure.photo.storage
+        transaction.on_commit(lambda: storage.delete(previous))
     registry.erase(subject_kind=SubjectKind.PUBLIC_FIGURE, subject_ids=[figure.pk])
     if figure.active:
         registry.store(

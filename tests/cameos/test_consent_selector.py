@@ -106,3 +106,104 @@ def test_consent_query_uses_indexes():
     assert "cameos_cameo_pkey" in plan
     # With sequential scans priced out, a Seq Scan would mean a table has no usable index.
     assert "Seq Scan" not in plan, plan
+
+
+def test_mutuals_audience_admits_mutual_followers_only():
+    """`mutuals` admits people the owner follows and who follow back; a one-way follower is refused."""
+    from sora_social.accounts.services.graph import follow_create
+
+    cameo = CameoFactory(audience=Audience.MUTUALS)
+    mutual, fan = UserFactory(), UserFactory()
+    follow_create(actor=cameo.owner, target=mutual)
+    follow_create(actor=mutual, target=cameo.owner)
+    follow_create(actor=fan, target=cameo.owner)
+    assert selectors.may_cast(user_id=mutual.pk, cameo_id=cameo.pk)
+    assert not selectors.may_cast(user_id=fan.pk, cameo_id=cameo.pk)
+    # A grant still works under `mutuals`; a revocation beats the mutual follow.
+    services.cameo_grant(cameo=cameo, user_id=fan.pk)
+    assert selectors.may_cast(user_id=fan.pk, cameo_id=cameo.pk)
+    services.cameo_revoke(cameo=cameo, user_id=mutual.pk)
+    assert not selectors.may_cast(user_id=mutual.pk, cameo_id=cameo.pk)
+
+
+def test_a_block_either_way_shuts_out_and_ends_grants():
+    """Blocking (by the owner or by the grantee) ends access, drops the grant, and signals revocation."""
+    from cameos import signals
+    from cameos.models import CameoAccess
+    from sora_social.accounts.services.graph import block_create, block_delete
+
+    heard = []
+
+    def receiver(sender, **kwargs):
+        heard.append((kwargs["cameo_id"], kwargs["user_id"]))
+
+    signals.cameo_access_revoked.connect(receiver)
+    try:
+        cameo = CameoFactory(audience=Audience.EVERYONE)
+        friend, other = UserFactory(), UserFactory()
+        services.cameo_grant(cameo=cameo, user_id=friend.pk)
+        block_create(actor=friend, target=cameo.owner)
+        assert not selectors.may_cast(user_id=friend.pk, cameo_id=cameo.pk)
+        assert heard == [(cameo.pk, friend.pk)]
+        assert not CameoAccess.objects.filter(cameo=cameo, user=friend).exists()
+        # After an unblock the `everyone` audience applies again, but the old grant is gone.
+        block_delete(actor=friend, target=cameo.owner)
+        assert selectors.may_cast(user_id=friend.pk, cameo_id=cameo.pk)
+        block_create(actor=cameo.owner, target=other)
+        assert not selectors.may_cast(user_id=other.pk, cameo_id=cameo.pk)
+    finally:
+        signals.cameo_access_revoked.disconnect(receiver)
+
+
+def _teen():
+    import datetime as dt
+
+    from tests.accounts.factories import make_member
+
+    today = dt.date.today()
+    return make_member(birthdate=today.replace(year=today.year - 15))
+
+
+def test_teen_cameo_starts_only_me_and_parent_cap_applies_at_check_time():
+    """A teen's cameo starts `only_me`; a parent's cap clamps the audience on every check, even after it was set."""
+    from sora_social.accounts.services.parental import (
+        parental_controls_update,
+        parental_link_accept,
+        parental_link_start,
+    )
+    from sora_social.common.errors import ApplicationError
+    from tests.accounts.factories import make_member
+
+    teen = _teen()
+    assert teen.is_teen
+    cameo = services.cameo_create(owner=teen)
+    assert cameo.audience == Audience.ONLY_ME
+    parent = make_member()
+    link = parental_link_start(parent=parent)
+    link = parental_link_accept(teen=teen, code=link.code)
+    parental_controls_update(link=link, parent=parent, cameo_audience_max="everyone")
+    cameo.state = CameoState.VERIFIED
+    cameo.save(update_fields=["state"])
+    services.cameo_update(cameo=cameo, audience=Audience.EVERYONE)
+    stranger = UserFactory()
+    assert selectors.may_cast(user_id=stranger.pk, cameo_id=cameo.pk)
+    # The parent tightens the control: the stored audience is still "everyone", the check is not.
+    parental_controls_update(link=link, parent=parent, cameo_audience_max="approved")
+    assert not selectors.may_cast(user_id=stranger.pk, cameo_id=cameo.pk)
+    services.cameo_grant(cameo=cameo, user_id=stranger.pk)
+    assert selectors.may_cast(user_id=stranger.pk, cameo_id=cameo.pk)
+    with pytest.raises(ApplicationError) as caught:
+        services.cameo_update(cameo=cameo, audience=Audience.MUTUALS)
+    assert caught.value.code == "audience_restricted"
+
+
+def test_teen_without_parent_controls_is_capped_at_only_me():
+    """With no parental settings a teen's cameo cannot be widened beyond `only_me` nor cast by others."""
+    from sora_social.common.errors import ApplicationError
+
+    teen = _teen()
+    cameo = CameoFactory(owner=teen, audience=Audience.EVERYONE)
+    assert not selectors.may_cast(user_id=UserFactory().pk, cameo_id=cameo.pk)
+    assert selectors.may_cast(user_id=teen.pk, cameo_id=cameo.pk)
+    with pytest.raises(ApplicationError):
+        services.cameo_update(cameo=cameo, audience=Audience.APPROVED)

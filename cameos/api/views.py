@@ -1,0 +1,301 @@
+"""Cameo endpoints: enrol, settings, consent, appearances, notifications.
+
+Views parse, call one service or selector, and answer plain dicts. Another
+member's cameo the caller may not see is 404, never 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cameos import selectors, services
+from cameos.api.serializers import appearance_out, cameo_out, notification_out, request_out
+from cameos.models import Audience
+from sora_social.common.errors import NotFound, ValidationFailed
+from sora_social.common.ids import parse_id
+from sora_social.common.pagination import CursorPagination
+
+
+def _cameo_schema(many: bool = False) -> Any:
+    return inline_serializer(
+        "Cameo",
+        {
+            "id": serializers.CharField(),
+            "owner_id": serializers.CharField(),
+            "state": serializers.ChoiceField(["awaiting_recording", "processing", "verified", "rejected"]),
+            "audience": serializers.ChoiceField(Audience.values),
+            "rules": serializers.CharField(),
+            "challenge": serializers.JSONField(required=False, allow_null=True),
+            "reasons": serializers.ListField(child=serializers.CharField(), required=False),
+            "created_at": serializers.DateTimeField(),
+            "verified_at": serializers.DateTimeField(allow_null=True),
+        },
+        many=many,
+    )
+
+
+def _appearance_schema(many: bool = False) -> Any:
+    return inline_serializer(
+        "CameoAppearance",
+        {
+            "id": serializers.CharField(),
+            "kind": serializers.ChoiceField(["generation", "post"]),
+            "object_id": serializers.CharField(),
+            "creator_id": serializers.CharField(allow_null=True),
+            "source": serializers.ChoiceField(["cast", "detected"]),
+            "score": serializers.FloatField(allow_null=True),
+            "created_at": serializers.DateTimeField(),
+        },
+        many=many,
+    )
+
+
+def _request_schema(many: bool = False) -> Any:
+    return inline_serializer(
+        "CameoRequest",
+        {
+            "id": serializers.CharField(),
+            "cameo_id": serializers.CharField(),
+            "requester_id": serializers.CharField(),
+            "message": serializers.CharField(),
+            "state": serializers.ChoiceField(["pending", "approved", "denied"]),
+            "created_at": serializers.DateTimeField(),
+            "decided_at": serializers.DateTimeField(allow_null=True),
+        },
+        many=many,
+    )
+
+
+def _notification_schema(many: bool = False) -> Any:
+    return inline_serializer(
+        "CameoNotification",
+        {
+            "id": serializers.CharField(),
+            "kind": serializers.CharField(),
+            "cameo_id": serializers.CharField(),
+            "actor_id": serializers.CharField(allow_null=True),
+            "data": serializers.JSONField(),
+            "created_at": serializers.DateTimeField(),
+            "read_at": serializers.DateTimeField(allow_null=True),
+        },
+        many=many,
+    )
+
+
+def _page(request: Request, view: APIView, qs: Any, render: Any) -> Response:
+    paginator = CursorPagination()
+    page = paginator.paginate_queryset(qs, request, view=view) or []
+    return paginator.get_paginated_response([render(row) for row in page])
+
+
+class CameoListView(APIView):
+    @extend_schema(request=None, responses={201: _cameo_schema()}, operation_id="cameo_create")
+    def post(self, request: Request) -> Response:
+        cameo = services.cameo_create(owner=request.user)
+        return Response(cameo_out(cameo, viewer_id=request.user.pk), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("usable", bool, description="true: cameos I may cast now (mine included)")
+        ],
+        responses=_cameo_schema(many=True),
+        operation_id="cameo_list",
+    )
+    def get(self, request: Request) -> Response:
+        usable = request.query_params.get("usable", "").lower() in {"1", "true", "yes"}
+        qs = (
+            selectors.cameos_usable_by(user_id=request.user.pk)
+            if usable
+            else selectors.cameos_owned_by(user_id=request.user.pk)
+        )
+        return _page(request, self, qs, lambda c: cameo_out(c, viewer_id=request.user.pk))
+
+
+class CameoDetailView(APIView):
+    class InputSerializer(serializers.Serializer):
+        audience = serializers.ChoiceField(Audience.values, required=False)
+        rules = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    @extend_schema(responses=_cameo_schema(), operation_id="cameo_get")
+    def get(self, request: Request, cameo_id: str) -> Response:
+        cameo = selectors.cameo_visible_to(user_id=request.user.pk, cameo_id=cameo_id)
+        return Response(cameo_out(cameo, viewer_id=request.user.pk))
+
+    @extend_schema(request=InputSerializer, responses=_cameo_schema(), operation_id="cameo_update")
+    def patch(self, request: Request, cameo_id: str) -> Response:
+        cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        cameo = services.cameo_update(cameo=cameo, **data.validated_data)
+        return Response(cameo_out(cameo, viewer_id=request.user.pk))
+
+    @extend_schema(responses={204: None}, operation_id="cameo_delete")
+    def delete(self, request: Request, cameo_id: str) -> Response:
+        cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
+        services.cameo_delete(cameo=cameo)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CameoRecordingView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        file = serializers.FileField()
+
+    @extend_schema(request=InputSerializer, responses={202: _cameo_schema()}, operation_id="cameo_recording")
+    def post(self, request: Request, cameo_id: str) -> Response:
+        cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationFailed("Send the recording as multipart field `file`.", code="file_missing")
+        cameo = services.cameo_attach_recording(cameo=cameo, upload=upload)
+        return Response(cameo_out(cameo, viewer_id=request.user.pk), status=status.HTTP_202_ACCEPTED)
+
+
+class CameoRequestCreateView(APIView):
+    class InputSerializer(serializers.Serializer):
+        message = serializers.CharField(max_length=280, required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        request=InputSerializer, responses={201: _request_schema()}, operation_id="cameo_request_create"
+    )
+    def post(self, request: Request, cameo_id: str) -> Response:
+        cameo = selectors.cameo_visible_to(user_id=request.user.pk, cameo_id=cameo_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        made = services.cameo_request_create(cameo=cameo, requester=request.user, **data.validated_data)
+        return Response(request_out(made), status=status.HTTP_201_CREATED)
+
+
+class MyCameoRequestsView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("state", str, description="pending (default), approved, denied or all")],
+        responses=_request_schema(many=True),
+        operation_id="me_cameo_requests",
+    )
+    def get(self, request: Request) -> Response:
+        state = request.query_params.get("state", "pending")
+        if state not in {"pending", "approved", "denied", "all"}:
+            raise ValidationFailed("Unknown state.", code="invalid_state")
+        qs = selectors.requests_for_owner(user_id=request.user.pk, state=None if state == "all" else state)
+        return _page(request, self, qs, request_out)
+
+
+class CameoRequestDecideView(APIView):
+    decision = ""
+
+    @extend_schema(request=None, responses=_request_schema(), operation_id=None)
+    def post(self, request: Request, request_id: str) -> Response:
+        decided = services.cameo_request_decide(
+            owner_id=request.user.pk, request_id=request_id, approve=self.decision == "approve"
+        )
+        return Response(request_out(decided))
+
+
+class CameoRequestApproveView(CameoRequestDecideView):
+    decision = "approve"
+
+
+class CameoRequestDenyView(CameoRequestDecideView):
+    decision = "deny"
+
+
+def _user_id(raw: object) -> int:
+    user_id = parse_id(raw)
+    if user_id is None:
+        raise NotFound(code="user_not_found")
+    return user_id
+
+
+class CameoGrantListView(APIView):
+    class InputSerializer(serializers.Serializer):
+        user_id = serializers.CharField()
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: inline_serializer("CameoGrant", {"user_id": serializers.CharField()})},
+        operation_id="cameo_grant",
+    )
+    def post(self, request: Request, cameo_id: str) -> Response:
+        cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        access = services.cameo_grant(cameo=cameo, user_id=_user_id(data.validated_data["user_id"]))
+        return Response(
+            {"user_id": str(access.user_id), "state": access.state}, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        responses=inline_serializer(
+            "CameoAccessList",
+            {
+                "results": serializers.ListField(child=serializers.DictField()),
+                "next": serializers.CharField(),
+            },
+        ),
+        operation_id="cameo_grants",
+    )
+    def get(self, request: Request, cameo_id: str) -> Response:
+        cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
+        qs = selectors.accesses_of(cameo=cameo)
+        return _page(
+            request,
+            self,
+            qs,
+            lambda a: {"user_id": str(a.user_id), "state": a.state, "changed_at": a.changed_at},
+        )
+
+
+class CameoGrantDetailView(APIView):
+    @extend_schema(responses={204: None}, operation_id="cameo_revoke")
+    def delete(self, request: Request, cameo_id: str, user_id: str) -> Response:
+        cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
+        services.cameo_revoke(cameo=cameo, user_id=_user_id(user_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CameoAppearanceListView(APIView):
+    @extend_schema(responses=_appearance_schema(many=True), operation_id="cameo_appearances")
+    def get(self, request: Request, cameo_id: str) -> Response:
+        cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
+        return _page(request, self, selectors.appearances_of(cameo=cameo), appearance_out)
+
+
+class CameoAppearanceDetailView(APIView):
+    @extend_schema(responses={204: None}, operation_id="cameo_appearance_remove")
+    def delete(self, request: Request, cameo_id: str, appearance_id: str) -> Response:
+        cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
+        services.appearance_remove(cameo=cameo, appearance_id=appearance_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyCameoNotificationsView(APIView):
+    @extend_schema(responses=_notification_schema(many=True), operation_id="me_cameo_notifications")
+    def get(self, request: Request) -> Response:
+        return _page(request, self, selectors.notifications_for(user_id=request.user.pk), notification_out)
+
+
+class MyCameoNotificationsReadView(APIView):
+    class InputSerializer(serializers.Serializer):
+        up_to_id = serializers.CharField(required=False)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=inline_serializer("CameoNotificationsRead", {"marked": serializers.IntegerField()}),
+        operation_id="me_cameo_notifications_read",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        up_to = data.validated_data.get("up_to_id")
+        marked = services.notifications_mark_read(
+            user_id=request.user.pk, up_to_id=parse_id(up_to) if up_to else None
+        )
+        return Response({"marked": marked})
