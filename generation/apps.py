@@ -9,7 +9,11 @@ class GenerationConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from generation import health
+        from cameos import signals as cameo_signals
+        from generation import health, services
+        from generation.subjects import GenerationSubjects
+        from moderation.registry import register_subject
+        from moderation.signals import content_actioned
         from sora_social.celery import app
         from sora_social.common.health import register_readiness_check
 
@@ -19,5 +23,15 @@ class GenerationConfig(AppConfig):
         }
         register_readiness_check("generation_checks", health.checks_wired)
         register_readiness_check("c2pa_signing", health.signing)
-        # cameos.signals.cameo_access_revoked connects here to
-        # generation.services.on_cameo_access_revoked once the cameos app sends it.
+        register_subject("generation", GenerationSubjects())
+        # Lower apps make generation act through their documented signals.
+        cameo_signals.cameo_access_revoked.connect(
+            services.on_cameo_access_revoked, dispatch_uid="generation.cameo_access_revoked"
+        )
+        cameo_signals.cameo_deleted.connect(
+            services.on_cameo_deleted, dispatch_uid="generation.cameo_deleted"
+        )
+        cameo_signals.appearance_removed.connect(
+            services.on_appearance_removed, dispatch_uid="generation.appearance_removed"
+        )
+        content_actioned.connect(services.on_content_actioned, dispatch_uid="generation.content_actioned")

@@ -3,21 +3,23 @@
 Three points in a job's life, in order:
 
 - `PROMPT_CHECKS` run in `checking_prompt`, before any GPU time (rule 4):
-  the prompt classifier, and for image-to-video the refusal of photos of
-  real people.
+  moderation's prompt classifiers, and for image-to-video cameos' face
+  detector (a photo of a real person is refused).
 - `OUTPUT_CHECKS` run in `checking_output` on the rendered frames, before a
-  draft exists (rules 3 and 4): frame classifiers and likeness detection.
-- `STORE_CHECKS` run in `finishing`, just before the output is stored
-  (rule 1): consent for every cast cameo, again.
+  draft exists (rules 3 and 4): moderation's frame classifiers, then cameos'
+  likeness detection against the cameo registry and the public-figure gallery.
+- `STORE_CHECKS` run in `finishing`, inside the transaction that makes the job
+  `ready` (rule 1): consent for every cast cameo, again, holding each cameo
+  row FOR KEY SHARE so a concurrent revocation waits for us and then sees the
+  job.
 
 Consent at submit is `consent_at_submit`, inside the accepting transaction.
 
 A step is a function `(job, payload) -> Outcome`. The first outcome that is
 not `allow` decides: `block` ends the job `blocked` with the outcome's reason
-and keeps no output; `cancel` ends it `cancelled` (withdrawn consent).
-A step whose app does not provide its function yet is absent from its list,
-with a comment naming what plugs in there: a missing check is visible here
-and on /readyz, never a silent pass.
+and keeps no output; `cancel` ends it `cancelled` (withdrawn consent). A
+moderation verdict of `review` also stops the job (`held_for_review`): the
+verdict opened a case, and nothing unreviewed becomes a draft.
 """
 
 from __future__ import annotations
@@ -26,9 +28,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sora_social.common.errors import ApplicationError
+import numpy as np
 
-ALLOW, REVIEW, BLOCK, CANCEL = "allow", "review", "block", "cancel"
+from sora_social.common.errors import Forbidden
+
+ALLOW, BLOCK, CANCEL = "allow", "block", "cancel"
+SUBJECT_KIND = "generation"
+LIKENESS_FRAMES = 6
 
 
 @dataclass(frozen=True)
@@ -44,25 +50,103 @@ class Step:
     run: Callable[[Any, dict[str, Any]], Outcome]
 
 
+def _from_verdict(verdict: Any, default_reason: str) -> Outcome:
+    detail = {"verdict": verdict.as_dict()}
+    if verdict.decision == "allow":
+        return Outcome(ALLOW, detail=detail)
+    if verdict.decision == "review":
+        return Outcome(BLOCK, "held_for_review", detail)
+    flagged = verdict.flagged[0] if verdict.flagged else ""
+    return Outcome(BLOCK, f"{default_reason}:{flagged}" if flagged else default_reason, detail)
+
+
+def _user(job: Any) -> Any:
+    return job.user
+
+
 # --- before any rendering ------------------------------------------------------
+
+
+def prompt_safety(job: Any, payload: dict[str, Any]) -> Outcome:
+    if not job.prompt:
+        return Outcome(ALLOW, detail={"skipped": "no prompt"})
+    from moderation.services import check_prompt
+
+    verdict = check_prompt(text=job.prompt, user=_user(job), subject=(SUBJECT_KIND, job.id))
+    return _from_verdict(verdict, "prompt_not_allowed")
+
+
+def no_real_person_in_image(job: Any, payload: dict[str, Any]) -> Outcome:
+    image = payload.get("image")
+    if image is None:
+        return Outcome(ALLOW, detail={"skipped": "no image"})
+    from cameos.services import face_detect
+
+    faces = face_detect(image=image)
+    if faces:
+        return Outcome(BLOCK, "real_person_image_not_allowed", {"faces": len(faces)})
+    return Outcome(ALLOW, detail={"faces": 0})
+
+
 PROMPT_CHECKS: list[Step] = [
-    # moderation.services.check_prompt(*, text, user, subject) -> Verdict plugs in here
-    # (decision block -> blocked_reason from the verdict's reasons).
-    # cameos.services.face_detect(*, image) plugs in here for image mode: a still
-    # with a detected real face -> blocked `real_person_image_not_allowed`.
+    Step("moderation.check_prompt", prompt_safety),
+    Step("cameos.face_detect", no_real_person_in_image),
 ]
+
 
 # --- after rendering, before a draft exists ------------------------------------
+
+
+def frame_safety(job: Any, payload: dict[str, Any]) -> Outcome:
+    from moderation.services import check_frames
+
+    verdict = check_frames(
+        frames=list(payload["frames"]), user=_user(job), subject=(SUBJECT_KIND, job.id), fps=job.fps
+    )
+    return _from_verdict(verdict, "output_not_allowed")
+
+
+def likeness(job: Any, payload: dict[str, Any]) -> Outcome:
+    """Faces in the output must be cameos cast with consent; never a protected public figure."""
+    from cameos.services import detect_likeness, output_faces_erase
+
+    frames = payload["frames"]
+    count = min(LIKENESS_FRAMES, len(frames))
+    picks = np.unique(np.linspace(0, len(frames) - 1, count).round().astype(int))
+    report = detect_likeness(frames=[frames[i] for i in picks], subject=(SUBJECT_KIND, job.id))
+    seen = sorted(report.cameos)
+    detail = {"faces": report.faces, "cameos_seen": [str(c) for c in seen]}
+    outcome = Outcome(ALLOW, detail=detail)
+    if report.public_figures:
+        outcome = Outcome(BLOCK, "public_figure_likeness", detail)
+    elif any(c not in job.cameo_ids for c in seen):
+        outcome = Outcome(BLOCK, "uncast_likeness", detail)
+    if outcome.decision != ALLOW:
+        # A blocked output keeps nothing, its face embeddings included.
+        output_faces_erase(kind=SUBJECT_KIND, object_ids=[job.id])
+    return outcome
+
+
 OUTPUT_CHECKS: list[Step] = [
-    # moderation.services.check_frames(*, frames, user, subject) -> Verdict plugs in here.
-    # cameos.services.detect_likeness(*, frames) plugs in here: a likeness not cast
-    # with consent -> blocked `uncast_likeness`.
+    Step("moderation.check_frames", frame_safety),
+    Step("cameos.detect_likeness", likeness),
 ]
 
-# --- just before storing --------------------------------------------------------
+
+# --- inside the transaction that stores the output ------------------------------
+
+
+def consent_still_given(job: Any, payload: dict[str, Any]) -> Outcome:
+    from cameos.selectors import may_cast
+
+    withdrawn = [c for c in job.cameo_ids if not may_cast(user_id=job.user_id, cameo_id=c, lock=True)]
+    if withdrawn:
+        return Outcome(CANCEL, "cameo_consent_withdrawn", {"cameos": [str(c) for c in withdrawn]})
+    return Outcome(ALLOW, detail={"cameos": [str(c) for c in job.cameo_ids]})
+
+
 STORE_CHECKS: list[Step] = [
-    # cameos.selectors.usable_cameo_ids(*, user_id, cameo_ids) plugs in here:
-    # consent withdrawn since submit -> cancelled `cameo_consent_withdrawn`.
+    Step("cameos.may_cast", consent_still_given),
 ]
 
 
@@ -80,15 +164,20 @@ def run_steps(steps: list[Step], job: Any, payload: dict[str, Any]) -> tuple[Out
 def consent_at_submit(*, user_id: int, cameo_ids: list[int]) -> None:
     """Refuse a request casting any cameo its requester may not use now (rule 1).
 
-    The consent selector belongs to the cameos app
-    (`cameos.selectors.usable_cameo_ids`). Until it exists no consent can be
-    shown, so casting is refused outright rather than assumed.
+    Call inside the accepting transaction: each cameo row is held FOR KEY
+    SHARE until commit, so a revocation racing this submit either happens
+    first (and we refuse) or waits and then cancels the accepted job.
+    Unknown cameos and cameos without consent answer alike, so ids do not leak.
     """
-    if not cameo_ids:
-        return
-    raise ApplicationError(
-        "Casting cameos is not available yet.", code="cameo_casting_unavailable", status=503
-    )
+    from cameos.selectors import may_cast
+
+    refused = [c for c in cameo_ids if not may_cast(user_id=user_id, cameo_id=c, lock=True)]
+    if refused:
+        raise Forbidden(
+            "You may not cast these cameos.",
+            code="cameo_consent_required",
+            details={"cameos": [str(c) for c in refused]},
+        )
 
 
 def wired() -> dict[str, list[str]]:

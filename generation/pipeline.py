@@ -17,7 +17,9 @@ number held by each worker makes a late, stale worker unable to finish it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -31,6 +33,7 @@ from generation.backends import RenderCancelled, RenderContext, RenderRequest, g
 from generation.models import GenerationJob, OutputFrameEmbedding
 from generation.services import StaleTransition, job_transition
 from generation.states import JobState
+from sora_social.common.errors import ApplicationError, NotFound
 from sora_social.common.events import send_user_event
 from sora_social.common.tasks import enqueue_on_commit
 
@@ -47,7 +50,24 @@ def job_advance(*, job_id: int) -> str:
             job = job_transition(job_id=job_id, to=JobState.CHECKING_PROMPT, expect={JobState.QUEUED})
         if job.state != JobState.CHECKING_PROMPT:
             return job.state  # someone else moved it on (or it was cancelled): nothing to do
-        outcome, record = checks.run_steps(checks.PROMPT_CHECKS, job, {"prompt": job.prompt})
+        payload: dict[str, Any] = {"prompt": job.prompt}
+        if job.image_upload_id:
+            payload["image"] = _read_image(job.image_upload.file)
+        try:
+            outcome, record = checks.run_steps(checks.PROMPT_CHECKS, job, payload)
+        except ApplicationError as exc:
+            # A check that cannot run (a classifier missing with fail-closed on) refuses the job.
+            job = job_transition(
+                job_id=job_id,
+                to=JobState.FAILED,
+                expect={JobState.CHECKING_PROMPT},
+                error=f"{exc.code}: {exc.message}",
+                blocked_reason=exc.code,
+            )
+            return job.state
+        except Exception as exc:
+            _prompt_check_crashed(job, exc)
+            raise
         if outcome.decision != checks.ALLOW:
             job = job_transition(
                 job_id=job_id,
@@ -70,6 +90,20 @@ def job_advance(*, job_id: int) -> str:
         return job.state
     except StaleTransition:
         return GenerationJob.objects.values_list("state", flat=True).get(pk=job_id)
+
+
+def _prompt_check_crashed(job: GenerationJob, exc: Exception) -> None:
+    """Put the job back in the queue with the error noted (the reconciler retries); fail it after
+    GENERATION_MAX_ATTEMPTS crashes."""
+    crashes = sum(1 for e in job.errors if e.get("state") == JobState.CHECKING_PROMPT) + 1
+    give_up = crashes >= settings.GENERATION_MAX_ATTEMPTS
+    with contextlib.suppress(StaleTransition):
+        job_transition(
+            job_id=job.id,
+            to=JobState.FAILED if give_up else JobState.QUEUED,
+            expect={JobState.CHECKING_PROMPT},
+            error=f"{type(exc).__name__}: {exc}",
+        )
 
 
 # --- rendering ----------------------------------------------------------------------
@@ -132,9 +166,9 @@ def build_request(job: GenerationJob) -> RenderRequest:
     elif job.remix_parent_video:
         with default_storage.open(job.remix_parent_video, "rb") as handle:
             conditioning = media.decode_frames(handle.read(), limit=1)[0]
-    # Cast cameos' reference faces come from cameos.selectors.cameo_reference_image
-    # once the cameos app provides it; until then no job can cast a cameo
-    # (generation.checks.consent_at_submit refuses), so there is nothing to load.
+    from cameos.selectors import cameo_reference_image
+
+    faces = {cameo_id: [cameo_reference_image(cameo_id=cameo_id)] for cameo_id in job.cameo_ids}
     return RenderRequest(
         prompt=job.prompt,
         seed=job.seed,
@@ -145,7 +179,7 @@ def build_request(job: GenerationJob) -> RenderRequest:
         style=job.style,
         aspect=job.aspect,
         conditioning_image=conditioning,
-        cameo_images={},
+        cameo_images=faces,
     )
 
 
@@ -158,8 +192,20 @@ def job_render(*, job_id: int) -> str:
     progress = _Progress(job)
     backend = get_backend(job.backend or None)
     try:
+        try:
+            request = build_request(job)
+        except NotFound:
+            # A cast cameo was deleted since submit: the job cannot be made with consent.
+            job = job_transition(
+                job_id=job_id,
+                to=JobState.CANCELLED,
+                expect={JobState.RENDERING},
+                attempt=attempt,
+                blocked_reason="cameo_unavailable",
+            )
+            return job.state
         result = backend.render(
-            build_request(job), RenderContext(on_progress=progress.report, should_stop=progress.should_stop)
+            request, RenderContext(on_progress=progress.report, should_stop=progress.should_stop)
         )
         if progress.lost:
             raise RenderCancelled
@@ -257,58 +303,75 @@ def finish(
     mean = mean / (float(np.linalg.norm(mean)) or 1.0)
     label = provenance.read_manifest(signed).label
 
-    outcome, record = checks.run_steps(checks.STORE_CHECKS, job, {})
-    if outcome.decision != checks.ALLOW:
-        job = job_transition(
-            job_id=job.id,
-            to=JobState.CANCELLED if outcome.decision == checks.CANCEL else JobState.BLOCKED,
-            expect={JobState.FINISHING},
-            attempt=attempt,
-            blocked_reason=outcome.reason,
-            checks={**job.checks, "store": record},
-        )
-        return job.state
-
     video_name, poster_name = _output_names(job, attempt)
     for name in (video_name, poster_name):
         if default_storage.exists(name):
             default_storage.delete(name)
     video_name = default_storage.save(video_name, ContentFile(signed))
     poster_name = default_storage.save(poster_name, ContentFile(poster))
+    stored = became_ready = False
     try:
         with transaction.atomic():
-            job = job_transition(
-                job_id=job.id,
-                to=JobState.READY,
-                expect={JobState.FINISHING},
-                attempt=attempt,
-                video=video_name,
-                poster=poster_name,
-                video_bytes=len(signed),
-                manifest_label=label,
-                embedding=mean.tolist(),
-                embedding_model=media.DESCRIPTOR_MODEL,
-                checks={**job.checks, "store": record},
-            )
-            OutputFrameEmbedding.objects.bulk_create(
-                [
-                    OutputFrameEmbedding(
-                        job_id=job.id,
-                        frame_index=i,
-                        t_ms=int(i * 1000 / job.fps),
-                        vector=v.tolist(),
-                        model=media.DESCRIPTOR_MODEL,
-                    )
-                    for i, v in zip(indices, vectors, strict=True)
-                ],
-                ignore_conflicts=True,
-            )
-    except Exception:
-        # Cancelled (or taken back) while we encoded: what we stored is not the job's.
-        for name in (video_name, poster_name):
-            default_storage.delete(name)
-        raise
+            locked = GenerationJob.objects.select_for_update().get(pk=job.id)
+            if locked.state != JobState.FINISHING or locked.attempts != attempt:
+                raise StaleTransition(f"job {job.id} is {locked.state}/attempt {locked.attempts}")
+            # Consent again, holding the cameo rows until this commits (rule 1).
+            outcome, record = checks.run_steps(checks.STORE_CHECKS, locked, {})
+            if outcome.decision != checks.ALLOW:
+                job = job_transition(
+                    job_id=job.id,
+                    to=JobState.CANCELLED if outcome.decision == checks.CANCEL else JobState.BLOCKED,
+                    expect={JobState.FINISHING},
+                    attempt=attempt,
+                    blocked_reason=outcome.reason,
+                    checks={**job.checks, "store": record},
+                )
+            else:
+                job = job_transition(
+                    job_id=job.id,
+                    to=JobState.READY,
+                    expect={JobState.FINISHING},
+                    attempt=attempt,
+                    video=video_name,
+                    poster=poster_name,
+                    video_bytes=len(signed),
+                    manifest_label=label,
+                    embedding=mean.tolist(),
+                    embedding_model=media.DESCRIPTOR_MODEL,
+                    checks={**job.checks, "store": record},
+                )
+                OutputFrameEmbedding.objects.bulk_create(
+                    [
+                        OutputFrameEmbedding(
+                            job_id=job.id,
+                            frame_index=i,
+                            t_ms=int(i * 1000 / job.fps),
+                            vector=v.tolist(),
+                            model=media.DESCRIPTOR_MODEL,
+                        )
+                        for i, v in zip(indices, vectors, strict=True)
+                    ],
+                    ignore_conflicts=True,
+                )
+                _record_appearances(job)
+                became_ready = True
+        stored = became_ready
+    finally:
+        if not stored:
+            # Cancelled, refused or taken back while we encoded: what we wrote is not the job's.
+            for name in (video_name, poster_name):
+                default_storage.delete(name)
     return job.state
+
+
+def _record_appearances(job: GenerationJob) -> None:
+    """Tell cameos which cameos this draft carries, so each owner sees it in their list."""
+    from cameos.services import appearance_record
+
+    for cameo_id in job.cameo_ids:
+        appearance_record(
+            cameo_id=cameo_id, kind="generation", object_id=job.id, source="cast", creator_id=job.user_id
+        )
 
 
 def output_bytes(job: GenerationJob) -> bytes:

@@ -35,6 +35,7 @@ LIST_FIELDS = (
     "created_at",
     "state_changed_at",
     "finished_at",
+    "output_removed_at",
 )
 
 
@@ -76,7 +77,9 @@ def job_to_dict(job: GenerationJob) -> dict[str, Any]:
         "poster_url": None,
         "blocked_reason": None,
     }
-    if job.state == JobState.READY and job.video:
+    if job.output_removed_at is not None:
+        body["blocked_reason"] = job.blocked_reason or "removed"
+    elif job.state == JobState.READY and job.video:
         body["video_url"] = default_storage.url(job.video)
         body["poster_url"] = default_storage.url(job.poster) if job.poster else None
     if job.state in (JobState.BLOCKED, JobState.CANCELLED) and job.blocked_reason:
@@ -98,7 +101,7 @@ class JobOutput:
 
 def job_output(*, job_id: int) -> JobOutput | None:
     """A ready job's stored output, for the feed to publish as a post; None otherwise."""
-    job = GenerationJob.objects.filter(pk=job_id, state=JobState.READY).first()
+    job = GenerationJob.objects.filter(pk=job_id, state=JobState.READY, output_removed_at=None).first()
     if job is None:
         return None
     return JobOutput(

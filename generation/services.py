@@ -21,10 +21,11 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from generation import checks, states
-from generation.models import GenerationJob, ImageUpload
+from generation.models import GenerationJob, ImageUpload, OutputFrameEmbedding
 from generation.remix import resolve_source
 from generation.signals import generation_finished
 from generation.states import JobState
@@ -123,8 +124,9 @@ def _frame_size(aspect: str) -> tuple[int, int]:
 
 
 def _is_teen(user: Any) -> bool:
-    # The age gate lives in accounts; members it marks as teens get the lower tier.
-    return bool(getattr(user, "is_teen", False))
+    from sora_social.accounts.selectors import user_is_teen
+
+    return user_is_teen(user=user)
 
 
 def quota_limits(*, user: Any) -> tuple[int, int]:
@@ -158,6 +160,26 @@ def _check_quotas(*, user: Any) -> None:
             retry_after=max(5, settings.GENERATION_DEFAULT_DURATION_S * 3),
             code="generation_concurrent_quota",
             details={"limit": concurrent},
+        )
+
+
+def _safety_available() -> None:
+    """Refuse at once (503) when a configured safety classifier is missing and fail-closed is on,
+    rather than accept a job that could never pass its checks."""
+    from moderation.services import classifiers_ready
+
+    if not settings.SAFETY_FAIL_CLOSED:
+        return
+    ok, classifiers = classifiers_ready()
+    if not ok:
+        broken = sorted(
+            name for name, entry in classifiers.items() if entry.get("state") in ("missing", "failed")
+        )
+        raise ApplicationError(
+            "Safety checks are unavailable, so nothing can be generated right now.",
+            code="safety_unavailable",
+            status=503,
+            details={"unavailable": broken},
         )
 
 
@@ -223,6 +245,7 @@ def job_submit(
         # A remix carries its source's cameos: each needs consent in its own right.
         cameo_ids += [c for c in source.cameo_ids if c not in cameo_ids]
 
+    _safety_available()
     width, height = _frame_size(aspect)
     with transaction.atomic():
         # One member's submissions are serialised on their row, so concurrent
@@ -273,29 +296,93 @@ def job_cancel(*, user: Any, job_id: Any) -> GenerationJob:
         raise Conflict("This generation has already finished.", code="generation_finished") from None
 
 
+def _cancel_where(jobs: QuerySet[GenerationJob], *, reason: str) -> list[int]:
+    """Cancel every unfinished job in `jobs`, set-based (one locking read, one update).
+
+    For the signal receivers: they run inside the sender's transaction and
+    must cost the same for one job or a thousand. A worker rendering one of
+    these jobs notices at its next step (its heartbeat update finds the state
+    changed) and stops, keeping nothing.
+    """
+    with transaction.atomic():
+        rows = list(jobs.filter(state__in=states.ACTIVE).select_for_update().values_list("id", "user_id"))
+        if not rows:
+            return []
+        now = timezone.now()
+        GenerationJob.objects.filter(pk__in=[job_id for job_id, _ in rows]).update(
+            state=JobState.CANCELLED,
+            state_changed_at=now,
+            heartbeat_at=now,
+            finished_at=now,
+            blocked_reason=reason,
+        )
+        for job_id, user_id in rows:
+            job = GenerationJob(
+                id=job_id, user_id=user_id, state=JobState.CANCELLED, progress=0.0, blocked_reason=reason
+            )
+            send_user_event_on_commit(user_id, _event(job))
+            _announce_finished(job)
+    return [job_id for job_id, _ in rows]
+
+
 def jobs_cancel_for_revoked_cameo(*, cameo_id: int, user_id: int) -> list[int]:
     """Cancel that member's unfinished jobs casting the cameo (rule 2); returns their ids."""
-    cancelled = []
-    ids = GenerationJob.objects.filter(
-        user_id=user_id, state__in=states.ACTIVE, cameo_ids__contains=[cameo_id]
-    ).values_list("id", flat=True)
-    for job_id in ids:
-        try:
-            job_transition(
-                job_id=job_id,
-                to=JobState.CANCELLED,
-                expect=states.ACTIVE,
-                blocked_reason="cameo_access_revoked",
-            )
-            cancelled.append(job_id)
-        except StaleTransition:
-            continue
-    return cancelled
+    jobs = GenerationJob.objects.filter(user_id=user_id, cameo_ids__contains=[cameo_id])
+    return _cancel_where(jobs, reason="cameo_access_revoked")
+
+
+def jobs_cancel_for_deleted_cameo(*, cameo_id: int) -> list[int]:
+    """Cancel everyone's unfinished jobs casting a cameo being deleted."""
+    return _cancel_where(GenerationJob.objects.filter(cameo_ids__contains=[cameo_id]), reason="cameo_deleted")
+
+
+def outputs_remove(*, job_ids: list[int], reason: str) -> list[int]:
+    """Take down generated videos for everyone (their drafts included): unfinished jobs are
+    cancelled, finished ones lose their files. Set-based; files go once the removal commits."""
+    ids = [int(i) for i in job_ids]
+    _cancel_where(GenerationJob.objects.filter(pk__in=ids), reason=reason)
+    with transaction.atomic():
+        rows = list(
+            GenerationJob.objects.select_for_update()
+            .filter(pk__in=ids, output_removed_at=None)
+            .exclude(video="")
+            .values_list("id", "video", "poster")
+        )
+        if not rows:
+            return []
+        GenerationJob.objects.filter(pk__in=[r[0] for r in rows]).update(
+            output_removed_at=timezone.now(), blocked_reason=reason
+        )
+        OutputFrameEmbedding.objects.filter(job_id__in=[r[0] for r in rows]).delete()
+        names = [name for _, video, poster in rows for name in (video, poster) if name]
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    return [r[0] for r in rows]
 
 
 def on_cameo_access_revoked(sender: Any, cameo_id: int, user_id: int, **kwargs: Any) -> None:
-    """Receiver of cameos' `cameo_access_revoked` signal."""
+    """Receiver of `cameos.signals.cameo_access_revoked`."""
     jobs_cancel_for_revoked_cameo(cameo_id=cameo_id, user_id=user_id)
+
+
+def on_cameo_deleted(sender: Any, cameo_id: int, **kwargs: Any) -> None:
+    """Receiver of `cameos.signals.cameo_deleted`."""
+    jobs_cancel_for_deleted_cameo(cameo_id=cameo_id)
+
+
+def on_appearance_removed(
+    sender: Any, cameo_id: int, kind: str, object_ids: list[int], **kwargs: Any
+) -> None:
+    """Receiver of `cameos.signals.appearance_removed`: the owner took down videos with their likeness."""
+    if kind == "generation":
+        outputs_remove(job_ids=object_ids, reason="removed_by_cameo_owner")
+
+
+def on_content_actioned(sender: Any, kind: str, object_id: int, action: str, **kwargs: Any) -> None:
+    """Receiver of `moderation.signals.content_actioned` for generations (drafts)."""
+    from moderation.signals import REMOVE
+
+    if kind == "generation" and action == REMOVE:
+        outputs_remove(job_ids=[object_id], reason="removed_by_moderation")
 
 
 # --- uploads -------------------------------------------------------------------------

@@ -1,7 +1,31 @@
+"""The moderation app: registers the "user" subject kind, readiness and beat entries."""
+
+from __future__ import annotations
+
+import logging
+
 from django.apps import AppConfig
+
+logger = logging.getLogger(__name__)
 
 
 class ModerationConfig(AppConfig):
     name = "moderation"
     label = "moderation"
     verbose_name = "Moderation"
+
+    def ready(self) -> None:
+        from moderation import registry
+        from moderation.health import classifiers_check
+        from moderation.seeding import ModerationSeeder
+        from sora_social.celery import app as celery_app
+        from sora_social.common.health import register_readiness_check
+        from sora_social.common.seeding import register_seeder
+
+        registry.register_subject("user", registry.UserSubjects())
+        register_readiness_check("classifiers", classifiers_check)
+        register_seeder(ModerationSeeder())
+        celery_app.conf.beat_schedule["moderation.rescan_reconcile"] = {
+            "task": "moderation.rescan_reconcile",
+            "schedule": 300.0,
+        }

@@ -74,6 +74,10 @@ class GenerationJob(models.Model):
     embedding = VectorField(dimensions=EMBEDDING_DIM, null=True, blank=True)
     embedding_model = models.CharField(max_length=60, blank=True)
 
+    # Set when the output was taken down after it was made (a cameo owner
+    # removed it, or moderation did); the files are gone, the row stays.
+    output_removed_at = models.DateTimeField(null=True, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

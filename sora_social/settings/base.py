@@ -273,6 +273,45 @@ INVITE_RISK_WINDOW_H = env_int(
 )
 PARENTAL_LINK_TTL_H = env_int("PARENTAL_LINK_TTL_H", 48, "Hours a parental link code stays valid.")
 
+# --- moderation ---
+
+SAFETY_FAIL_CLOSED = env_bool(
+    "SAFETY_FAIL_CLOSED",
+    True,
+    "Refuse checks (and so generation) when a configured safety classifier is missing, instead of letting content through.",
+)
+SAFETY_PROMPT_MODEL = env_str(
+    "SAFETY_PROMPT_MODEL",
+    "bundled",
+    "Sentence-embedding model for prompts: `bundled` (all-MiniLM-L6-v2 from its package), a local directory, or `off`.",
+)
+SAFETY_NSFW_MODEL = env_str(
+    "SAFETY_NSFW_MODEL", "bundled", "open_nsfw ONNX model for frames: `bundled`, a local path, or `off`."
+)
+SAFETY_CLIP_MODEL = env_str(
+    "SAFETY_CLIP_MODEL", None, "open_clip architecture for the CLIP classifier (e.g. `ViT-B-32`). Unset: no CLIP."
+)
+SAFETY_CLIP_PRETRAINED = env_str(
+    "SAFETY_CLIP_PRETRAINED",
+    None,
+    "CLIP weights: a local checkpoint path, or an open_clip pretrained tag (needs internet on first load).",
+)
+SAFETY_CLIP_CONFIG = env_str(
+    "SAFETY_CLIP_CONFIG", None, "A JSON model config registered with open_clip, for a custom CLIP architecture."
+)
+SAFETY_HEADS_DIR = env_str(
+    "SAFETY_HEADS_DIR", None, "Directory of trained linear heads (`<category>.npz`) from `manage.py train_safety_head`."
+)
+SAFETY_DEVICE = env_str("SAFETY_DEVICE", "auto", "Device for CLIP: `auto` (GPU when present), `cpu`, `cuda`.") or "auto"
+SAFETY_BF16 = env_str("SAFETY_BF16", "auto", "bf16 autocast for CLIP: `auto` (where supported), `on`, `off`.") or "auto"
+SAFETY_MAX_FRAMES = env_int("SAFETY_MAX_FRAMES", 10, "Most frames checked per clip (sampled evenly, about one per second).")
+STRIKE_APPEAL_DAYS = env_int("STRIKE_APPEAL_DAYS", 14, "Days a member has to appeal a strike.")
+REPORT_ESCALATE_TRUST = env_float(
+    "REPORT_ESCALATE_TRUST", 3.0, "Summed reporter trust at which a case is escalated (reports never remove content)."
+)
+REPORT_NEW_ACCOUNT_DAYS = env_int("REPORT_NEW_ACCOUNT_DAYS", 7, "Reporters younger than this (days) weigh a quarter.")
+RESCAN_BATCH_SIZE = env_int("RESCAN_BATCH_SIZE", 500, "Stored verdicts re-decided per rescan task.")
+
 # --- cameos ---------------------------------------------------------------
 
 CAMEOS_FACE_BACKEND = env_str(

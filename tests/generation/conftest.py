@@ -55,3 +55,38 @@ def finished_signals() -> Iterator[list[dict[str, Any]]]:
     generation_finished.connect(receiver, weak=False, dispatch_uid="test-finished")
     yield seen
     generation_finished.disconnect(dispatch_uid="test-finished")
+
+
+@pytest.fixture
+def cameo_of(dlib: Any) -> Callable[..., Any]:
+    """A verified cameo of a real person (0-5 from t1.jpg): reference crop stored, face in the registry."""
+    from django.core.files.base import ContentFile
+
+    from cameos import registry
+    from cameos.models import Audience, EmbeddingPool, SubjectKind
+    from tests.cameos import media as cameo_media
+    from tests.cameos.factories import CameoFactory
+
+    def make(person: int, *, owner: Any = None, audience: str = Audience.EVERYONE) -> Any:
+        cameo = CameoFactory(audience=audience, **({"owner": owner} if owner else {}))
+        cameo.reference_image.save("reference.png", ContentFile(cameo_media.png_bytes(person)), save=True)
+        frame = cameo_media.compose(cameo_media.face_portrait(person))
+        faces = dlib.detect(frame)
+        registry.store(
+            embedding_model=dlib.embedding_model,
+            pool=EmbeddingPool.REGISTRY,
+            subject_kind=SubjectKind.CAMEO,
+            subject_id=cameo.pk,
+            vectors=[dlib.embed(frame, faces[0])],
+        )
+        return cameo
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def dlib() -> Any:
+    from cameos.faces import get_backend, reset_backend
+
+    reset_backend()
+    return get_backend()

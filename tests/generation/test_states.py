@@ -31,7 +31,7 @@ def test_table_covers_every_state_and_terminals_are_final():
     assert set(states.TRANSITIONS) == set(S.values)
     for state in states.TERMINAL:
         assert states.TRANSITIONS[state] == frozenset()
-    assert states.TERMINAL == {S.READY, S.BLOCKED, S.FAILED, S.CANCELLED}
+    assert {S.READY, S.BLOCKED, S.FAILED, S.CANCELLED} == states.TERMINAL
 
 
 def test_table_is_exactly_the_declared_one():

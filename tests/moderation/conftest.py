@@ -1,0 +1,121 @@
+"""Moderation fixtures: a tiny random-weight CLIP the tests build, a test subject kind, frames."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from moderation import registry
+from moderation.classifiers import loader
+from moderation.registry import SubjectView
+
+TINY_CLIP = {
+    "embed_dim": 32,
+    "vision_cfg": {"image_size": 32, "layers": 1, "width": 32, "patch_size": 16, "head_width": 16},
+    "text_cfg": {"context_length": 77, "vocab_size": 49408, "width": 32, "heads": 2, "layers": 1},
+}
+
+
+@pytest.fixture
+def tiny_clip(tmp_path: Path, settings: Any) -> Iterator[dict[str, str]]:
+    """Settings for a tiny CLIP built from a registered config with random weights (no download)."""
+    config = tmp_path / "sora-tiny-clip.json"
+    config.write_text(json.dumps(TINY_CLIP))
+    settings.SAFETY_CLIP_MODEL = "sora-tiny-clip"
+    settings.SAFETY_CLIP_CONFIG = str(config)
+    settings.SAFETY_CLIP_PRETRAINED = None
+    settings.SAFETY_DEVICE = "cpu"
+    settings.SAFETY_BF16 = "off"
+    loader.reset()
+    yield {"model": "sora-tiny-clip", "config": str(config)}
+    loader.reset()
+
+
+@pytest.fixture
+def no_models(settings: Any) -> Iterator[None]:
+    """Only the rule classifiers (blocklist, rights-holder names): fast, no model loads."""
+    settings.SAFETY_PROMPT_MODEL = "off"
+    settings.SAFETY_NSFW_MODEL = "off"
+    settings.SAFETY_CLIP_MODEL = None
+    loader.reset()
+    yield
+    loader.reset()
+
+
+class ClipSubjects:
+    """A test-only subject kind ("clip"): an in-memory video store with a removed flag.
+
+    Stands in for posts until the feed app registers "post"; its receiver does what
+    feed's will: hide the object on remove, show it again on restore.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.items: dict[int, dict[str, Any]] = {}
+
+    def add(self, object_id: int, *, owner_id: int, title: str, video_url: str = "", reach: int = 10) -> None:
+        with self.lock:
+            self.items[object_id] = {
+                "owner": owner_id,
+                "title": title,
+                "video": video_url,
+                "reach": reach,
+                "removed": False,
+                "labels": [],
+            }
+
+    def exists(self, object_id: int) -> bool:
+        return object_id in self.items
+
+    def owner_id(self, object_id: int) -> int | None:
+        return self.items[object_id]["owner"]
+
+    def reach(self, object_id: int) -> int:
+        return self.items[object_id]["reach"]
+
+    def render(self, object_id: int) -> SubjectView:
+        item = self.items[object_id]
+        return SubjectView(title=item["title"], owner_id=item["owner"], video_url=item["video"] or None)
+
+    def lineage(self, object_id: int) -> list[SubjectView]:
+        return [SubjectView(title="original clip")]
+
+    def credits(self, object_id: int) -> list[SubjectView]:
+        return [SubjectView(title="cameo: @alice")]
+
+    def on_actioned(self, sender: Any, kind: str, object_id: int, action: str, **kwargs: Any) -> None:
+        if kind != "clip" or object_id not in self.items:
+            return
+        with self.lock:
+            if action in ("remove", "hide"):
+                self.items[object_id]["removed"] = True
+            elif action == "restore":
+                self.items[object_id]["removed"] = False
+            elif action == "label":
+                self.items[object_id]["labels"].append(kwargs.get("reason", ""))
+
+
+@pytest.fixture
+def clips() -> Iterator[ClipSubjects]:
+    from moderation.signals import content_actioned
+
+    store = ClipSubjects()
+    registry.register_subject("clip", store)
+    content_actioned.connect(store.on_actioned)
+    yield store
+    content_actioned.disconnect(store.on_actioned)
+    registry.unregister_subject("clip")
+
+
+def solid_frames(
+    count: int, color: tuple[int, int, int] = (40, 120, 200), size: tuple[int, int] = (96, 64)
+) -> list[np.ndarray]:
+    frame = np.zeros((size[0], size[1], 3), dtype=np.uint8)
+    frame[...] = color
+    return [frame.copy() for _ in range(count)]
