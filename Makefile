@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_USERS ?= 200
 
-.PHONY: run test install lint format bench migrate stop lock clean
+.PHONY: run test install browser lint format bench migrate stop lock clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,15 @@ run: migrate
 	$(PY) manage.py seed_demo --users $(DEMO_USERS)
 	$(PY) manage.py serve --host $(HOST) --port $(PORT)
 
-test: install
+# The browser tests drive Debian's chromium through Playwright (never a browser
+# download of Playwright's own); install it once on a fresh machine.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "chromium could not be installed: browser tests will be skipped"
+
+test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

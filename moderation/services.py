@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -62,18 +62,12 @@ _rights_names = RightsNameMatcher()
 
 
 def is_teen(user: Any) -> bool:
-    """Whether stricter teen thresholds apply: `user.is_teen` where accounts defines it, else the birthdate."""
-    if user is None:
+    """Whether stricter teen thresholds apply (the accounts app decides who is a teen)."""
+    if user is None or not getattr(user, "pk", None):
         return False
-    flag = getattr(user, "is_teen", None)
-    if isinstance(flag, bool):
-        return flag
-    birthdate = getattr(user, "birthdate", None)
-    if isinstance(birthdate, date):
-        today = timezone.localdate()
-        age = today.year - birthdate.year - ((today.month, today.day) < (birthdate.month, birthdate.day))
-        return age < 18
-    return False
+    from sora_social.accounts.selectors import user_is_teen
+
+    return bool(user_is_teen(user=user))
 
 
 def classifiers_ready() -> tuple[bool, dict[str, dict[str, Any]]]:
@@ -502,21 +496,16 @@ def _send_content_actioned(ref: registry.SubjectRef, action: str, case_id: int, 
 
 
 def _account_action(action: str, *, user: Any, actor: Any, reason: str) -> dict[str, Any]:
-    """Suspend, ban and subtree freezes belong to accounts; moderation only calls them."""
+    """Suspend, ban and subtree freezes belong to accounts; moderation only calls its services."""
     from sora_social.accounts import services as accounts
 
-    if action == "suspend" and hasattr(accounts, "user_suspend"):
-        accounts.user_suspend(user=user, actor=actor, reason=reason)
-        return {}
-    if action == "ban" and hasattr(accounts, "user_ban"):
-        accounts.user_ban(user=user, actor=actor, reason=reason)
-        return {}
-    if action == "freeze_subtree" and hasattr(accounts, "subtree_freeze"):
-        outcome = accounts.subtree_freeze(root=user, actor=actor, reason=reason)
-        return {"outcome": outcome if isinstance(outcome, dict | list | int | str) else str(outcome)}
-    raise ApplicationError(
-        f"The account service for {action!r} is not available.", code="action_unavailable", status=501
-    )
+    if action == "suspend":
+        record = accounts.user_suspend(user=user, actor=actor, reason=reason)
+    elif action == "ban":
+        record = accounts.user_ban(user=user, actor=actor, reason=reason)
+    else:
+        record = accounts.subtree_freeze(root=user, actor=actor, reason=reason)
+    return {"account_action_id": str(record.pk)}
 
 
 @transaction.atomic

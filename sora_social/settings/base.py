@@ -289,7 +289,9 @@ SAFETY_NSFW_MODEL = env_str(
     "SAFETY_NSFW_MODEL", "bundled", "open_nsfw ONNX model for frames: `bundled`, a local path, or `off`."
 )
 SAFETY_CLIP_MODEL = env_str(
-    "SAFETY_CLIP_MODEL", None, "open_clip architecture for the CLIP classifier (e.g. `ViT-B-32`). Unset: no CLIP."
+    "SAFETY_CLIP_MODEL",
+    None,
+    "open_clip architecture for the CLIP classifier (e.g. `ViT-B-32`). Unset: no CLIP.",
 )
 SAFETY_CLIP_PRETRAINED = env_str(
     "SAFETY_CLIP_PRETRAINED",
@@ -297,19 +299,33 @@ SAFETY_CLIP_PRETRAINED = env_str(
     "CLIP weights: a local checkpoint path, or an open_clip pretrained tag (needs internet on first load).",
 )
 SAFETY_CLIP_CONFIG = env_str(
-    "SAFETY_CLIP_CONFIG", None, "A JSON model config registered with open_clip, for a custom CLIP architecture."
+    "SAFETY_CLIP_CONFIG",
+    None,
+    "A JSON model config registered with open_clip, for a custom CLIP architecture.",
 )
 SAFETY_HEADS_DIR = env_str(
-    "SAFETY_HEADS_DIR", None, "Directory of trained linear heads (`<category>.npz`) from `manage.py train_safety_head`."
+    "SAFETY_HEADS_DIR",
+    None,
+    "Directory of trained linear heads (`<category>.npz`) from `manage.py train_safety_head`.",
 )
-SAFETY_DEVICE = env_str("SAFETY_DEVICE", "auto", "Device for CLIP: `auto` (GPU when present), `cpu`, `cuda`.") or "auto"
-SAFETY_BF16 = env_str("SAFETY_BF16", "auto", "bf16 autocast for CLIP: `auto` (where supported), `on`, `off`.") or "auto"
-SAFETY_MAX_FRAMES = env_int("SAFETY_MAX_FRAMES", 10, "Most frames checked per clip (sampled evenly, about one per second).")
+SAFETY_DEVICE = (
+    env_str("SAFETY_DEVICE", "auto", "Device for CLIP: `auto` (GPU when present), `cpu`, `cuda`.") or "auto"
+)
+SAFETY_BF16 = (
+    env_str("SAFETY_BF16", "auto", "bf16 autocast for CLIP: `auto` (where supported), `on`, `off`.") or "auto"
+)
+SAFETY_MAX_FRAMES = env_int(
+    "SAFETY_MAX_FRAMES", 10, "Most frames checked per clip (sampled evenly, about one per second)."
+)
 STRIKE_APPEAL_DAYS = env_int("STRIKE_APPEAL_DAYS", 14, "Days a member has to appeal a strike.")
 REPORT_ESCALATE_TRUST = env_float(
-    "REPORT_ESCALATE_TRUST", 3.0, "Summed reporter trust at which a case is escalated (reports never remove content)."
+    "REPORT_ESCALATE_TRUST",
+    3.0,
+    "Summed reporter trust at which a case is escalated (reports never remove content).",
 )
-REPORT_NEW_ACCOUNT_DAYS = env_int("REPORT_NEW_ACCOUNT_DAYS", 7, "Reporters younger than this (days) weigh a quarter.")
+REPORT_NEW_ACCOUNT_DAYS = env_int(
+    "REPORT_NEW_ACCOUNT_DAYS", 7, "Reporters younger than this (days) weigh a quarter."
+)
 RESCAN_BATCH_SIZE = env_int("RESCAN_BATCH_SIZE", 500, "Stored verdicts re-decided per rescan task.")
 
 # --- cameos ---------------------------------------------------------------

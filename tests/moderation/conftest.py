@@ -24,12 +24,22 @@ TINY_CLIP = {
 
 @pytest.fixture
 def tiny_clip(tmp_path: Path, settings: Any) -> Iterator[dict[str, str]]:
-    """Settings for a tiny CLIP built from a registered config with random weights (no download)."""
+    """Settings for a tiny CLIP: a registered config, random weights saved as a local checkpoint.
+
+    The checkpoint makes every load in the test the same model (as in production,
+    where weights come from a file), and exercises the checkpoint-path code path."""
+    import open_clip
+    import torch
+
     config = tmp_path / "sora-tiny-clip.json"
     config.write_text(json.dumps(TINY_CLIP))
+    open_clip.add_model_config(str(config))
+    torch.manual_seed(0)
+    checkpoint = tmp_path / "sora-tiny-clip.pt"
+    torch.save(open_clip.create_model("sora-tiny-clip", pretrained=None).state_dict(), checkpoint)
     settings.SAFETY_CLIP_MODEL = "sora-tiny-clip"
     settings.SAFETY_CLIP_CONFIG = str(config)
-    settings.SAFETY_CLIP_PRETRAINED = None
+    settings.SAFETY_CLIP_PRETRAINED = str(checkpoint)
     settings.SAFETY_DEVICE = "cpu"
     settings.SAFETY_BF16 = "off"
     loader.reset()

@@ -11,7 +11,7 @@ from moderation import services
 from moderation.classifiers import Verdict
 from moderation.models import AuditEvent, StoredVerdict
 from sora_social.common.errors import ApplicationError
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import make_member
 from tests.moderation.conftest import solid_frames
 from tests.moderation.factories import RightsHolderFactory
 
@@ -84,8 +84,13 @@ def test_teens_get_stricter_thresholds(settings):
 
 def test_teen_flag_is_stored_on_the_verdict(no_models):
     """check_prompt records that a teen's verdict was decided with teen thresholds."""
-    teen = UserFactory()
-    teen.is_teen = True
+    import datetime as dt
+
+    teen = make_member(birthdate=dt.date.today() - dt.timedelta(days=15 * 365))
+    adult = make_member()
+    assert (
+        StoredVerdict.objects.get(pk=services.check_prompt(text="hello", user=adult).verdict_id).teen is False
+    )
     verdict = services.check_prompt(text="hello", user=teen)
     assert StoredVerdict.objects.get(pk=verdict.verdict_id).teen is True
 

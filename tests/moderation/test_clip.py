@@ -77,7 +77,7 @@ def test_head_with_the_wrong_size_fails_to_load(clip_only, settings, tmp_path):
 def test_clip_scores_prompts_in_the_same_space(clip_only):
     """With CLIP configured, prompts are also scored by its text encoder."""
     verdict = services.check_prompt(text="a quiet lake")
-    assert verdict.model_ids["clip"].startswith("open_clip:sora-tiny-clip:random")
+    assert verdict.model_ids["clip"].startswith("open_clip:sora-tiny-clip:sora-tiny-clip.pt")
 
 
 def test_reference_images_match_frames(clip_only, settings, tmp_path):

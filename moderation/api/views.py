@@ -1,0 +1,115 @@
+"""Reports, my strikes, and appeals. Views parse, call one service or selector, serialise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from moderation import selectors, services
+from moderation.models import Report, Strike
+from sora_social.common.ids import parse_id
+from sora_social.common.pagination import CursorPagination
+
+
+def report_out(report: Report) -> dict[str, Any]:
+    return {
+        "id": str(report.id),
+        "target_kind": report.subject_kind,
+        "target_id": str(report.subject_id),
+        "reason": report.reason,
+        "case_id": str(report.case_id),
+        "created_at": report.created_at.isoformat(),
+    }
+
+
+def strike_out(strike: Strike) -> dict[str, Any]:
+    return {
+        "id": str(strike.id),
+        "category": strike.category,
+        "reason": strike.reason,
+        "state": strike.state,
+        "created_at": strike.created_at.isoformat(),
+        "appeal_deadline": strike.appeal_deadline.isoformat(),
+        "appealed_at": strike.appealed_at.isoformat() if strike.appealed_at else None,
+        "decided_at": strike.decided_at.isoformat() if strike.decided_at else None,
+    }
+
+
+_ReportOut = inline_serializer(
+    "Report",
+    {
+        "id": serializers.CharField(),
+        "target_kind": serializers.CharField(),
+        "target_id": serializers.CharField(),
+        "reason": serializers.CharField(),
+        "case_id": serializers.CharField(),
+        "created_at": serializers.DateTimeField(),
+    },
+)
+_STRIKE_FIELDS = {
+    "id": serializers.CharField(),
+    "category": serializers.CharField(),
+    "reason": serializers.CharField(),
+    "state": serializers.CharField(),
+    "created_at": serializers.DateTimeField(),
+    "appeal_deadline": serializers.DateTimeField(),
+    "appealed_at": serializers.DateTimeField(allow_null=True),
+    "decided_at": serializers.DateTimeField(allow_null=True),
+}
+_StrikeOut = inline_serializer("Strike", _STRIKE_FIELDS)
+_StrikePage = inline_serializer(
+    "StrikePage",
+    {
+        "results": inline_serializer("StrikeItem", _STRIKE_FIELDS, many=True),
+        "next": serializers.CharField(allow_null=True),
+    },
+)
+
+
+class ReportCreateView(APIView):
+    class InputSerializer(serializers.Serializer):
+        target_kind = serializers.CharField(max_length=32)
+        target_id = serializers.CharField(max_length=24)
+        reason = serializers.ChoiceField(choices=sorted(services.REPORT_REASONS))
+        details = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer, responses={201: _ReportOut}, operation_id="report_create")
+    def post(self, request: Request) -> Response:
+        """Report a post, comment, user or cameo. Repeats by the same member return the first report."""
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.report_create(
+            reporter=request.user,
+            kind=data.validated_data["target_kind"],
+            object_id=parse_id(data.validated_data["target_id"]),
+            reason=data.validated_data["reason"],
+            details=data.validated_data["details"],
+        )
+        return Response(report_out(report), status=201)
+
+
+class MyStrikesView(APIView):
+    @extend_schema(responses=_StrikePage, operation_id="me_strikes")
+    def get(self, request: Request) -> Response:
+        paginator = CursorPagination()
+        page = paginator.paginate_queryset(selectors.strikes_for_user(user=request.user), request, view=self)
+        return paginator.get_paginated_response([strike_out(s) for s in page or []])
+
+
+class StrikeAppealView(APIView):
+    class InputSerializer(serializers.Serializer):
+        text = serializers.CharField(max_length=4000)
+
+    @extend_schema(request=InputSerializer, responses=_StrikeOut, operation_id="strike_appeal")
+    def post(self, request: Request, strike_id: str) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        strike = services.strike_appeal(
+            strike_id=parse_id(strike_id), user=request.user, text=data.validated_data["text"]
+        )
+        return Response(strike_out(strike))
