@@ -12,12 +12,20 @@ class FeedConfig(AppConfig):
         from cameos import signals as cameo_signals
         from feed import receivers, selectors
         from feed.seeding import PostsSeeder
+        from feed.subjects import CommentSubjects, PostSubjects
         from generation.remix import register_source_resolver
+        from moderation import signals as moderation_signals
+        from moderation.registry import register_subject
         from sora_social.accounts import signals as account_signals
         from sora_social.celery import app
         from sora_social.common.seeding import register_seeder
 
         register_source_resolver(selectors.remix_source)
+        register_subject("post", PostSubjects())
+        register_subject("comment", CommentSubjects())
+        moderation_signals.content_actioned.connect(
+            receivers.on_content_actioned, dispatch_uid="feed.actioned"
+        )
         cameo_signals.cameo_access_revoked.connect(
             receivers.on_cameo_access_revoked, dispatch_uid="feed.revoked"
         )

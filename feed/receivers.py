@@ -79,16 +79,29 @@ def on_user_blocked(sender: Any, blocker_id: int, blocked_id: int, **_: Any) -> 
 def on_content_actioned(
     sender: Any, kind: str, object_id: int, action: str, case_id: Any = None, reason: str = "", **_: Any
 ) -> None:
-    """Moderation removed or restored a post or comment."""
+    """Moderation acted on a post or comment: remove (remixes hidden pending review), restore,
+    hide pending review, or age-restrict (mature: never shown to teens)."""
     from feed.models import Comment
+    from feed.states import Rating, sources_of
+    from moderation import signals as m
 
     if kind == "post":
-        if action == "remove":
+        if action == m.REMOVE:
             services.posts_remove(post_ids=[object_id], to=PostState.REMOVED_BY_MODERATION)
-        elif action == "restore":
+        elif action == m.RESTORE:
             services.post_restore(post_id=object_id)
+            # A post hidden pending review (not removed) comes back too.
+            Post.objects.filter(pk=object_id, state=PostState.HIDDEN_PENDING_REVIEW).update(
+                state=PostState.PUBLISHED
+            )
+        elif action == m.HIDE:
+            Post.objects.filter(pk=object_id, state__in=sources_of(PostState.HIDDEN_PENDING_REVIEW)).update(
+                state=PostState.HIDDEN_PENDING_REVIEW
+            )
+        elif action == m.AGE_RESTRICT:
+            Post.objects.filter(pk=object_id).update(rating=Rating.MATURE)
     elif kind == "comment":
-        if action == "remove":
+        if action in (m.REMOVE, m.HIDE):
             services.comment_set_state(comment_id=object_id, state=Comment.State.REMOVED_BY_MODERATION)
-        elif action == "restore":
+        elif action == m.RESTORE:
             services.comment_set_state(comment_id=object_id, state=Comment.State.VISIBLE)

@@ -10,7 +10,9 @@ from tests.accounts.factories import UserFactory
 from tests.generation.factories import GenerationJobFactory
 
 
-def ready_job(user: Any, *, remix_of: Post | None = None, cameo_ids: list[int] | None = None, **kw: Any) -> Any:
+def ready_job(
+    user: Any, *, remix_of: Post | None = None, cameo_ids: list[int] | None = None, **kw: Any
+) -> Any:
     return GenerationJobFactory(
         user=user,
         state="ready",

@@ -71,7 +71,9 @@ def test_removed_appearance_takes_down_post_and_remixes_carrying_the_likeness(cl
     assert states[recast.id] == PostState.PUBLISHED
     # The owner's list agrees: the remixes' appearances are marked removed as well.
     assert set(
-        Appearance.objects.filter(cameo=cameo, kind="post", state="removed").values_list("object_id", flat=True)
+        Appearance.objects.filter(cameo=cameo, kind="post", state="removed").values_list(
+            "object_id", flat=True
+        )
     ) == {post.id, carrying.id, deeper.id}
     assert client_for(creator).get(f"/api/v1/posts/{post.id}").status_code == 404
 
@@ -87,7 +89,9 @@ def test_removed_generation_appearance_takes_down_its_post_and_blocks_drafts():
     post = services.post_publish(author=user, generation_id=posted_job.id)
     draft = ready_job(user, cameo_ids=[cameo.id])
     for job in (posted_job, draft):
-        cameo_services.appearance_record(cameo_id=cameo.id, kind="generation", object_id=job.id, source="cast")
+        cameo_services.appearance_record(
+            cameo_id=cameo.id, kind="generation", object_id=job.id, source="cast"
+        )
     for job in (posted_job, draft):
         appearance = Appearance.objects.get(cameo=cameo, kind="generation", object_id=job.id)
         cameo_services.appearance_remove(cameo=cameo, appearance_id=appearance.id)

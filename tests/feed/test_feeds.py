@@ -74,7 +74,11 @@ def test_score_rewards_creation_per_view_not_watch_time():
     base = {"post_id": 1, "author_id": 1, "author_username": "a", "created_at": now, "views": 100}
     remixed = ranking.Candidate(**base, remixes=10)
     liked = ranking.Candidate(**base, likes=10)
-    assert ranking.score(remixed, w, now) > ranking.score(liked, w, now) > ranking.score(ranking.Candidate(**base), w, now)
+    assert (
+        ranking.score(remixed, w, now)
+        > ranking.score(liked, w, now)
+        > ranking.score(ranking.Candidate(**base), w, now)
+    )
     assert "watch" not in " ".join(ranking.Candidate.__dataclass_fields__)
 
 

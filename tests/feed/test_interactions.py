@@ -43,7 +43,10 @@ def test_comments_respect_blocks(client_for):
 
     author, troll, reader = UserFactory(), UserFactory(), UserFactory()
     post = publish(author)
-    assert client_for(troll).post(f"/api/v1/posts/{post.id}/comments", {"text": "hi"}, format="json").status_code == 201
+    assert (
+        client_for(troll).post(f"/api/v1/posts/{post.id}/comments", {"text": "hi"}, format="json").status_code
+        == 201
+    )
     Block.objects.create(blocker=reader, blocked=troll)
     assert client_for(reader).get(f"/api/v1/posts/{post.id}/comments").json()["results"] == []
     assert len(client_for(author).get(f"/api/v1/posts/{post.id}/comments").json()["results"]) == 1
@@ -70,7 +73,7 @@ def _run_threads(target, args_list):
     def wrap(*args):
         try:
             target(*args)
-        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -116,7 +119,7 @@ def test_concurrent_publish_of_one_generation_makes_one_post():
         try:
             services.post_publish(author=user, generation_id=job.id)
             outcomes.append("ok")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             outcomes.append(getattr(exc, "code", repr(exc)))
         finally:
             connection.close()

@@ -17,7 +17,9 @@ def test_publish_a_finished_generation(client_for):
     user = UserFactory()
     job = ready_job(user, style="Animation")
     res = client_for(user).post(
-        "/api/v1/posts", {"generation_id": str(job.id), "caption": "hello #boats", "allow_remix": False}, format="json"
+        "/api/v1/posts",
+        {"generation_id": str(job.id), "caption": "hello #boats", "allow_remix": False},
+        format="json",
     )
     assert res.status_code == 201, res.content
     body = res.json()
@@ -33,7 +35,10 @@ def test_only_the_owner_publishes_and_only_once(client_for):
     job = ready_job(owner)
     other = client_for(UserFactory()).post("/api/v1/posts", {"generation_id": str(job.id)}, format="json")
     assert other.status_code == 404
-    assert client_for(owner).post("/api/v1/posts", {"generation_id": str(job.id)}, format="json").status_code == 201
+    assert (
+        client_for(owner).post("/api/v1/posts", {"generation_id": str(job.id)}, format="json").status_code
+        == 201
+    )
     again = client_for(owner).post("/api/v1/posts", {"generation_id": str(job.id)}, format="json")
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_published"
     assert Post.objects.count() == 1

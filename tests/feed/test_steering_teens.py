@@ -54,7 +54,7 @@ def test_less_pushes_a_topic_down_the_ranking():
 
 
 def test_preference_text_splits_into_more_and_less():
-    """"more animation, less sports" becomes more=[animation], less=[sports]."""
+    """ "more animation, less sports" becomes more=[animation], less=[sports]."""
     assert split_preference("more animation, less sports") == (["animation"], ["sports"])
     assert split_preference("cats and no horror") == (["cats"], ["horror"])
 
@@ -66,7 +66,9 @@ def test_free_text_preference_is_embedded_and_matched(client_for):
     football = publish(style="sports", prompt="a football match in the rain, stadium crowd")
     for post in (cartoon, football):
         assert services.post_embed(post_id=post.id)
-    res = client_for(viewer).put("/api/v1/feed/preferences", {"text": "more animation, less sports"}, format="json")
+    res = client_for(viewer).put(
+        "/api/v1/feed/preferences", {"text": "more animation, less sports"}, format="json"
+    )
     assert res.status_code == 200
     assert services.preference_embed(user_id=viewer.id)
     pref = FeedPreference.objects.get(user=viewer)
