@@ -116,7 +116,7 @@ def post_publish(
             )
             if job is None:
                 raise NotFound("No such generation.", code="generation_not_found")
-            if job.state != JobState.READY or not job.video:
+            if job.state != JobState.READY or not job.video or job.output_removed_at is not None:
                 raise Conflict("Only a finished generation can be published.", code="generation_not_ready")
             if Post.objects.filter(generation_id=job.id).exists():
                 raise Conflict("This generation is already published.", code="already_published")

@@ -196,7 +196,8 @@ def test_redis_store_round_trip(redis_store, client_for):
     import redis
 
     r = redis.Redis.from_url(redis_store)
-    assert r.zcard(f"feed:fy:{viewer.id}") == 1 and r.zcard(f"feed:fl:{viewer.id}") == 1
+    assert r.zcard(f"feed:fy:{viewer.id}") == 1
+    assert r.zcard(f"feed:fl:{viewer.id}") == 1
     assert _ids(client_for(viewer).get("/api/v1/feed").json()) == [str(post.id)]
     assert _ids(client_for(viewer).get("/api/v1/feed", {"kind": "following"}).json()) == [str(post.id)]
 
@@ -213,7 +214,8 @@ def test_refresh_runs_as_a_feed_task(inprocess_worker, client_for):
     while time.monotonic() < deadline and get_store().for_you_page(viewer.id, 0, 5) is None:
         time.sleep(0.2)
     page = get_store().for_you_page(viewer.id, 0, 5)
-    assert page is not None and [pid for pid, _ in page.items] == [post.id]
+    assert page is not None
+    assert [pid for pid, _ in page.items] == [post.id]
 
 
 def test_pagination_of_for_you(client_for):
@@ -225,7 +227,9 @@ def test_pagination_of_for_you(client_for):
     client = client_for(viewer)
     first = client.get("/api/v1/feed", {"limit": 3}).json()
     second = client.get("/api/v1/feed", {"limit": 3, "cursor": first["next"]}).json()
-    assert len(first["results"]) == 3 and len(second["results"]) == 2 and second["next"] is None
+    assert len(first["results"]) == 3
+    assert len(second["results"]) == 2
+    assert second["next"] is None
     assert not set(_ids(first)) & set(_ids(second))
 
 

@@ -101,7 +101,8 @@ def test_counters_right_under_concurrent_likes_and_views():
     _run_threads(act, [(u,) for u in users] * 2)
     post.refresh_from_db()
     assert (post.like_count, post.view_count) == (20, 20)
-    assert Like.objects.filter(post=post).count() == 20 and View.objects.filter(post=post).count() == 20
+    assert Like.objects.filter(post=post).count() == 20
+    assert View.objects.filter(post=post).count() == 20
 
 
 @pytest.mark.django_db(transaction=True)
@@ -150,4 +151,5 @@ def test_liked_flag_and_counts_in_post_dicts():
     user = UserFactory()
     services.like_add(user=user, post_id=post.id)
     body = selectors.post_detail(viewer=Viewer.of(user), post_id=post.id)
-    assert body["liked"] is True and body["counts"]["likes"] == 1
+    assert body["liked"] is True
+    assert body["counts"]["likes"] == 1

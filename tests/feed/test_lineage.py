@@ -19,7 +19,8 @@ def test_remix_records_parent_root_depth_and_counts():
     posts = chain(3)
     root, mid, leaf = posts
     assert (leaf.parent_id, leaf.root_id, leaf.depth) == (mid.id, root.id, 2)
-    assert leaf.path.startswith(mid.path) and mid.path.startswith(root.path)
+    assert leaf.path.startswith(mid.path)
+    assert mid.path.startswith(root.path)
     assert (root.descendant_count, root.remix_count) == (2, 1)
     assert (mid.descendant_count, mid.remix_count) == (1, 1)
 
@@ -95,7 +96,8 @@ def test_author_delete_keeps_remixes_and_leaves_lineage_gap(client_for):
     body = client_for(UserFactory()).get(f"/api/v1/posts/{posts[2].id}/lineage").json()
     assert [item["id"] for item in body["results"]] == [str(posts[0].id)]
     leaf = client_for(UserFactory()).get(f"/api/v1/posts/{posts[2].id}").json()
-    assert leaf["remix_of"]["post_id"] is None and leaf["remix_of"]["label"].startswith("Remix of @")
+    assert leaf["remix_of"]["post_id"] is None
+    assert leaf["remix_of"]["label"].startswith("Remix of @")
 
 
 def test_remix_published_under_a_moderated_parent_is_hidden():
@@ -104,7 +106,8 @@ def test_remix_published_under_a_moderated_parent_is_hidden():
     job_parent = root
     services.posts_remove(post_ids=[root.id], to=PostState.REMOVED_BY_MODERATION)
     remix = publish(remix_of=job_parent)
-    assert remix.state == PostState.HIDDEN_PENDING_REVIEW and remix.hidden_by_id == root.id
+    assert remix.state == PostState.HIDDEN_PENDING_REVIEW
+    assert remix.hidden_by_id == root.id
 
 
 def test_remix_source_resolver_requires_visibility_and_allow_remix():

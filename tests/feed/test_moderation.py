@@ -43,7 +43,8 @@ def test_age_restrict_and_comment_removal():
     comment = services.comment_create(user=UserFactory(), post_id=post.id, text="hey")
     _act("comment", comment.id, m.REMOVE)
     post.refresh_from_db()
-    assert post.rating == "mature" and post.comment_count == 0
+    assert post.rating == "mature"
+    assert post.comment_count == 0
     assert Comment.objects.get(pk=comment.id).state == Comment.State.REMOVED_BY_MODERATION
 
 
@@ -53,7 +54,8 @@ def test_posts_and_comments_are_registered_subjects():
 
     posts = chain(2)
     adapter = registry._ADAPTERS["post"]
-    assert adapter.exists(posts[1].id) and adapter.owner_id(posts[1].id) == posts[1].author_id
+    assert adapter.exists(posts[1].id)
+    assert adapter.owner_id(posts[1].id) == posts[1].author_id
     assert [v.owner_id for v in adapter.lineage(posts[1].id)] == [posts[0].author_id]
     comment = services.comment_create(user=UserFactory(), post_id=posts[0].id, text="nice")
     assert registry._ADAPTERS["comment"].render(comment.id).text == "nice"

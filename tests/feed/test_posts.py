@@ -23,8 +23,10 @@ def test_publish_a_finished_generation(client_for):
     )
     assert res.status_code == 201, res.content
     body = res.json()
-    assert body["caption"] == "hello #boats" and body["allow_remix"] is False
-    assert body["topic"] == "animation" and body["visibility"] == "public"
+    assert body["caption"] == "hello #boats"
+    assert body["allow_remix"] is False
+    assert body["topic"] == "animation"
+    assert body["visibility"] == "public"
     assert body["counts"] == {"likes": 0, "comments": 0, "views": 0, "remixes": 0, "descendants": 0}
     assert body["video_url"].endswith(f"generations/{user.username}.mp4")
 
@@ -40,7 +42,8 @@ def test_only_the_owner_publishes_and_only_once(client_for):
         == 201
     )
     again = client_for(owner).post("/api/v1/posts", {"generation_id": str(job.id)}, format="json")
-    assert again.status_code == 409 and again.json()["error"]["code"] == "already_published"
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "already_published"
     assert Post.objects.count() == 1
 
 
@@ -49,7 +52,8 @@ def test_unfinished_generation_cannot_be_published(client_for):
     user = UserFactory()
     job = GenerationJobFactory(user=user, state="rendering")
     res = client_for(user).post("/api/v1/posts", {"generation_id": str(job.id)}, format="json")
-    assert res.status_code == 409 and res.json()["error"]["code"] == "generation_not_ready"
+    assert res.status_code == 409
+    assert res.json()["error"]["code"] == "generation_not_ready"
 
 
 @pytest.mark.parametrize(
@@ -70,7 +74,8 @@ def test_bad_publish_input_is_a_clear_4xx_and_changes_nothing(client_for, payloa
     res = client_for(user).post("/api/v1/posts", {"generation_id": str(job.id), **payload}, format="json")
     assert 400 <= res.status_code < 500
     assert res.json()["error"]["code"] == code
-    assert Post.objects.count() == 0 and PostAudience.objects.count() == 0
+    assert Post.objects.count() == 0
+    assert PostAudience.objects.count() == 0
 
 
 def test_visibility_public_followers_chosen_private(client_for):

@@ -72,7 +72,8 @@ def test_free_text_preference_is_embedded_and_matched(client_for):
     assert res.status_code == 200
     assert services.preference_embed(user_id=viewer.id)
     pref = FeedPreference.objects.get(user=viewer)
-    assert pref.more is not None and pref.less is not None
+    assert pref.more is not None
+    assert pref.less is not None
     services.for_you_refresh(user_id=viewer.id)
     page = get_store().for_you_page(viewer.id, 0, 10)
     order = [pid for pid, _ in page.items]
