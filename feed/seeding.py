@@ -54,7 +54,7 @@ def seed_posts(*, count: int, days: int = 30, remix_share: float = 0.1, node: in
             f"""
             CREATE TEMP TABLE seed_posts ON COMMIT DROP AS
             SELECT i, ts,
-                   (((extract(epoch FROM ts) * 1000)::bigint - {EPOCH_MS}) << 22) | ({node} << 12) | (i % 4096) AS id
+                   (((extract(epoch FROM ts) * 1000)::bigint - {EPOCH_MS}) << 22) | ({node} << 12) | (i %% 4096) AS id
             FROM (
               SELECT i, now() - make_interval(secs => (%(n)s - i)::float8 * %(span)s / %(n)s) AS ts
               FROM generate_series(1, %(n)s) i
