@@ -43,6 +43,8 @@ def seed_posts(*, count: int, days: int = 30, remix_share: float = 0.1, node: in
         if not authors:
             return 0
         cursor.execute(B36)
+        # ON COMMIT DROP does not fire when seeding runs inside an outer transaction (tests).
+        cursor.execute("DROP TABLE IF EXISTS seed_authors, seed_posts")
         cursor.execute("CREATE TEMP TABLE seed_authors (n int PRIMARY KEY, id bigint) ON COMMIT DROP")
         cursor.execute(
             "INSERT INTO seed_authors SELECT ord - 1, id FROM unnest(%s::bigint[]) WITH ORDINALITY AS a(id, ord)",

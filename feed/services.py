@@ -116,7 +116,9 @@ def post_publish(
             )
             if job is None:
                 raise NotFound("No such generation.", code="generation_not_found")
-            if job.state != JobState.READY or not job.video or job.output_removed_at is not None:
+            if job.output_removed_at is not None:
+                raise Forbidden("This video was taken down.", code="generation_output_removed")
+            if job.state != JobState.READY or not job.video:
                 raise Conflict("Only a finished generation can be published.", code="generation_not_ready")
             if Post.objects.filter(generation_id=job.id).exists():
                 raise Conflict("This generation is already published.", code="already_published")

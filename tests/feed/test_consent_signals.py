@@ -97,5 +97,10 @@ def test_removed_generation_appearance_takes_down_its_post_and_blocks_drafts():
         cameo_services.appearance_remove(cameo=cameo, appearance_id=appearance.id)
     post.refresh_from_db()
     assert post.state == PostState.REMOVED_BY_LIKENESS_OWNER
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as err:
         services.post_publish(author=user, generation_id=draft.id)
+    # generation drops the output and feed blocks the draft; either refusal names why.
+    assert err.value.code in ("generation_output_removed", "cameo_consent_withdrawn")
+    from feed.models import UnpublishableDraft
+
+    assert UnpublishableDraft.objects.filter(job_id=draft.id, cameo_id=cameo.id).exists()
