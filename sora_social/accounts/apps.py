@@ -9,7 +9,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from celery.schedules import crontab
 
-        from sora_social.accounts import seeding, tasks  # noqa: F401 - registers the tasks
+        # Light imports only: every process (workers included) runs this at start.
+        from sora_social.accounts import seeding
         from sora_social.celery import app
         from sora_social.common.seeding import register_seeder
 

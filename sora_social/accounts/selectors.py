@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, Expression, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Count, Exists, Expression, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -175,17 +175,23 @@ def subtree_filter(path: str, *, include_root: bool = False) -> Q:
     return (Q(invite_path__gte=path) if include_root else Q(invite_path__gt=path)) & upper
 
 
-_ANCESTOR_PATHS = """
-    SELECT left(u.invite_path, g) FROM accounts_user u
-    CROSS JOIN LATERAL generate_series(1, length(u.invite_path) - 1) AS g
-    WHERE u.id = %s AND substr(u.invite_path, g, 1) = '.'
+# The prefixes of the member's path, as an array computed once (an InitPlan):
+# `path = ANY(array)` is then a handful of probes into the unique path index,
+# whatever the tree's size. (An `IN (subquery)` form lets the planner pick a
+# hash join over the whole table instead.)
+_ANCESTORS_WHERE = """
+    "accounts_user"."invite_path" = ANY(ARRAY(
+        SELECT left(u.invite_path, g) FROM accounts_user u
+        CROSS JOIN LATERAL generate_series(1, length(u.invite_path) - 1) AS g
+        WHERE u.id = %s AND substr(u.invite_path, g, 1) = '.'
+    ))
 """
 
 
 def invite_ancestors(*, user_id: int) -> list[User]:
     """The inviter chain, root first, in one query (path prefixes → unique path index)."""
-    prefixes = RawSQL(_ANCESTOR_PATHS, (user_id,))  # noqa: S611 - constant SQL, bound parameter
-    return list(User.objects.filter(invite_path__in=prefixes).order_by("invite_depth"))
+    ancestors = RawSQL(_ANCESTORS_WHERE, (user_id,), output_field=BooleanField())  # noqa: S611 - bound parameter
+    return list(User.objects.filter(ancestors).order_by("invite_depth"))
 
 
 def _encode_cursor(path: str) -> str:
@@ -204,6 +210,9 @@ def _decode_cursor(cursor: str) -> str:
 
 def invite_descendants_qs(*, user_id: int, max_depth: int | None = None) -> QuerySet[User]:
     """Descendants in depth-first order; the subtree bounds come from one scalar subquery."""
+    if max_depth == 1:
+        # Direct invitees: the inviter index, not a scan of the whole subtree in path order.
+        return User.objects.filter(inviter_id=user_id).order_by("invite_path")
     base = User.objects.filter(pk=user_id)
     path = Subquery(base.values("invite_path")[:1])
     upper = RawSQL("(SELECT invite_path || %s FROM accounts_user WHERE id = %s)", (PATH_UPPER, user_id))

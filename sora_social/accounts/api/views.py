@@ -26,6 +26,7 @@ from sora_social.accounts.api.serializers import (
 from sora_social.accounts.models import Notification, ParentalLink, User
 from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.common.ids import parse_id
+from sora_social.common.pagination import CursorPagination
 from sora_social.common.throttles import AuthIPThrottle
 
 
@@ -338,8 +339,6 @@ class MyNotificationsView(APIView):
         operation_id="me_notifications",
     )
     def get(self, request: Request) -> Response:
-        from sora_social.common.pagination import CursorPagination
-
         paginator = CursorPagination()
         qs = Notification.objects.filter(user=request.user).only(
             "id", "kind", "payload", "created_at", "read_at"
