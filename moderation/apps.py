@@ -29,3 +29,14 @@ class ModerationConfig(AppConfig):
             "task": "moderation.rescan_reconcile",
             "schedule": 300.0,
         }
+        self._warn_missing_classifiers()
+
+    def _warn_missing_classifiers(self) -> None:
+        """Say at start-up which configured classifiers cannot load (no model is loaded here)."""
+        from moderation.classifiers import loader
+
+        for name, entry in loader.status().items():
+            if entry["state"] in (loader.MISSING, loader.FAILED):
+                logger.warning(
+                    "safety classifier %s is configured but unavailable: %s", name, entry.get("detail")
+                )

@@ -23,19 +23,26 @@ _MEAN_BGR = np.array([104, 117, 123], dtype=np.float32)
 def preprocess(frames: list[np.ndarray]) -> np.ndarray:
     """HxWx3 uint8 RGB frames → the model's NHWC float32 BGR, mean-subtracted batch.
 
-    The reference pipeline also round-trips each image through JPEG; decoded
-    video frames already carry lossy compression, so that step is skipped.
+    Resized with OpenCV (several times faster than PIL on 720p frames, which
+    matters: preprocessing is part of the measured path). The reference pipeline also round-trips each image through
+    JPEG; decoded video frames already carry lossy compression, so that step
+    is skipped.
     """
-    from PIL import Image
+    import cv2
 
-    batch = np.empty((len(frames), _CROP, _CROP, 3), dtype=np.float32)
+    batch = np.empty((len(frames), _CROP, _CROP, 3), dtype=np.uint8)
     for i, frame in enumerate(frames):
-        image = Image.fromarray(np.ascontiguousarray(frame[..., :3])).resize(
-            (_RESIZE, _RESIZE), resample=Image.Resampling.BILINEAR
-        )
-        batch[i] = np.asarray(image, dtype=np.float32)[_OFFSET : _OFFSET + _CROP, _OFFSET : _OFFSET + _CROP]
-    batch = batch[..., ::-1] - _MEAN_BGR
-    return np.ascontiguousarray(batch)
+        image = np.ascontiguousarray(frame[..., :3])
+        # Halve by exact 2x2 averaging while the frame is over twice the target
+        # (OpenCV's fast path), then bilinear for the last, less-than-2x step.
+        while min(image.shape[:2]) >= 2 * _RESIZE:
+            image = cv2.resize(
+                image, (image.shape[1] // 2, image.shape[0] // 2), interpolation=cv2.INTER_AREA
+            )
+        resized = cv2.resize(image, (_RESIZE, _RESIZE), interpolation=cv2.INTER_LINEAR)
+        batch[i] = resized[_OFFSET : _OFFSET + _CROP, _OFFSET : _OFFSET + _CROP]
+    # One pass over the uint8 batch: RGB → BGR, to float, minus the dataset mean.
+    return np.subtract(batch[..., ::-1], _MEAN_BGR, dtype=np.float32)
 
 
 class OpenNSFWClassifier:
@@ -50,6 +57,9 @@ class OpenNSFWClassifier:
         self._outputs = [o.name for o in self.session.get_outputs()]
         self.model_id = "open_nsfw:onnx-1"
 
+    def preprocess(self, frames: list[np.ndarray]) -> np.ndarray:
+        return preprocess(frames)
+
     def forward(self, batch: np.ndarray) -> np.ndarray:
         """The bare model: (N, 224, 224, 3) preprocessed → (N,) NSFW probabilities."""
         (out,) = self.session.run(self._outputs, {self._input: batch})
@@ -58,5 +68,5 @@ class OpenNSFWClassifier:
     def score_frames(self, frames: list[np.ndarray]) -> Scores:
         if not frames:
             return Scores(model_ids={self.name: self.model_id})
-        nsfw = self.forward(preprocess(frames))
+        nsfw = self.forward(self.preprocess(frames))
         return Scores(scores={SEXUAL: float(nsfw.max())}, model_ids={self.name: self.model_id})

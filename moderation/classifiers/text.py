@@ -62,7 +62,13 @@ class SentenceEmbeddingClassifier:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         return np.asarray(
-            self.model.encode(texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True),
+            self.model.encode(
+                texts,
+                batch_size=64,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            ),
             dtype=np.float32,
         )
 

@@ -33,7 +33,7 @@ def test_transition_table_is_declared_and_enforced(reported, admin_user):
     """Only declared transitions pass; a resolved case can only be appealed."""
     assert set(services.CASE_TRANSITIONS) == set(CaseState.values)
     case, _ = reported
-    services.case_transition(case_id=case.id, to=CaseState.RESOLVED, actor=admin_user, reason="no issue")
+    services.case_transition(case_id=case.id, to=CaseState.RESOLVED, actor=admin_user, reason="no violation")
     with pytest.raises(ApplicationError) as caught:
         services.case_transition(case_id=case.id, to=CaseState.ASSIGNED, actor=admin_user, reason="x")
     assert caught.value.code == "illegal_transition"

@@ -1,0 +1,143 @@
+"""Frame checks: the whole check_frames path against the bare model forward, in the same run.
+
+For each frame model (the bundled open_nsfw ONNX, and a ViT-B-32 CLIP with
+random weights) we time `services.check_frames` on a clip's ten sampled
+720x1280 frames (sampling, preprocessing, the model, the policy decision,
+the stored verdict and its audit row) against the model's forward pass on
+the already-preprocessed batch. Also prompt checks per second with the
+bundled stack (blocklist, rights-holder names, sentence embeddings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+
+
+def _frames(count: int, seed: int = 0) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    base = rng.integers(0, 255, size=(1280, 720, 3), dtype=np.uint8)
+    return [np.roll(base, i * 7, axis=0) for i in range(count)]
+
+
+def _interleaved(a: Callable[[], Any], b: Callable[[], Any], reps: int) -> tuple[float, float]:
+    """Median seconds per call of a and b, alternating so both see the same machine load."""
+    a(), b()  # warm up
+    ta, tb = [], []
+    for _ in range(reps):
+        start = time.perf_counter()
+        a()
+        ta.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        b()
+        tb.append(time.perf_counter() - start)
+    return statistics.median(ta), statistics.median(tb)
+
+
+def _configure(**values: Any) -> None:
+    from moderation.classifiers import loader
+
+    for name, value in values.items():
+        setattr(settings, name, value)
+    loader.reset()
+
+
+def _frame_row(label: str, name: str, frames: list[np.ndarray], reps: int) -> str:
+    from moderation import services
+    from moderation.classifiers import loader
+
+    loaded, broken = loader.classifiers("frames")
+    assert not broken, broken
+    model = next(c for c in loaded if c.name == name)
+    batch = model.preprocess(frames)
+    path_s, bare_s = _interleaved(
+        lambda: services.check_frames(frames=frames, subject=("bench", 1)), lambda: model.forward(batch), reps
+    )
+    n = len(frames)
+    return f"| {label} | {n} | {n / path_s:.1f} | {n / bare_s:.1f} | {bare_s / path_s:.2f}× |"
+
+
+def run(args: argparse.Namespace) -> str:
+    import torch
+
+    from moderation import services
+    from moderation.classifiers import loader
+
+    reps = 3 if args.quick else 7
+    frames = _frames(settings.SAFETY_MAX_FRAMES)
+    rows = []
+    _configure(SAFETY_PROMPT_MODEL="off", SAFETY_NSFW_MODEL="bundled", SAFETY_CLIP_MODEL=None)
+    rows.append(_frame_row("open_nsfw (ONNX, bundled), CPU", "nsfw", frames, reps))
+    _configure(
+        SAFETY_PROMPT_MODEL="off",
+        SAFETY_NSFW_MODEL="off",
+        SAFETY_CLIP_MODEL="ViT-B-32",
+        SAFETY_CLIP_PRETRAINED=None,
+        SAFETY_CLIP_CONFIG=None,
+        SAFETY_HEADS_DIR=None,
+        SAFETY_DEVICE="cpu",
+        SAFETY_BF16="auto",
+    )
+    clip = loader.classifiers("frames")[0][0]
+    rows.append(
+        _frame_row(
+            f"CLIP ViT-B-32 (random weights), CPU, bf16 {'on' if clip.use_bf16 else 'off'}",
+            "clip",
+            frames,
+            reps,
+        )
+    )
+    if torch.cuda.is_available():
+        _configure(SAFETY_DEVICE="cuda")
+        clip = loader.classifiers("frames")[0][0]
+        rows.append(
+            _frame_row(
+                f"CLIP ViT-B-32 (random weights), {torch.cuda.get_device_name()}, bf16 {'on' if clip.use_bf16 else 'off'}",
+                "clip",
+                frames,
+                reps * 3,
+            )
+        )
+
+    _configure(SAFETY_PROMPT_MODEL="bundled", SAFETY_NSFW_MODEL="off", SAFETY_CLIP_MODEL=None)
+    prompts = [
+        "a corgi surfing at sunset, cinematic",
+        "two astronauts dancing on the moon",
+        "a city street in the rain at night, neon reflections",
+        "a man getting stabbed in an alley",
+    ] * (5 if args.quick else 25)
+    services.check_prompt(text="warm up")
+    text_model = loader.classifiers("text")[0][0]
+    start = time.perf_counter()
+    for prompt in prompts:
+        services.check_prompt(text=prompt)
+    path_rate = len(prompts) / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for prompt in prompts:
+        text_model.embed([prompt])
+    bare_rate = len(prompts) / (time.perf_counter() - start)
+    _configure()
+    return "\n".join(
+        [
+            "## Moderation checks (`moderation.services.check_frames` / `check_prompt`)",
+            "",
+            f"Ten sampled 720×1280 frames per clip; medians of {reps} interleaved runs; torch threads: "
+            f"{torch.get_num_threads()}. The path includes preprocessing, the policy decision and the stored "
+            "verdict with its audit row; bare is the model forward on the preprocessed batch.",
+            "",
+            "| frame model | frames per call | path frames/s | bare forward frames/s | path ÷ bare |",
+            "| --- | --- | --- | --- | --- |",
+            *rows,
+            "",
+            "| prompt checks | checks/s |",
+            "| --- | --- |",
+            f"| whole `check_prompt` (blocklist, rights-holder names, all-MiniLM-L6-v2, decision, stored verdict) | {path_rate:.1f} |",
+            f"| bare sentence embedding of one prompt | {bare_rate:.1f} |",
+        ]
+    )
