@@ -13,6 +13,11 @@ class CameosConfig(AppConfig):
 
         user_blocked.connect(on_user_blocked, dispatch_uid="cameos.on_user_blocked")
 
+        from cameos.seeding import CameosSeeder
+        from sora_social.common.seeding import register_seeder
+
+        register_seeder(CameosSeeder())
+
         # A lost verification message or a dead worker costs minutes, never a cameo.
         app.conf.beat_schedule["cameos-reconcile-processing"] = {
             "task": "cameos.reconcile_processing",

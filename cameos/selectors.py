@@ -197,3 +197,8 @@ def cameos_stuck_processing(*, older_than_s: int = 300) -> QuerySet:
 def accesses_of(*, cameo: Cameo) -> QuerySet[CameoAccess]:
     """The owner's explicit grants and revocations."""
     return CameoAccess.objects.filter(cameo=cameo)
+
+
+def cameo_rules(*, cameo_ids: list[int]) -> dict[int, str]:
+    """The owners' rules ("no political content") of a cast, for generation's prompt check; one query."""
+    return dict(Cameo.objects.filter(pk__in=cameo_ids).exclude(rules="").values_list("id", "rules"))

@@ -354,7 +354,7 @@ CAMEOS_ARCFACE_MATCH_DISTANCE = env_float(
 CAMEOS_INSIGHTFACE_DET_SIZE = env_int(
     "CAMEOS_INSIGHTFACE_DET_SIZE", 640, "insightface: SCRFD input size (square)."
 )
-CAMEOS_HNSW_EF_SEARCH = env_int("CAMEOS_HNSW_EF_SEARCH", 64, "HNSW candidate list size per likeness search.")
+CAMEOS_HNSW_EF_SEARCH = env_int("CAMEOS_HNSW_EF_SEARCH", 100, "HNSW candidate list size per likeness search.")
 CAMEOS_RECORDING_MAX_BYTES = env_int(
     "CAMEOS_RECORDING_MAX_BYTES", 25 * 1024 * 1024, "Largest enrolment recording accepted, in bytes."
 )

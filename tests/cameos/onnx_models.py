@@ -42,7 +42,9 @@ def build_scrfd(path: Path) -> Path:
         s = str(stride)
         gain = "gain_on" if stride == 32 else "gain_off"
         nodes += [
-            helper.make_node("AveragePool", ["gray"], [f"pool{s}"], kernel_shape=[stride, stride], strides=[stride, stride]),
+            helper.make_node(
+                "AveragePool", ["gray"], [f"pool{s}"], kernel_shape=[stride, stride], strides=[stride, stride]
+            ),
             helper.make_node("Mul", [f"pool{s}", gain], [f"logit{s}"]),
         ]
         logit = f"logit{s}"

@@ -253,3 +253,28 @@ def test_delete_erases_face_data_files_and_appearances(client_for):
     finally:
         signals.appearance_removed.disconnect(on_removed)
         signals.cameo_deleted.disconnect(on_deleted)
+
+
+@pytest.mark.django_db
+def test_usable_cameos_and_requests_lists_have_constant_queries(client_for, django_assert_num_queries):
+    """GET /cameos?usable=true and GET /me/cameo-requests cost the same for one item and for many."""
+    caster = UserFactory()
+    client = client_for(caster)
+    owner_cameo = CameoFactory(audience="everyone")
+    client.get("/api/v1/me")  # warm the auth path
+    with django_assert_num_queries(2):
+        assert len(client.get("/api/v1/cameos?usable=true").json()["results"]) == 1
+    for _ in range(12):
+        CameoFactory(audience="everyone")
+    with django_assert_num_queries(2):
+        assert len(client.get("/api/v1/cameos?usable=true").json()["results"]) == 13
+
+    owner = client_for(owner_cameo.owner)
+    services.cameo_update(cameo=owner_cameo, audience="approved")
+    services.cameo_request_create(cameo=owner_cameo, requester=UserFactory())
+    with django_assert_num_queries(2):
+        assert len(owner.get("/api/v1/me/cameo-requests").json()["results"]) == 1
+    for _ in range(9):
+        services.cameo_request_create(cameo=owner_cameo, requester=UserFactory())
+    with django_assert_num_queries(2):
+        assert len(owner.get("/api/v1/me/cameo-requests").json()["results"]) == 10

@@ -207,3 +207,12 @@ def test_teen_without_parent_controls_is_capped_at_only_me():
     assert selectors.may_cast(user_id=teen.pk, cameo_id=cameo.pk)
     with pytest.raises(ApplicationError):
         services.cameo_update(cameo=cameo, audience=Audience.APPROVED)
+
+
+def test_cameo_rules_for_a_cast(django_assert_num_queries):
+    """Generation reads the owners' rules of a whole cast in one query; cameos without rules are left out."""
+    ruled = CameoFactory(rules="no political content")
+    CameoFactory()
+    other = CameoFactory()
+    with django_assert_num_queries(1):
+        assert selectors.cameo_rules(cameo_ids=[ruled.pk, other.pk]) == {ruled.pk: "no political content"}

@@ -104,7 +104,11 @@ def test_configured_backend_uses_its_own_registry_table(model_dir, settings):
         from cameos import registry
 
         registry.store(
-            embedding_model="arcface_512", pool="registry", subject_kind="cameo", subject_id=1, vectors=[row.embedding]
+            embedding_model="arcface_512",
+            pool="registry",
+            subject_kind="cameo",
+            subject_id=1,
+            vectors=[row.embedding],
         )
         report = services.detect_likeness(frames=[frame])
         assert set(report.cameos) == {1}
