@@ -445,3 +445,71 @@ C2PA_TRUST_ANCHORS = env_str(
     None,
     "PEM root certificates trusted when reading manifests back. Unset: the development root, if generated.",
 )
+
+# --- feed ---
+
+FEED_REDIS_URL = env_str(
+    "FEED_REDIS_URL",
+    REDIS_URL,
+    "Redis holding materialised feeds (For you sorted sets, Following lists). Unset: database tables.",
+)
+FEED_FOLLOWING_CAP = env_int(
+    "FEED_FOLLOWING_CAP", 800, "Posts kept in each member's fanned-out Following list."
+)
+FEED_CANDIDATES_MAX = env_int("FEED_CANDIDATES_MAX", 500, "Ranked For you items materialised per member.")
+FEED_REFRESH_AFTER_S = env_int(
+    "FEED_REFRESH_AFTER_S", 900, "Age of a member's For you set after which a read enqueues a refresh."
+)
+FEED_REFRESH_EVERY_S = env_int(
+    "FEED_REFRESH_EVERY_S", 300, "Seconds between beat refreshes of the shared For you fallback set."
+)
+FEED_SOURCE_LIMIT = env_int("FEED_SOURCE_LIMIT", 300, "Candidates each source may contribute to one ranking.")
+FEED_SOURCE_WINDOW_H = env_int(
+    "FEED_SOURCE_WINDOW_H", 72, "Hours back the recency-bound candidate sources look."
+)
+FEED_W_REMIX = env_float(
+    "FEED_W_REMIX", 4.0, "Score weight of remixes per view (the strongest creation signal)."
+)
+FEED_W_INSPIRED = env_float(
+    "FEED_W_INSPIRED",
+    3.0,
+    "Score weight of creations published by viewers within a day of viewing, per view.",
+)
+FEED_W_LIKE = env_float("FEED_W_LIKE", 1.0, "Score weight of likes per view.")
+FEED_W_COMMENT = env_float("FEED_W_COMMENT", 1.5, "Score weight of comments per view.")
+FEED_W_FRESH = env_float(
+    "FEED_W_FRESH", 1.0, "Score weight of freshness (1 when new, halving every half-life)."
+)
+FEED_FRESH_HALF_LIFE_H = env_float(
+    "FEED_FRESH_HALF_LIFE_H", 12.0, "Hours in which the freshness term halves."
+)
+FEED_VIEW_PRIOR = env_int(
+    "FEED_VIEW_PRIOR",
+    20,
+    "Views added to every post's denominator, so a post with 1 view and 1 like is not a hit.",
+)
+FEED_W_FOLLOW = env_float("FEED_W_FOLLOW", 0.5, "Score bonus for posts by people the viewer follows.")
+FEED_W_PREFERENCE = env_float(
+    "FEED_W_PREFERENCE", 1.0, "Score weight of the cosine match with the viewer's free-text preference."
+)
+FEED_W_AFFINITY = env_float(
+    "FEED_W_AFFINITY", 0.5, "Score weight of the viewer's author and topic weights (moved by more/less)."
+)
+FEED_STEER_STEP = env_float("FEED_STEER_STEP", 1.0, "How far one more/less moves an author or topic weight.")
+FEED_STEER_LIMIT = env_float("FEED_STEER_LIMIT", 5.0, "Largest absolute author or topic weight.")
+FEED_AUTHOR_DECAY = env_float(
+    "FEED_AUTHOR_DECAY",
+    0.5,
+    "Score multiplier for each further post by an author already placed (diversity).",
+)
+FEED_NEW_CREATOR_SHARE = env_float(
+    "FEED_NEW_CREATOR_SHARE",
+    0.2,
+    "Share of For you slots reserved for new creators when they have candidates.",
+)
+FEED_NEW_CREATOR_DAYS = env_int(
+    "FEED_NEW_CREATOR_DAYS", 14, "Days after joining during which a member counts as new."
+)
+FEED_VIEW_WINDOW_H = env_int(
+    "FEED_VIEW_WINDOW_H", 24, "Hours after a view in which the viewer's new post counts as inspired by it."
+)

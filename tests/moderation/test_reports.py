@@ -35,7 +35,7 @@ def test_report_a_user_creates_a_case(client_for):
     [
         ({"target_kind": "user", "target_id": "999", "reason": "spam"}, 404, "not_found"),
         ({"target_kind": "user", "target_id": "nope", "reason": "spam"}, 404, "not_found"),
-        ({"target_kind": "post", "target_id": "1", "reason": "spam"}, 404, "unknown_subject_kind"),
+        ({"target_kind": "playlist", "target_id": "1", "reason": "spam"}, 404, "unknown_subject_kind"),
         ({"target_kind": "user", "target_id": "1", "reason": "boring"}, 400, "validation_error"),
     ],
 )

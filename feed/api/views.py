@@ -1,0 +1,175 @@
+"""Feed endpoints: posts, interactions, lineage, feeds and steering. Thin: parse, call, shape."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from feed import selectors, services
+from feed.selectors import Viewer
+from feed.states import Visibility
+from sora_social.common.errors import ValidationFailed
+
+_POST = inline_serializer(
+    "Post",
+    {
+        "id": serializers.CharField(),
+        "author": serializers.DictField(),
+        "caption": serializers.CharField(),
+        "video_url": serializers.CharField(allow_null=True),
+        "poster_url": serializers.CharField(allow_null=True),
+        "visibility": serializers.CharField(),
+        "allow_remix": serializers.BooleanField(),
+        "remix_of": serializers.DictField(allow_null=True),
+        "cameos": serializers.ListField(child=serializers.DictField()),
+        "counts": serializers.DictField(),
+        "liked": serializers.BooleanField(),
+        "reason": serializers.CharField(required=False),
+    },
+)
+_PAGE = [
+    OpenApiParameter("cursor", str, required=False),
+    OpenApiParameter("limit", int, required=False),
+]
+
+
+def _page_args(request: Request) -> dict:
+    return {
+        "cursor": request.query_params.get("cursor"),
+        "limit": selectors.page_size(request.query_params.get("limit")),
+    }
+
+
+class PostCreateView(APIView):
+    class InputSerializer(serializers.Serializer):
+        generation_id = serializers.CharField()
+        caption = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+        visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PUBLIC)
+        audience = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+        allow_remix = serializers.BooleanField(required=False, default=True)
+
+    @extend_schema(request=InputSerializer, responses={201: _POST}, summary="Publish a finished generation")
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = services.post_publish(author=request.user, **data.validated_data)
+        return Response(selectors.post_detail(viewer=Viewer.of(request.user), post_id=post.id), status=201)
+
+
+class PostDetailView(APIView):
+    @extend_schema(responses={200: _POST}, summary="One post (remix label, cameo credits, counts)")
+    def get(self, request: Request, post_id: str) -> Response:
+        return Response(selectors.post_detail(viewer=Viewer.of(request.user), post_id=post_id))
+
+    @extend_schema(request=None, responses={204: None}, summary="Delete my post")
+    def delete(self, request: Request, post_id: str) -> Response:
+        services.post_delete(author=request.user, post_id=post_id)
+        return Response(status=204)
+
+
+class PostLikeView(APIView):
+    @extend_schema(request=None, summary="Like a post")
+    def post(self, request: Request, post_id: str) -> Response:
+        return Response(services.like_add(user=request.user, post_id=post_id))
+
+    @extend_schema(request=None, summary="Unlike a post")
+    def delete(self, request: Request, post_id: str) -> Response:
+        return Response(services.like_remove(user=request.user, post_id=post_id))
+
+
+class PostCommentsView(APIView):
+    class InputSerializer(serializers.Serializer):
+        text = serializers.CharField(max_length=1000)
+
+    @extend_schema(parameters=_PAGE, summary="Comments on a post, newest first")
+    def get(self, request: Request, post_id: str) -> Response:
+        return Response(
+            selectors.comments(viewer=Viewer.of(request.user), post_id=post_id, **_page_args(request))
+        )
+
+    @extend_schema(request=InputSerializer, summary="Comment on a post")
+    def post(self, request: Request, post_id: str) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = services.comment_create(
+            user=request.user, post_id=post_id, text=data.validated_data["text"]
+        )
+        return Response(
+            {
+                "id": str(comment.id),
+                "author": {"id": str(request.user.id), "username": request.user.username},
+                "text": comment.text,
+                "created_at": comment.created_at,
+            },
+            status=201,
+        )
+
+
+class PostViewsView(APIView):
+    @extend_schema(request=None, summary="Record an impression (once per viewer per day)")
+    def post(self, request: Request, post_id: str) -> Response:
+        return Response(services.view_record(user=request.user, post_id=post_id))
+
+
+class PostLineageView(APIView):
+    @extend_schema(summary="A post's ancestors, root first")
+    def get(self, request: Request, post_id: str) -> Response:
+        return Response(selectors.lineage(viewer=Viewer.of(request.user), post_id=post_id))
+
+
+class PostRemixesView(APIView):
+    @extend_schema(parameters=_PAGE, summary="A post's remixes at any depth, in tree order")
+    def get(self, request: Request, post_id: str) -> Response:
+        return Response(
+            selectors.remixes(viewer=Viewer.of(request.user), post_id=post_id, **_page_args(request))
+        )
+
+
+class UserPostsView(APIView):
+    @extend_schema(parameters=_PAGE, responses={200: _POST}, summary="A member's posts, newest first")
+    def get(self, request: Request, user_id: str) -> Response:
+        return Response(
+            selectors.user_posts(viewer=Viewer.of(request.user), user_id=user_id, **_page_args(request))
+        )
+
+
+class FeedView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("kind", str, enum=["for_you", "following"], required=False), *_PAGE],
+        responses={200: _POST},
+        summary="For you or Following (each item has a reason; teens: budget_exhausted)",
+    )
+    def get(self, request: Request) -> Response:
+        kind = request.query_params.get("kind") or "for_you"
+        if kind == "for_you":
+            return Response(selectors.for_you(user=request.user, **_page_args(request)))
+        if kind == "following":
+            return Response(selectors.following(user=request.user, **_page_args(request)))
+        raise ValidationFailed("kind is for_you or following.", code="invalid_feed_kind")
+
+
+class FeedFeedbackView(APIView):
+    class InputSerializer(serializers.Serializer):
+        post_id = serializers.CharField()
+        signal = serializers.ChoiceField(choices=["more", "less"])
+
+    @extend_schema(request=InputSerializer, summary="More or less like this post")
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(services.feedback_record(user=request.user, **data.validated_data))
+
+
+class FeedPreferencesView(APIView):
+    class InputSerializer(serializers.Serializer):
+        text = serializers.CharField(allow_blank=True, max_length=500)
+
+    @extend_schema(request=InputSerializer, summary="Free-text preference, e.g. more animation, less sports")
+    def put(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        pref = services.preference_set(user=request.user, text=data.validated_data["text"])
+        return Response({"text": pref.text})

@@ -1,0 +1,32 @@
+"""Models of the feed app."""
+
+from feed.models.feeds import (
+    AuthorWeight,
+    FeedBudget,
+    FeedPreference,
+    FollowingEntry,
+    ForYouEntry,
+    ForYouState,
+    TopicWeight,
+    UnpublishableDraft,
+)
+from feed.models.interactions import Comment, Like, View
+from feed.models.posts import Post, PostAudience, path_ids, path_segment
+
+__all__ = [
+    "AuthorWeight",
+    "Comment",
+    "FeedBudget",
+    "FeedPreference",
+    "FollowingEntry",
+    "ForYouEntry",
+    "ForYouState",
+    "Like",
+    "Post",
+    "PostAudience",
+    "TopicWeight",
+    "UnpublishableDraft",
+    "View",
+    "path_ids",
+    "path_segment",
+]

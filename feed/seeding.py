@@ -1,0 +1,151 @@
+"""Demo posts: `manage.py seed_demo --posts M`, set-based SQL (a million rows in about a minute).
+
+Posts are spread over the last `--post-days` days with time-ordered ids,
+authored by the seeded members; about one in ten is a remix of an earlier
+post (one or two levels deep), with stored lineage paths and counts. Demo posts point at
+one shared demo video and have no generation row. Idempotent: existing demo
+posts count toward M.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from django.db import connection, transaction
+
+from sora_social.common.ids import EPOCH_MS
+
+DEMO_VIDEO = "demo/post.mp4"
+DEMO_POSTER = "demo/post.jpg"
+TOPICS = ["animation", "sports", "nature", "music", "cooking", "travel", "comedy", "pets", "space", "dance"]
+
+# Fixed-width base 36 in SQL (matches feed.models.posts.path_segment).
+B36 = """
+CREATE OR REPLACE FUNCTION pg_temp.b36(v bigint) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT lpad(string_agg(substr('0123456789abcdefghijklmnopqrstuvwxyz',
+         ((v / (36::numeric ^ k))::bigint % 36)::int + 1, 1), '' ORDER BY k DESC), 13, '0')
+  FROM generate_series(0, 12) k
+$$
+"""
+
+
+def seed_posts(*, count: int, days: int = 30, remix_share: float = 0.1, node: int = 1019) -> int:
+    """Insert `count` demo posts set-based; returns how many were added."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM feed_post WHERE video = %s", [DEMO_VIDEO])
+        have = cursor.fetchone()[0]
+        missing = count - have
+        if missing <= 0:
+            return 0
+        cursor.execute("SELECT array_agg(id ORDER BY id) FROM accounts_user WHERE is_active")
+        authors = cursor.fetchone()[0] or []
+        if not authors:
+            return 0
+        cursor.execute(B36)
+        # ON COMMIT DROP does not fire when seeding runs inside an outer transaction (tests).
+        cursor.execute("DROP TABLE IF EXISTS seed_authors, seed_posts")
+        cursor.execute("CREATE TEMP TABLE seed_authors (n int PRIMARY KEY, id bigint) ON COMMIT DROP")
+        cursor.execute(
+            "INSERT INTO seed_authors SELECT ord - 1, id FROM unnest(%s::bigint[]) WITH ORDINALITY AS a(id, ord)",
+            [authors],
+        )
+        # Ids: milliseconds of created_at in the high bits (time-ordered like
+        # snowflakes), a node no live process uses, and the row number.
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE seed_posts ON COMMIT DROP AS
+            SELECT i, ts,
+                   (((extract(epoch FROM ts) * 1000)::bigint - {EPOCH_MS}) << 22) | ({node} << 12) | (i %% 4096) AS id
+            FROM (
+              SELECT i, now() - make_interval(secs => (%(n)s - i)::float8 * %(span)s / %(n)s) AS ts
+              FROM generate_series(1, %(n)s) i
+            ) s
+            """,  # noqa: S608
+            {"n": missing, "span": days * 86400.0},
+        )
+        # Roots first; then remixes of earlier roots, then remixes of those remixes.
+        cursor.execute(
+            """
+            INSERT INTO feed_post (id, author_id, video, poster, prompt, caption, topic, visibility, allow_remix,
+                rating, state, state_changed_at, cameo_ids, root_id, depth, path, like_count, comment_count,
+                view_count, remix_count, descendant_count, inspired_count, created_at)
+            SELECT s.id, a.id, %(video)s, %(poster)s, 'a demo video about ' || t.topic, '#' || t.topic || ' demo',
+                   t.topic, 'public', true, 'general', 'published', s.ts, '{}', s.id, 0, pg_temp.b36(s.id),
+                   (hashint4(s.i) & 63), (hashint4(s.i + 7) & 15), 20 + (hashint4(s.i + 3) & 255), 0, 0,
+                   (hashint4(s.i + 11) & 7), s.ts
+            FROM seed_posts s
+            JOIN seed_authors a ON a.n = (abs(hashint4(s.i)) %% %(authors)s)
+            CROSS JOIN LATERAL (SELECT (%(topics)s::text[])[1 + abs(hashint4(s.i + 1)) %% 10] AS topic) t
+            WHERE (abs(hashint4(s.i + 5)) %% 1000) >= %(remix)s * 1000
+            ON CONFLICT (id) DO NOTHING
+            """,
+            {
+                "video": DEMO_VIDEO,
+                "poster": DEMO_POSTER,
+                "authors": len(authors),
+                "topics": TOPICS,
+                "remix": remix_share,
+            },
+        )
+        for depth in (1, 2):
+            # A remix picks an earlier post one level up, from the same hour-wide window of ids.
+            cursor.execute(
+                """
+                INSERT INTO feed_post (id, author_id, video, poster, prompt, caption, topic, visibility,
+                    allow_remix, rating, state, state_changed_at, cameo_ids, parent_id, root_id, depth, path,
+                    like_count, comment_count, view_count, remix_count, descendant_count, inspired_count,
+                    created_at)
+                SELECT s.id, a.id, p.video, p.poster, p.prompt, 'remix ' || p.caption, p.topic, 'public', true,
+                       'general', 'published', s.ts, '{}', p.id, p.root_id, p.depth + 1,
+                       p.path || pg_temp.b36(s.id), 0, 0, 20, 0, 0, 0, s.ts
+                FROM seed_posts s
+                JOIN seed_authors a ON a.n = (abs(hashint4(s.i)) %% %(authors)s)
+                CROSS JOIN LATERAL (
+                    SELECT * FROM feed_post p WHERE p.id < s.id AND p.depth = %(parent_depth)s
+                      AND p.video = %(video)s ORDER BY p.id DESC LIMIT 1 OFFSET (abs(hashint4(s.i)) %% 50)
+                ) p
+                WHERE (abs(hashint4(s.i + 5)) %% 1000) < %(remix)s * 1000
+                  AND (abs(hashint4(s.i + 9)) %% 3 = 0) = %(deep)s
+                ON CONFLICT (id) DO NOTHING
+                """,
+                {
+                    "authors": len(authors),
+                    "video": DEMO_VIDEO,
+                    "remix": remix_share,
+                    "parent_depth": depth - 1,
+                    "deep": depth == 2,
+                },
+            )
+        # Stored counters from the lineage just written, set-based.
+        cursor.execute(
+            """
+            UPDATE feed_post p SET remix_count = c.n FROM (
+              SELECT parent_id, count(*) n FROM feed_post WHERE parent_id IS NOT NULL AND video = %(video)s
+              GROUP BY parent_id) c WHERE p.id = c.parent_id;
+            UPDATE feed_post p SET descendant_count = c.n FROM (
+              SELECT root_id, count(*) - 1 n FROM feed_post WHERE video = %(video)s GROUP BY root_id
+              HAVING count(*) > 1) c WHERE p.id = c.root_id AND p.depth = 0;
+            UPDATE feed_post p SET descendant_count = p.remix_count + c.n FROM (
+              SELECT x.id, coalesce(sum(ch.remix_count), 0) n FROM feed_post x
+              JOIN feed_post ch ON ch.parent_id = x.id WHERE x.depth = 1 AND x.video = %(video)s GROUP BY x.id
+            ) c WHERE p.id = c.id;
+            """,
+            {"video": DEMO_VIDEO},
+        )
+        cursor.execute("SELECT count(*) FROM feed_post WHERE video = %s", [DEMO_VIDEO])
+        return cursor.fetchone()[0] - have
+
+
+class PostsSeeder:
+    name = "posts"
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--posts", type=int, default=500, help="Demo posts (about one in ten a remix).")
+        parser.add_argument("--post-days", type=int, default=30, help="Days the demo posts spread over.")
+
+    def run(self, options: dict[str, Any], progress: Any) -> list[str]:
+        added = seed_posts(
+            count=max(0, int(options.get("posts") or 0)), days=int(options.get("post_days") or 30)
+        )
+        return [f"  posts:     {added:,} demo posts added"] if added else []
