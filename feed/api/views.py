@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,8 +12,9 @@ from feed import selectors, services
 from feed.selectors import Viewer
 from feed.states import Visibility
 from sora_social.common.errors import ValidationFailed
+from sora_social.common.schema import component
 
-_POST = inline_serializer(
+_POST = component(
     "Post",
     {
         "id": serializers.CharField(),
@@ -30,6 +31,66 @@ _POST = inline_serializer(
         "reason": serializers.CharField(required=False),
     },
 )
+_AUTHOR = component("PostAuthor", {"id": serializers.CharField(), "username": serializers.CharField()})
+_LINK_FIELDS = {
+    "id": serializers.CharField(),
+    "author": _AUTHOR,
+    "caption": serializers.CharField(),
+    "poster_url": serializers.CharField(allow_null=True),
+    "depth": serializers.IntegerField(),
+    "created_at": serializers.DateTimeField(),
+}
+_LIKE = component("PostLikeState", {"liked": serializers.BooleanField(), "likes": serializers.IntegerField()})
+
+
+def _comment_fields() -> dict:
+    return {
+        "id": serializers.CharField(),
+        "author": component(
+            "PostAuthor", {"id": serializers.CharField(), "username": serializers.CharField()}
+        ),
+        "text": serializers.CharField(),
+        "created_at": serializers.DateTimeField(),
+    }
+
+
+_COMMENT = component("Comment", _comment_fields())
+_COMMENT_PAGE = component(
+    "CommentPage",
+    {
+        "results": component("Comment", _comment_fields(), many=True),
+        "next": serializers.CharField(allow_null=True),
+    },
+)
+_VIEW = component("PostViewRecorded", {"counted": serializers.BooleanField()})
+_LINEAGE = component(
+    "PostLineage",
+    {
+        "post_id": serializers.CharField(),
+        "depth": serializers.IntegerField(),
+        "results": component("PostLineageLink", _LINK_FIELDS, many=True),
+    },
+)
+_REMIXES = component(
+    "PostRemixes",
+    {
+        "post_id": serializers.CharField(),
+        "total": serializers.IntegerField(),
+        "results": component(
+            "PostRemixLink", {**_LINK_FIELDS, "parent_id": serializers.CharField()}, many=True
+        ),
+        "next": serializers.CharField(allow_null=True),
+    },
+)
+_FEEDBACK = component(
+    "FeedFeedbackResult",
+    {
+        "author_weight": serializers.FloatField(allow_null=True),
+        "topic": serializers.CharField(required=False),
+        "topic_weight": serializers.FloatField(allow_null=True),
+    },
+)
+_PREFERENCE = component("FeedPreference", {"text": serializers.CharField()})
 _PAGE = [
     OpenApiParameter("cursor", str, required=False),
     OpenApiParameter("limit", int, required=False),
@@ -71,11 +132,11 @@ class PostDetailView(APIView):
 
 
 class PostLikeView(APIView):
-    @extend_schema(request=None, summary="Like a post")
+    @extend_schema(request=None, responses=_LIKE, summary="Like a post")
     def post(self, request: Request, post_id: str) -> Response:
         return Response(services.like_add(user=request.user, post_id=post_id))
 
-    @extend_schema(request=None, summary="Unlike a post")
+    @extend_schema(request=None, responses=_LIKE, summary="Unlike a post")
     def delete(self, request: Request, post_id: str) -> Response:
         return Response(services.like_remove(user=request.user, post_id=post_id))
 
@@ -84,13 +145,13 @@ class PostCommentsView(APIView):
     class InputSerializer(serializers.Serializer):
         text = serializers.CharField(max_length=1000)
 
-    @extend_schema(parameters=_PAGE, summary="Comments on a post, newest first")
+    @extend_schema(parameters=_PAGE, responses=_COMMENT_PAGE, summary="Comments on a post, newest first")
     def get(self, request: Request, post_id: str) -> Response:
         return Response(
             selectors.comments(viewer=Viewer.of(request.user), post_id=post_id, **_page_args(request))
         )
 
-    @extend_schema(request=InputSerializer, summary="Comment on a post")
+    @extend_schema(request=InputSerializer, responses={201: _COMMENT}, summary="Comment on a post")
     def post(self, request: Request, post_id: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -109,19 +170,21 @@ class PostCommentsView(APIView):
 
 
 class PostViewsView(APIView):
-    @extend_schema(request=None, summary="Record an impression (once per viewer per day)")
+    @extend_schema(request=None, responses=_VIEW, summary="Record an impression (once per viewer per day)")
     def post(self, request: Request, post_id: str) -> Response:
         return Response(services.view_record(user=request.user, post_id=post_id))
 
 
 class PostLineageView(APIView):
-    @extend_schema(summary="A post's ancestors, root first")
+    @extend_schema(responses=_LINEAGE, summary="A post's ancestors, root first")
     def get(self, request: Request, post_id: str) -> Response:
         return Response(selectors.lineage(viewer=Viewer.of(request.user), post_id=post_id))
 
 
 class PostRemixesView(APIView):
-    @extend_schema(parameters=_PAGE, summary="A post's remixes at any depth, in tree order")
+    @extend_schema(
+        parameters=_PAGE, responses=_REMIXES, summary="A post's remixes at any depth, in tree order"
+    )
     def get(self, request: Request, post_id: str) -> Response:
         return Response(
             selectors.remixes(viewer=Viewer.of(request.user), post_id=post_id, **_page_args(request))
@@ -156,7 +219,7 @@ class FeedFeedbackView(APIView):
         post_id = serializers.CharField()
         signal = serializers.ChoiceField(choices=["more", "less"])
 
-    @extend_schema(request=InputSerializer, summary="More or less like this post")
+    @extend_schema(request=InputSerializer, responses=_FEEDBACK, summary="More or less like this post")
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -167,7 +230,11 @@ class FeedPreferencesView(APIView):
     class InputSerializer(serializers.Serializer):
         text = serializers.CharField(allow_blank=True, max_length=500)
 
-    @extend_schema(request=InputSerializer, summary="Free-text preference, e.g. more animation, less sports")
+    @extend_schema(
+        request=InputSerializer,
+        responses=_PREFERENCE,
+        summary="Free-text preference, e.g. more animation, less sports",
+    )
     def put(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
