@@ -147,9 +147,6 @@ def run(args: argparse.Namespace) -> str:
         "FEED_REDIS_URL": redis_url or "",
         "DEBUG": "false",
         "THROTTLE_USER": "100000000/min",
-        # Under ASGI every request runs in its own thread: persistent connections
-        # would pile up past max_connections (Django recommends 0 under ASGI).
-        "DB_CONN_MAX_AGE": "0",
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "sora_social.asgi:application", "--port", str(PORT),
@@ -184,7 +181,7 @@ def run(args: argparse.Namespace) -> str:
         f"({ranked} items) and the shared set took {rank_s:.2f} s in the worker; the read path does none.",
         "",
         f"One uvicorn process on loopback; closed-loop load generator (`bench/loadgen.py`, asyncio keep-alive) with "
-        f"{concurrency} connections, {duration:.0f} s per endpoint, on the same 2-core machine as the server; `DB_CONN_MAX_AGE=0` (a connection per request, as Django advises under ASGI).",
+        f"{concurrency} connections, {duration:.0f} s per endpoint, on the same 2-core machine as the server; database connections from the process's psycopg pool (`DB_POOL_MAX`).",
         "",
         "| endpoint | requests | errors | req/s | p50 ms | p99 ms |",
         "| --- | --- | --- | --- | --- | --- |",

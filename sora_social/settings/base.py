@@ -105,8 +105,26 @@ if DATABASE_URL:
     _db = parse_database_url(DATABASE_URL)
 else:
     _db = ensure_embedded_postgres(VAR_DIR / "pg", EMBEDDED_DB_NAME)
-_db["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, "Seconds a database connection is kept for reuse.")
-_db["CONN_HEALTH_CHECKS"] = True
+DB_POOL_MAX = env_int(
+    "DB_POOL_MAX",
+    16,
+    "Connections in each process's psycopg pool; 0 turns pooling off (then DB_CONN_MAX_AGE applies).",
+)
+DB_CONN_MAX_AGE = env_int(
+    "DB_CONN_MAX_AGE", 0, "Seconds a connection is kept for reuse when pooling is off (keep 0 under ASGI)."
+)
+if DB_POOL_MAX > 0:
+    # Under ASGI every request runs its sync part in a fresh thread, so
+    # persistent per-thread connections pile up until PostgreSQL refuses
+    # clients; a pool shared by the process's threads bounds them instead.
+    _db["CONN_MAX_AGE"] = 0
+    _db["OPTIONS"] = {
+        **_db.get("OPTIONS", {}),
+        "pool": {"min_size": 1, "max_size": DB_POOL_MAX, "timeout": 10},
+    }
+else:
+    _db["CONN_MAX_AGE"] = DB_CONN_MAX_AGE
+    _db["CONN_HEALTH_CHECKS"] = True
 _db["TEST"] = {"NAME": f"test_{_db['NAME']}"}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
