@@ -36,6 +36,25 @@ def parse_database_url(url: str) -> dict[str, Any]:
     }
 
 
+def apply_connection_settings(entry: dict[str, Any], *, pool_max: int, conn_max_age: int) -> None:
+    """Connection reuse for a DATABASES entry: a per-process psycopg pool, or plain connections.
+
+    Under ASGI every request's sync part runs in a new thread, so persistent
+    per-thread connections pile up until PostgreSQL refuses clients; a pool
+    shared by the process's threads bounds them and saves the connect cost.
+    """
+    if pool_max > 0:
+        entry["CONN_MAX_AGE"] = 0
+        entry["OPTIONS"] = {
+            **entry.get("OPTIONS", {}),
+            "pool": {"min_size": 1, "max_size": pool_max, "timeout": 10},
+        }
+    else:
+        entry["CONN_MAX_AGE"] = conn_max_age
+        entry["CONN_HEALTH_CHECKS"] = conn_max_age > 0
+        entry.get("OPTIONS", {}).pop("pool", None)
+
+
 def ensure_embedded_postgres(data_dir: Path, database: str) -> dict[str, Any]:
     """Return a DATABASES entry for the embedded server, starting it if needed.
 

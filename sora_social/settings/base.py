@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from sora_social.common.redis_config import redis_layer_config
-from sora_social.embedded_db import ensure_embedded_postgres, parse_database_url
+from sora_social.embedded_db import apply_connection_settings, ensure_embedded_postgres, parse_database_url
 from sora_social.settings.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -113,18 +113,7 @@ DB_POOL_MAX = env_int(
 DB_CONN_MAX_AGE = env_int(
     "DB_CONN_MAX_AGE", 0, "Seconds a connection is kept for reuse when pooling is off (keep 0 under ASGI)."
 )
-if DB_POOL_MAX > 0:
-    # Under ASGI every request runs its sync part in a fresh thread, so
-    # persistent per-thread connections pile up until PostgreSQL refuses
-    # clients; a pool shared by the process's threads bounds them instead.
-    _db["CONN_MAX_AGE"] = 0
-    _db["OPTIONS"] = {
-        **_db.get("OPTIONS", {}),
-        "pool": {"min_size": 1, "max_size": DB_POOL_MAX, "timeout": 10},
-    }
-else:
-    _db["CONN_MAX_AGE"] = DB_CONN_MAX_AGE
-    _db["CONN_HEALTH_CHECKS"] = True
+apply_connection_settings(_db, pool_max=DB_POOL_MAX, conn_max_age=DB_CONN_MAX_AGE)
 _db["TEST"] = {"NAME": f"test_{_db['NAME']}"}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
