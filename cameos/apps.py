@@ -13,6 +13,13 @@ class CameosConfig(AppConfig):
 
         user_blocked.connect(on_user_blocked, dispatch_uid="cameos.on_user_blocked")
 
+        from cameos.subjects import CameoSubjects, on_content_actioned
+        from moderation.registry import register_subject
+        from moderation.signals import content_actioned
+
+        register_subject("cameo", CameoSubjects())
+        content_actioned.connect(on_content_actioned, dispatch_uid="cameos.on_content_actioned")
+
         from cameos.seeding import CameosSeeder
         from sora_social.common.seeding import register_seeder
 

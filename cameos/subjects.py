@@ -1,0 +1,51 @@
+"""Cameos as moderation subjects: reports on a cameo ("this is my face, not theirs") reach the
+review queue, and a moderator's removal deletes the cameo with its face data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cameos.models import Appearance, Cameo
+from moderation.registry import SubjectView
+
+
+class CameoSubjects:
+    def exists(self, object_id: int) -> bool:
+        return Cameo.objects.filter(pk=object_id).exists()
+
+    def owner_id(self, object_id: int) -> int | None:
+        return Cameo.objects.filter(pk=object_id).values_list("owner_id", flat=True).first()
+
+    def reach(self, object_id: int) -> int:
+        # A likeness reaches as far as the videos that carry it.
+        return Appearance.objects.filter(cameo_id=object_id).count()
+
+    def render(self, object_id: int) -> SubjectView:
+        cameo = Cameo.objects.select_related("owner").get(pk=object_id)
+        return SubjectView(
+            title=f"Cameo of @{cameo.owner.username}",
+            owner_id=cameo.owner_id,
+            text=cameo.rules,
+            image_url=cameo.reference_image.url if cameo.reference_image else None,
+            admin_url=f"/admin/cameos/cameo/{cameo.pk}/change/",
+            extra={"state": cameo.state, "audience": cameo.audience},
+        )
+
+    def lineage(self, object_id: int) -> list[SubjectView]:
+        return []
+
+    def credits(self, object_id: int) -> list[SubjectView]:
+        return []
+
+
+def on_content_actioned(sender: Any, kind: str, object_id: int, action: str, **_: Any) -> None:
+    """A moderator removed a cameo (say, enrolled from someone else's face): delete it, which
+    removes every appearance and erases its face data. There is nothing left to restore."""
+    from cameos import services
+    from moderation import signals as m
+
+    if kind != "cameo" or action != m.REMOVE:
+        return
+    cameo = Cameo.objects.filter(pk=object_id).first()
+    if cameo is not None:
+        services.cameo_delete(cameo=cameo)
