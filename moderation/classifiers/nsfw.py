@@ -40,9 +40,14 @@ def preprocess(frames: list[np.ndarray]) -> np.ndarray:
                 image, (image.shape[1] // 2, image.shape[0] // 2), interpolation=cv2.INTER_AREA
             )
         resized = cv2.resize(image, (_RESIZE, _RESIZE), interpolation=cv2.INTER_LINEAR)
-        batch[i] = resized[_OFFSET : _OFFSET + _CROP, _OFFSET : _OFFSET + _CROP]
-    # One pass over the uint8 batch: RGB → BGR, to float, minus the dataset mean.
-    return np.subtract(batch[..., ::-1], _MEAN_BGR, dtype=np.float32)
+        # The crop lands in the batch already as BGR: OpenCV's SIMD channel swap
+        # costs nothing over the copy, while a reversed-channel NumPy view made
+        # the float conversion below 1.6x slower.
+        cv2.cvtColor(
+            resized[_OFFSET : _OFFSET + _CROP, _OFFSET : _OFFSET + _CROP], cv2.COLOR_RGB2BGR, dst=batch[i]
+        )
+    # One contiguous pass over the uint8 batch: to float, minus the dataset mean.
+    return np.subtract(batch, _MEAN_BGR, dtype=np.float32)
 
 
 class OpenNSFWClassifier:
