@@ -89,6 +89,9 @@ def seed_posts(*, count: int, days: int = 30, remix_share: float = 0.1, node: in
             },
         )
         for depth in (1, 2):
+            # Fresh statistics first: planned against an "empty" table, the lateral
+            # parent lookup below becomes a sequential scan per remix.
+            cursor.execute("ANALYZE feed_post")
             # A remix picks an earlier post one level up, from the same hour-wide window of ids.
             cursor.execute(
                 """
