@@ -64,30 +64,34 @@ def seed_posts(*, count: int, days: int = 30, remix_share: float = 0.1, node: in
             """,  # noqa: S608
             {"n": missing, "span": days * 86400.0},
         )
+
         # Roots first; then remixes of earlier roots, then remixes of those remixes.
-        cursor.execute(
-            """
-            INSERT INTO feed_post (id, author_id, video, poster, prompt, caption, topic, visibility, allow_remix,
-                rating, state, state_changed_at, cameo_ids, root_id, depth, path, like_count, comment_count,
-                view_count, remix_count, descendant_count, inspired_count, created_at)
-            SELECT s.id, a.id, %(video)s, %(poster)s, 'a demo video about ' || t.topic, '#' || t.topic || ' demo',
-                   t.topic, 'public', true, 'general', 'published', s.ts, '{}', s.id, 0, pg_temp.b36(s.id),
-                   (hashint4(s.i) & 63), (hashint4(s.i + 7) & 15), 20 + (hashint4(s.i + 3) & 255), 0, 0,
-                   (hashint4(s.i + 11) & 7), s.ts
-            FROM seed_posts s
-            JOIN seed_authors a ON a.n = (abs(hashint4(s.i)) %% %(authors)s)
-            CROSS JOIN LATERAL (SELECT (%(topics)s::text[])[1 + abs(hashint4(s.i + 1)) %% 10] AS topic) t
-            WHERE (abs(hashint4(s.i + 5)) %% 1000) >= %(remix)s * 1000
-            ON CONFLICT (id) DO NOTHING
-            """,
-            {
-                "video": DEMO_VIDEO,
-                "poster": DEMO_POSTER,
-                "authors": len(authors),
-                "topics": TOPICS,
-                "remix": remix_share,
-            },
-        )
+        def insert_roots(share: float) -> None:
+            cursor.execute(
+                """
+                INSERT INTO feed_post (id, author_id, video, poster, prompt, caption, topic, visibility, allow_remix,
+                    rating, state, state_changed_at, cameo_ids, root_id, depth, path, like_count, comment_count,
+                    view_count, remix_count, descendant_count, inspired_count, created_at)
+                SELECT s.id, a.id, %(video)s, %(poster)s, 'a demo video about ' || t.topic, '#' || t.topic || ' demo',
+                       t.topic, 'public', true, 'general', 'published', s.ts, '{}', s.id, 0, pg_temp.b36(s.id),
+                       (hashint4(s.i) & 63), (hashint4(s.i + 7) & 15), 20 + (hashint4(s.i + 3) & 255), 0, 0,
+                       (hashint4(s.i + 11) & 7), s.ts
+                FROM seed_posts s
+                JOIN seed_authors a ON a.n = (abs(hashint4(s.i)) %% %(authors)s)
+                CROSS JOIN LATERAL (SELECT (%(topics)s::text[])[1 + abs(hashint4(s.i + 1)) %% 10] AS topic) t
+                WHERE (abs(hashint4(s.i + 5)) %% 1000) >= %(remix)s * 1000
+                ON CONFLICT (id) DO NOTHING
+                """,
+                {
+                    "video": DEMO_VIDEO,
+                    "poster": DEMO_POSTER,
+                    "authors": len(authors),
+                    "topics": TOPICS,
+                    "remix": share,
+                },
+            )
+
+        insert_roots(remix_share)
         for depth in (1, 2):
             # Fresh statistics first: planned against an "empty" table, the lateral
             # parent lookup below becomes a sequential scan per remix.
@@ -120,6 +124,9 @@ def seed_posts(*, count: int, days: int = 30, remix_share: float = 0.1, node: in
                     "deep": depth == 2,
                 },
             )
+        # A remix drawn before enough earlier posts existed found no parent: it
+        # becomes a root, so the seeder always tops up to exactly the count asked.
+        insert_roots(0.0)
         # Stored counters from the lineage just written, set-based.
         cursor.execute(
             """

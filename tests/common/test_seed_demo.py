@@ -20,3 +20,23 @@ def test_seed_demo_is_idempotent():
     call_command("seed_demo", users=300, verbosity=0, quiet_logins=True)
     assert User.objects.count() == first + 50
     assert User.objects.get(username="admin").is_superuser
+
+
+def test_seed_demo_posts_form_remix_lineage_with_right_counters():
+    """`--posts` seeds roots and remixes two levels deep, with stored counters that match the rows."""
+    from django.db.models import Count
+
+    from feed.models import Post
+
+    call_command("seed_demo", users=60, posts=600, verbosity=0, quiet_logins=True)
+    total = Post.objects.count()
+    assert total >= 500
+    depths = dict(Post.objects.values_list("depth").annotate(n=Count("id")).values_list("depth", "n"))
+    assert depths.get(0), depths
+    assert depths.get(1), depths
+    for root in Post.objects.filter(depth=0, descendant_count__gt=0)[:20]:
+        assert root.descendant_count == Post.objects.filter(root_id=root.id).exclude(pk=root.id).count()
+    for parent in Post.objects.filter(remix_count__gt=0)[:20]:
+        assert parent.remix_count == Post.objects.filter(parent_id=parent.id).count()
+    call_command("seed_demo", users=60, posts=600, verbosity=0, quiet_logins=True)
+    assert Post.objects.count() == total
