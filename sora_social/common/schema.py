@@ -18,21 +18,23 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+def _view_stem(name: str) -> str:
+    """`SignupView` and `SignupAPIView` are both `Signup`."""
+    return name.removesuffix("APIView").removesuffix("View")
+
+
 class AutoSchema(SpectacularAutoSchema):
     def get_serializer_name(self, serializer: Any, direction: str) -> str:
         cls = serializer if isinstance(serializer, type) else type(serializer)
         qualname = cls.__qualname__
         if "." in qualname and "<locals>" not in qualname:
             owner, _, inner = qualname.rpartition(".")
-            owner = owner.replace(".", "").removesuffix("View").removesuffix("APIView")
+            owner = _view_stem(owner.replace(".", ""))
             return f"{owner}{inner}"
         return super().get_serializer_name(serializer, direction)
 
     def get_operation_id(self) -> str:
-        view_name = type(self.view).__name__.removesuffix("View")
-        if view_name in {"Spectacular", "SpectacularAPI"}:
-            return super().get_operation_id()
-        return f"{_snake(view_name)}_{self.method.lower()}"
+        return f"{_snake(_view_stem(type(self.view).__name__))}_{self.method.lower()}"
 
 
 _COMPONENTS: dict[str, type] = {}

@@ -3,10 +3,6 @@ from the API and from its author's profile (rule 4)."""
 
 from __future__ import annotations
 
-import shutil
-import uuid
-from pathlib import Path
-
 import pytest
 
 from feed import services as feed_services
@@ -14,19 +10,9 @@ from moderation import services as moderation_services
 from tests.accounts.factories import UserFactory
 from tests.generation.factories import GenerationJobFactory
 from tests.moderation.factories import SeasonedUserFactory, StaffFactory
-from tests.moderation.test_browser import _write_webm, chromium, in_browser  # noqa: F401 - fixture
+from tests.moderation.test_browser import chromium, in_browser, webm_name  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def webm_name(settings):
-    """A decodable WebM in media storage; its storage name."""
-    folder = Path(settings.MEDIA_ROOT) / "browser-tests" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    _write_webm(folder / "post.webm")
-    yield f"{folder.relative_to(settings.MEDIA_ROOT).as_posix()}/post.webm"
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.mark.django_db(transaction=True)

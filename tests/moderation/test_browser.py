@@ -72,12 +72,18 @@ def in_browser(steps):
 
 
 @pytest.fixture
-def media_video(settings):
+def webm_name(settings):
+    """A decodable WebM in media storage: its storage name."""
     folder = Path(settings.MEDIA_ROOT) / "browser-tests" / uuid.uuid4().hex
     folder.mkdir(parents=True)
     _write_webm(folder / "clip.webm")
-    yield f"/media/{folder.relative_to(settings.MEDIA_ROOT).as_posix()}/clip.webm"
+    yield f"{folder.relative_to(settings.MEDIA_ROOT).as_posix()}/clip.webm"
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def media_video(webm_name):
+    return f"/media/{webm_name}"
 
 
 @pytest.mark.django_db(transaction=True)
