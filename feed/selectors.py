@@ -15,10 +15,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from feed.models import Comment, Like, Post, PostAudience, path_ids
+from feed import cards
+from feed.models import Comment, Post, PostAudience, path_ids
 from feed.states import PostState, Rating, Visibility
 from feed.store import get_store
 from sora_social.accounts.models import Follow
@@ -85,129 +85,20 @@ def post_get(*, viewer: Viewer, post_id: object) -> Post:
     return post
 
 
-# --- dicts -----------------------------------------------------------------------
-
-_FIELDS = (
-    "id",
-    "author_id",
-    "author__username",
-    "author__display_name",
-    "caption",
-    "topic",
-    "video",
-    "poster",
-    "visibility",
-    "allow_remix",
-    "rating",
-    "state",
-    "cameo_ids",
-    "parent_id",
-    "parent__state",
-    "parent__author_id",
-    "parent__author__username",
-    "root_id",
-    "depth",
-    "like_count",
-    "comment_count",
-    "view_count",
-    "remix_count",
-    "descendant_count",
-    "created_at",
-)
-
-
-def _url(name: str) -> str | None:
-    return default_storage.url(name) if name else None
-
-
-def _cameo_credits(rows: list[dict[str, Any]]) -> dict[int, dict[str, str]]:
-    ids = {c for row in rows for c in row["cameo_ids"]}
-    if not ids:
-        return {}
-    from cameos.models import Cameo
-
-    return {
-        pk: {"id": str(pk), "owner_id": str(owner_id), "owner": username}
-        for pk, owner_id, username in Cameo.objects.filter(pk__in=ids).values_list(
-            "id", "owner_id", "owner__username"
-        )
-    }
-
-
-def post_rows_to_dicts(
-    rows: list[dict[str, Any]], *, viewer: Viewer, reasons: dict[int, str] | None = None
-) -> list[dict[str, Any]]:
-    """The API shape of posts, from `.values(*_FIELDS)` rows: +1 query for likes, +1 for credits."""
-    if not rows:
-        return []
-    liked = set(
-        Like.objects.filter(user_id=viewer.id, post_id__in=[r["id"] for r in rows]).values_list(
-            "post_id", flat=True
-        )
-    )
-    credits = _cameo_credits(rows)
-    out = []
-    for r in rows:
-        remix_of = None
-        if r["parent_id"]:
-            # The label credits the parent's author even when the parent is gone;
-            # only a parent still published is linked.
-            remix_of = {
-                "post_id": str(r["parent_id"]) if r["parent__state"] == PostState.PUBLISHED else None,
-                "author": {"id": str(r["parent__author_id"]), "username": r["parent__author__username"]}
-                if r["parent__author_id"]
-                else None,
-                "label": f"Remix of @{r['parent__author__username']}" if r["parent__author_id"] else "Remix",
-            }
-        item = {
-            "id": str(r["id"]),
-            "author": {
-                "id": str(r["author_id"]),
-                "username": r["author__username"],
-                "display_name": r["author__display_name"],
-            },
-            "caption": r["caption"],
-            "topic": r["topic"],
-            "video_url": _url(r["video"]),
-            "poster_url": _url(r["poster"]),
-            "visibility": r["visibility"],
-            "allow_remix": r["allow_remix"],
-            "rating": r["rating"],
-            "state": r["state"],
-            "remix_of": remix_of,
-            "root_id": str(r["root_id"]),
-            "depth": r["depth"],
-            "cameos": [credits[c] for c in r["cameo_ids"] if c in credits],
-            "counts": {
-                "likes": r["like_count"],
-                "comments": r["comment_count"],
-                "views": r["view_count"],
-                "remixes": r["remix_count"],
-                "descendants": r["descendant_count"],
-            },
-            "liked": r["id"] in liked,
-            "created_at": r["created_at"],
-        }
-        if reasons is not None:
-            item["reason"] = reasons.get(r["id"], "")
-        out.append(item)
-    return out
+# --- cards ------------------------------------------------------------------------
 
 
 def post_detail(*, viewer: Viewer, post_id: object) -> dict[str, Any]:
     pk = parse_id(post_id)
-    rows = list(visible_posts(viewer).filter(pk=pk).values(*_FIELDS)) if pk else []
-    if not rows:
+    found = cards.cards_by_ids(viewer_id=viewer.id, teen=viewer.teen, ids=[pk]) if pk else []
+    if not found:
         raise NotFound("No such post.", code="post_not_found")
-    return post_rows_to_dicts(rows, viewer=viewer)[0]
+    return found[0]
 
 
 def posts_by_ids(*, viewer: Viewer, ids: list[int], reasons: dict[int, str] | None = None) -> list[dict]:
     """Visible posts among `ids`, in the order given (filtered ones drop out)."""
-    if not ids:
-        return []
-    rows = {r["id"]: r for r in visible_posts(viewer).filter(pk__in=ids).values(*_FIELDS)}
-    return post_rows_to_dicts([rows[i] for i in ids if i in rows], viewer=viewer, reasons=reasons)
+    return cards.cards_by_ids(viewer_id=viewer.id, teen=viewer.teen, ids=ids, reasons=reasons)
 
 
 # --- cursors ---------------------------------------------------------------------
@@ -245,19 +136,6 @@ def page_size(raw: Any) -> int:
     return max(1, min(MAX_PAGE, value))
 
 
-def _id_page(qs: QuerySet[Post], *, viewer: Viewer, cursor: str | None, limit: int) -> dict[str, Any]:
-    before = decode_int_cursor(cursor)
-    if before:
-        qs = qs.filter(pk__lt=before)
-    rows = list(qs.order_by("-id").values(*_FIELDS)[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {
-        "results": post_rows_to_dicts(rows, viewer=viewer),
-        "next": encode_cursor(rows[-1]["id"]) if more else None,
-    }
-
-
 # --- lists -------------------------------------------------------------------------
 
 
@@ -266,9 +144,17 @@ def user_posts(*, viewer: Viewer, user_id: object, cursor: str | None, limit: in
     author = user_get(user_id=user_id)
     if author.id != viewer.id and block_q_exists(viewer.id, author.id):
         raise NotFound("No such user.")
-    return _id_page(
-        visible_posts(viewer).filter(author_id=author.id), viewer=viewer, cursor=cursor, limit=limit
+    rows = cards.author_cards(
+        viewer_id=viewer.id,
+        teen=viewer.teen,
+        author_id=author.id,
+        before=decode_int_cursor(cursor),
+        limit=limit + 1,
     )
+    return {
+        "results": rows[:limit],
+        "next": encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None,
+    }
 
 
 def block_q_exists(a: int, b: int) -> bool:
@@ -285,7 +171,7 @@ def _link(r: dict[str, Any]) -> dict[str, Any]:
         "id": str(r["id"]),
         "author": {"id": str(r["author_id"]), "username": r["author__username"]},
         "caption": r["caption"],
-        "poster_url": _url(r["poster"]),
+        "poster_url": cards._url(r["poster"]),
         "depth": r["depth"],
         "created_at": r["created_at"],
     }
@@ -432,14 +318,9 @@ def following(*, user: Any, cursor: str | None, limit: int) -> dict[str, Any]:
         elif len(ids) < limit:
             # Past the capped list: older posts come from the query.
             ids += _following_fallback(user.id, ids[-1] if ids else before, limit - len(ids))
-        follows = Exists(Follow.objects.filter(follower_id=user.id, followee_id=OuterRef("author_id")))
-        rows = {
-            r["id"]: r
-            for r in Post.objects.filter(visible_q(viewer, own=False), follows, pk__in=ids).values(*_FIELDS)
-        }
-        ordered = [rows[i] for i in ids if i in rows]
-        reasons = {r["id"]: f"From @{r['author__username']}, whom you follow" for r in ordered}
-        results = post_rows_to_dicts(ordered, viewer=viewer, reasons=reasons)
+        results = cards.following_cards(viewer_id=viewer.id, teen=viewer.teen, ids=ids)
+        for card in results:
+            card["reason"] = f"From @{card['author']['username']}, whom you follow"
         return results, encode_cursor(ids[-1]) if len(ids) == limit else None
 
     return _budgeted(user, viewer, limit, page)

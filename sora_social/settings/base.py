@@ -113,6 +113,11 @@ DB_POOL_MAX = env_int(
 DB_CONN_MAX_AGE = env_int(
     "DB_CONN_MAX_AGE", 0, "Seconds a connection is kept for reuse when pooling is off (keep 0 under ASGI)."
 )
+DB_PREPARED_STATEMENTS = env_bool(
+    "DB_PREPARED_STATEMENTS",
+    True,
+    "Prepare hot-path statements on the server (turn off behind a pooler that cannot keep them).",
+)
 apply_connection_settings(_db, pool_max=DB_POOL_MAX, conn_max_age=DB_CONN_MAX_AGE)
 _db["TEST"] = {"NAME": f"test_{_db['NAME']}"}
 DATABASES = {"default": _db}
@@ -160,7 +165,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "sora_social.accounts.authentication.BearerAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

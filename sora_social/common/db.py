@@ -1,0 +1,58 @@
+"""Hand-written SQL on hot paths, as server-side prepared statements.
+
+The ORM builds and compiles a query on every call, and Django's psycopg
+cursors bind parameters on the client, so PostgreSQL plans every statement
+afresh. For the few reads that every screen makes (feed pages, post cards),
+`prepared_cursor` runs fixed SQL text with server-side parameters and asks
+psycopg to prepare it: each pooled connection plans the statement once and
+then only executes it.
+
+The cursor is wrapped the way Django wraps its own, so these statements take
+part in the request's transaction, turn driver errors into Django's, and are
+seen by query logging and `assertNumQueries`.
+
+`DB_PREPARED_STATEMENTS=false` turns preparation off, for a connection pooler
+that cannot keep them (PgBouncer in transaction mode before 1.21).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from django.conf import settings
+from django.db import connections
+
+_EXPLICIT_ONLY = 1 << 30
+
+
+class _PreparingCursor(psycopg.Cursor):
+    """A server-binding cursor whose `execute` prepares unless told otherwise."""
+
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
+    ):  # type: ignore[no-untyped-def, override]
+        if prepare is None:
+            prepare = settings.DB_PREPARED_STATEMENTS
+        return super().execute(query, params, prepare=prepare, binary=binary)
+
+
+@contextmanager
+def prepared_cursor(using: str = "default") -> Iterator[Any]:
+    """A Django-wrapped cursor that prepares its statements."""
+    conn = connections[using]
+    conn.ensure_connection()
+    conn.validate_thread_sharing()
+    if conn.connection.prepare_threshold is None:
+        # Django turns psycopg's preparation off (safe behind poolers). Turn it
+        # back on for explicit `prepare=True` only: a threshold no query reaches
+        # (Django's own cursors bind on the client and never prepare anyway).
+        conn.connection.prepare_threshold = _EXPLICIT_ONLY
+    raw = _PreparingCursor(conn.connection)
+    cursor = conn.make_debug_cursor(raw) if conn.queries_logged else conn.make_cursor(raw)
+    try:
+        yield cursor
+    finally:
+        cursor.close()

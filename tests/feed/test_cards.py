@@ -1,0 +1,140 @@
+"""Post cards: the hand-written visibility SQL says what `visible_q` says, a page is one prepared
+statement, and the card carries the remix label, cameo credits and the viewer's like."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cameos import services as cameo_services
+from feed import cards, services
+from feed.models import Like, Post, PostAudience
+from feed.selectors import Viewer, visible_q
+from feed.states import PostState, Rating, Visibility
+from sora_social.accounts.models import Block, Follow
+from tests.accounts.factories import UserFactory
+from tests.cameos.factories import CameoFactory
+from tests.feed.factories import publish
+
+pytestmark = pytest.mark.django_db
+
+
+def _world():
+    """A viewer and posts by every kind of author, in every visibility, state and rating."""
+    viewer = UserFactory()
+    followed, stranger, blocked, blocker, inactive = (UserFactory() for _ in range(5))
+    Follow.objects.create(follower=viewer, followee=followed)
+    Follow.objects.create(follower=viewer, followee=inactive)
+    Block.objects.create(blocker=viewer, blocked=blocked)
+    Block.objects.create(blocker=blocker, blocked=viewer)
+    audience = UserFactory()  # chosen posts name someone else, and the viewer in half of them
+    authors = [viewer, followed, stranger, blocked, blocker, inactive]
+    states = itertools.cycle(PostState.values)
+    ratings = itertools.cycle(Rating.values)
+    posts, n = [], 0
+    for author, visibility in itertools.product(authors, Visibility.values):
+        for copy in range(len(PostState.values) + 1):
+            chosen = visibility == Visibility.CHOSEN
+            post = publish(author, visibility=visibility, audience=[str(audience.id)] if chosen else None)
+            if chosen and n % 2 == 0:
+                PostAudience.objects.create(post=post, user=viewer)
+            if copy:  # the first stays published; the copies go through every state and rating
+                Post.objects.filter(pk=post.pk).update(state=next(states), rating=next(ratings))
+            posts.append(post)
+            n += 1
+    inactive.is_active = False
+    inactive.save(update_fields=["is_active"])
+    return viewer, posts
+
+
+def _sql_ids(viewer: Viewer, *, own: bool) -> set[int]:
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT p.id FROM feed_post p JOIN accounts_user a ON a.id = p.author_id WHERE {cards.visible_sql(own=own)}",  # noqa: S608
+            {"viewer": viewer.id, "teen": viewer.teen},
+        )
+        return {r[0] for r in cur.fetchall()}
+
+
+def test_visible_sql_matches_visible_q_over_every_combination():
+    """For adults and teens, with and without own posts: the SQL and the Q select the same posts."""
+    viewer, posts = _world()
+    assert Post.objects.count() == len(posts) == 6 * len(Visibility.values) * (len(PostState.values) + 1)
+    assert {Post.objects.get(pk=p.pk).state for p in posts} == set(PostState.values)
+    for teen, own in itertools.product((False, True), (False, True)):
+        v = Viewer(id=viewer.id, teen=teen)
+        expected = set(Post.objects.filter(visible_q(v, own=own)).values_list("id", flat=True))
+        assert expected, (teen, own)
+        assert _sql_ids(v, own=own) == expected, (teen, own)
+
+
+def test_a_page_of_cards_is_one_query_in_the_order_given():
+    viewer = UserFactory()
+    posts = [publish() for _ in range(5)]
+    hidden = publish(visibility=Visibility.PRIVATE)
+    wanted = [posts[3].id, hidden.id, posts[0].id, posts[4].id]
+    with CaptureQueriesContext(connection) as ctx:
+        got = cards.cards_by_ids(viewer_id=viewer.id, teen=False, ids=wanted, reasons={posts[0].id: "why"})
+    assert len(ctx.captured_queries) == 1
+    assert [c["id"] for c in got] == [str(posts[3].id), str(posts[0].id), str(posts[4].id)]
+    assert [c["reason"] for c in got] == ["", "why", ""]
+
+
+def test_card_carries_label_credits_counts_and_like():
+    """Remix label from the parent's author, cameo credits in cast order, counters and the viewer's like."""
+    owner_a, owner_b, author, viewer = UserFactory(), UserFactory(), UserFactory(), UserFactory()
+    cameo_a, cameo_b = CameoFactory(owner=owner_a), CameoFactory(owner=owner_b)
+    for cameo in (cameo_a, cameo_b):
+        cameo_services.cameo_grant(cameo=cameo, user_id=author.id)
+    parent = publish(owner_a)
+    post = publish(author, remix_of=parent, cameo_ids=[cameo_b.id, cameo_a.id])
+    services.like_add(user=viewer, post_id=post.id)
+    [card] = cards.cards_by_ids(viewer_id=viewer.id, teen=False, ids=[post.id])
+    assert card["remix_of"] == {
+        "post_id": str(parent.id),
+        "author": {"id": str(owner_a.id), "username": owner_a.username},
+        "label": f"Remix of @{owner_a.username}",
+    }
+    assert card["cameos"] == [
+        {"id": str(cameo_b.id), "owner_id": str(owner_b.id), "owner": owner_b.username},
+        {"id": str(cameo_a.id), "owner_id": str(owner_a.id), "owner": owner_a.username},
+    ]
+    assert card["liked"] is True
+    assert card["counts"]["likes"] == 1
+    assert card["video_url"].endswith(".mp4")
+    [theirs] = cards.cards_by_ids(viewer_id=owner_b.id, teen=False, ids=[post.id])
+    assert theirs["liked"] is False
+    # The parent removed: the label still credits its author, without a link.
+    Post.objects.filter(pk=parent.pk).update(state=PostState.REMOVED_BY_AUTHOR)
+    [card] = cards.cards_by_ids(viewer_id=viewer.id, teen=False, ids=[post.id])
+    assert card["remix_of"]["post_id"] is None
+    assert card["remix_of"]["label"] == f"Remix of @{owner_a.username}"
+    assert not Like.objects.filter(user=owner_b).exists()
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cur:
+        cur.execute("SELECT statement FROM pg_prepared_statements")
+        return [r[0] for r in cur.fetchall()]
+
+
+def test_feed_page_runs_prepared_statements(client_for, settings):
+    """The card and member statements are prepared on the connection, and not when turned off."""
+    viewer = UserFactory()
+    publish()
+    services.for_you_refresh(user_id=viewer.id)
+    client = client_for(viewer)
+    with connection.cursor() as cur:
+        cur.execute("DEALLOCATE ALL")
+    connection.connection._prepared.clear()
+    settings.DB_PREPARED_STATEMENTS = False
+    assert client.get("/api/v1/feed").status_code == 200
+    assert not any("WITH ORDINALITY" in s for s in _prepared_statements())
+    settings.DB_PREPARED_STATEMENTS = True
+    assert len(client.get("/api/v1/feed").json()["results"]) == 1
+    statements = _prepared_statements()
+    assert any("WITH ORDINALITY w(id, n)" in s for s in statements), statements
+    assert any('FROM "accounts_user" WHERE id = $1' in s for s in statements), statements
