@@ -13,6 +13,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from bench.loadgen import Result
+
 ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8009"))
 TREE_FANOUT = 10
@@ -91,6 +93,10 @@ def _follows(user_id: int, count: int) -> None:
         )
 
 
+def _median(results: list[Result]) -> Result:
+    return sorted(results, key=lambda r: r.rps)[len(results) // 2]
+
+
 def _wait_port(port: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -122,7 +128,7 @@ def run(args: argparse.Namespace) -> str:
     from sora_social.accounts.models import User
 
     users, posts, tree = (5_000, 50_000, 10_000) if args.quick else (100_000, 1_000_000, 100_000)
-    concurrency, duration = (16, 4.0) if args.quick else (32, 10.0)
+    concurrency, duration, rounds = (16, 4.0, 1) if args.quick else (32, 8.0, 3)
     redis_url = _redis_url()
     settings.FEED_REDIS_URL = redis_url
     seed_s = _seed(users, posts)
@@ -159,19 +165,29 @@ def run(args: argparse.Namespace) -> str:
         auth = {"Authorization": f"Bearer {token}"}
         # Warm the process (imports, connections) before measuring.
         load(base, ["/healthz", "/api/v1/feed", "/api/v1/me"], headers=auth, concurrency=4, duration=2)
+
+        def hit(paths: list[str], headers: dict[str, str] | None = None) -> Result:
+            return load(base, paths, headers=headers, concurrency=concurrency, duration=duration)
+
+        # The tracked ratio: trivial and feed alternate over several rounds, so a
+        # slow spell of this shared machine falls on both; medians are reported.
+        pairs = [(hit(["/healthz"]), hit(["/api/v1/feed"], auth)) for _ in range(rounds)]
+        trivial = _median([t for t, _ in pairs])
+        feed = _median([f for _, f in pairs])
         rows = [
-            ("`GET /healthz` (trivial JSON, no auth)", load(base, ["/healthz"], concurrency=concurrency, duration=duration)),
-            ("`GET /api/v1/me` (trivial JSON, JWT auth)", load(base, ["/api/v1/me"], headers=auth, concurrency=concurrency, duration=duration)),
-            ("`GET /api/v1/feed` (For you, 20 items)", load(base, ["/api/v1/feed"], headers=auth, concurrency=concurrency, duration=duration)),
-            ("`GET /api/v1/feed?kind=following`", load(base, ["/api/v1/feed?kind=following"], headers=auth, concurrency=concurrency, duration=duration)),
-            (f"`GET /posts/{{leaf}}/lineage` (depth of a {tree:,}-post tree)", load(base, [f"/api/v1/posts/{leaf}/lineage"], headers=auth, concurrency=concurrency, duration=duration)),
-            ("`GET /posts/{root}/remixes` (first page)", load(base, [f"/api/v1/posts/{root}/remixes"], headers=auth, concurrency=concurrency, duration=duration)),
-            ("`GET /posts/{middle}/remixes` (a subtree)", load(base, [f"/api/v1/posts/{middle}/remixes"], headers=auth, concurrency=concurrency, duration=duration)),
+            (f"`GET /healthz` (trivial JSON, no auth; median of {rounds})", trivial),
+            ("`GET /api/v1/me` (trivial JSON, JWT auth)", hit(["/api/v1/me"], auth)),
+            (f"`GET /api/v1/feed` (For you, 20 items; median of {rounds})", feed),
+            ("`GET /api/v1/feed?kind=following`", hit(["/api/v1/feed?kind=following"], auth)),
+            (f"`GET /posts/{{leaf}}/lineage` (depth of a {tree:,}-post tree)", hit([f"/api/v1/posts/{leaf}/lineage"], auth)),
+            ("`GET /posts/{root}/remixes` (first page)", hit([f"/api/v1/posts/{root}/remixes"], auth)),
+            ("`GET /posts/{middle}/remixes` (a subtree)", hit([f"/api/v1/posts/{middle}/remixes"], auth)),
         ]  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=30)
-    trivial, trivial_auth, feed = rows[0][1], rows[1][1], rows[2][1]
+    trivial_auth = rows[1][1]
+    per_round = ", ".join(f"{f.rps / t.rps:.2f}" for t, f in pairs)
     lines = [
         "## Feed under load (`make bench BENCH_ARGS=feed`)",
         "",
@@ -181,7 +197,7 @@ def run(args: argparse.Namespace) -> str:
         f"({ranked} items) and the shared set took {rank_s:.2f} s in the worker; the read path does none.",
         "",
         f"One uvicorn process on loopback; closed-loop load generator (`bench/loadgen.py`, asyncio keep-alive) with "
-        f"{concurrency} connections, {duration:.0f} s per endpoint, on the same 2-core machine as the server; database connections from the process's psycopg pool (`DB_POOL_MAX`).",
+        f"{concurrency} connections, {duration:.0f} s per endpoint and round, on the same 2-core machine as the server; database connections from the process's psycopg pool (`DB_POOL_MAX`).",
         "",
         "| endpoint | requests | errors | req/s | p50 ms | p99 ms |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -190,7 +206,7 @@ def run(args: argparse.Namespace) -> str:
             for name, r in rows
         ],
         "",
-        f"**Feed ÷ trivial (`/healthz`): {feed.rps / trivial.rps:.2f}** (target ≥ 0.5); "
+        f"**Feed ÷ trivial (`/healthz`): {feed.rps / trivial.rps:.2f}** (target ≥ 0.5; rounds: {per_round}); "
         f"feed ÷ authenticated trivial (`/api/v1/me`): {feed.rps / trivial_auth.rps:.2f}.",
     ]
     return "\n".join(lines)

@@ -32,17 +32,6 @@ def test_redis_channel_layer_group_send(redis_url):
     assert async_to_sync(round_trip)() == {"type": "user.event", "payload": {"type": "x"}}
 
 
-def test_redis_cache_backs_throttles(redis_url, settings):
-    """The Redis cache counts throttle hits across clients of the same key."""
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
-
-    cache = RedisCache(redis_url, {})
-    cache.set("throttle_auth_1.2.3.4", [1.0, 2.0], 60)
-    assert caches["default"] is not cache
-    assert RedisCache(redis_url, {}).get("throttle_auth_1.2.3.4") == [1.0, 2.0]
-
-
 def test_separate_worker_process_over_redis(redis_url, tmp_path):
     """The deployment shape: a `celery worker` process consumes from Redis and pushes the
     event through the Redis channel layer to a socket group in another process."""
