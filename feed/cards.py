@@ -161,7 +161,7 @@ def _card(r: tuple[Any, ...], reasons: dict[int, str] | None) -> dict[str, Any]:
 def _fetch(variant: str, params: dict[str, Any], reasons: dict[int, str] | None) -> list[dict[str, Any]]:
     from sora_social.common.db import prepared_cursor
 
-    with prepared_cursor() as cur:
+    with prepared_cursor(binary=True) as cur:
         cur.execute(_sql(variant), params)
         rows = cur.fetchall()
     return [_card(r, reasons) for r in rows]
