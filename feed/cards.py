@@ -18,9 +18,9 @@ from functools import cache
 from typing import Any
 
 import orjson
-from django.core.files.storage import default_storage
 
 from feed.states import PostState, Rating, Visibility
+from sora_social.common.media import media_url
 
 # Others' posts: published, author active, no block either way, and public,
 # followers (the viewer follows the author) or chosen (the viewer is in the
@@ -111,10 +111,6 @@ def _sql(variant: str) -> str:
     raise ValueError(variant)
 
 
-def _url(name: str) -> str | None:
-    return default_storage.url(name) if name else None
-
-
 def _card(r: tuple[Any, ...], reasons: dict[int, str] | None) -> dict[str, Any]:
     (pid, author_id, username, display_name, caption, topic, video, poster, visibility, allow_remix,
      rating, state, parent_id, parent_state, parent_author_id, parent_author, root_id, depth, likes,
@@ -133,8 +129,8 @@ def _card(r: tuple[Any, ...], reasons: dict[int, str] | None) -> dict[str, Any]:
         "author": {"id": str(author_id), "username": username, "display_name": display_name},
         "caption": caption,
         "topic": topic,
-        "video_url": _url(video),
-        "poster_url": _url(poster),
+        "video_url": media_url(video),
+        "poster_url": media_url(poster),
         "visibility": visibility,
         "allow_remix": allow_remix,
         "rating": rating,

@@ -25,6 +25,7 @@ from sora_social.accounts.models import Follow
 from sora_social.accounts.selectors import block_exists, teen_controls, user_get, user_is_teen
 from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.common.ids import parse_id
+from sora_social.common.media import media_url
 
 PAGE_SIZE = 20
 MAX_PAGE = 100
@@ -171,7 +172,7 @@ def _link(r: dict[str, Any]) -> dict[str, Any]:
         "id": str(r["id"]),
         "author": {"id": str(r["author_id"]), "username": r["author__username"]},
         "caption": r["caption"],
-        "poster_url": cards._url(r["poster"]),
+        "poster_url": media_url(r["poster"]),
         "depth": r["depth"],
         "created_at": r["created_at"],
     }

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 
 from generation.models import GenerationJob
 from generation.states import JobState
 from sora_social.common.errors import NotFound
 from sora_social.common.ids import parse_id
+from sora_social.common.media import media_url
 
 LIST_FIELDS = (
     "id",
@@ -80,8 +80,8 @@ def job_to_dict(job: GenerationJob) -> dict[str, Any]:
     if job.output_removed_at is not None:
         body["blocked_reason"] = job.blocked_reason or "removed"
     elif job.state == JobState.READY and job.video:
-        body["video_url"] = default_storage.url(job.video)
-        body["poster_url"] = default_storage.url(job.poster) if job.poster else None
+        body["video_url"] = media_url(job.video)
+        body["poster_url"] = media_url(job.poster)
     if job.state in (JobState.BLOCKED, JobState.CANCELLED) and job.blocked_reason:
         body["blocked_reason"] = job.blocked_reason
     return body

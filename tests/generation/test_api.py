@@ -30,9 +30,12 @@ def remix_sources():  # type: ignore[no-untyped-def]
     def resolve(*, post_id: int, user: object) -> RemixSource | None:
         return posts.get(post_id)
 
+    from generation import remix
+
+    previous = remix._resolver
     register_source_resolver(resolve)
     yield posts
-    register_source_resolver(None)
+    register_source_resolver(previous)  # the feed's, for tests that run after
 
 
 @pytest.mark.django_db
