@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> str:
     from sora_social.accounts.models import User
 
     users, posts, tree = (5_000, 50_000, 10_000) if args.quick else (100_000, 1_000_000, 100_000)
-    concurrency, duration, rounds = (16, 4.0, 1) if args.quick else (32, 8.0, 3)
+    concurrency, duration, rounds = (16, 4.0, 1) if args.quick else (32, 8.0, 5)
     redis_url = _redis_url()
     settings.FEED_REDIS_URL = redis_url
     seed_s = _seed(users, posts)
