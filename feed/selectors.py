@@ -1,8 +1,9 @@
 """Reads of the feed app; other apps read feed through here.
 
-Every list builds plain dicts from `.values()` rows in a fixed number of
-queries, whatever the page size: the posts (visibility folded into the same
-query), the viewer's likes of them, and the cameo credits.
+Posts on lists and feeds are cards from `feed.cards`: one prepared statement
+a page, whatever its size, with visibility, the viewer's like and the cameo
+credits in it. Lineage, remixes and comments build plain dicts from
+`.values()` rows, visibility folded into the same query.
 """
 
 from __future__ import annotations
