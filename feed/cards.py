@@ -87,18 +87,17 @@ _JOINS = """
 def _sql(variant: str) -> str:
     t = _tables()
     columns, joins = _COLUMNS.format(**t), _JOINS.format(**t)
+    by_ids = (
+        f"SELECT {columns} FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY w(id, n)"
+        f" JOIN {t['post']} p ON p.id = w.id {joins} WHERE"
+    )
     if variant == "ids":
         # In the order of the ids given; invisible ones drop out.
-        return (
-            f"SELECT {columns} FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY w(id, n)"
-            f" JOIN {t['post']} p ON p.id = w.id {joins} WHERE {visible_sql()} ORDER BY w.n"
-        )
+        return f"{by_ids} {visible_sql()} ORDER BY w.n"
     if variant == "following":
         # Others' posts only, and only while the viewer still follows the author.
         return (
-            f"SELECT {columns} FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY w(id, n)"
-            f" JOIN {t['post']} p ON p.id = w.id {joins} WHERE {visible_sql(own=False)}"
-            f" AND EXISTS (SELECT 1 FROM {t['follow']} ff"
+            f"{by_ids} {visible_sql(own=False)} AND EXISTS (SELECT 1 FROM {t['follow']} ff"
             f"  WHERE ff.follower_id = %(viewer)s AND ff.followee_id = p.author_id) ORDER BY w.n"
         )
     if variant == "author":

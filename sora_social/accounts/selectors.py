@@ -63,9 +63,9 @@ def user_load(*, user_id: int) -> User | None:
         from django.db import connection
 
         row = list(row)
-        for i, field, convs in converters:
+        for i, col, convs in converters:
             for conv in convs:
-                row[i] = conv(row[i], field.get_col(User._meta.db_table), connection)
+                row[i] = conv(row[i], col, connection)
     return User.from_db("default", [f.attname for f in fields], row)
 
 
@@ -81,7 +81,7 @@ def _user_load_statement() -> tuple[str, list[Any], list[tuple[int, Any, list[An
         col = field.get_col(User._meta.db_table)
         convs = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
         if convs:
-            converters.append((i, field, convs))
+            converters.append((i, col, convs))
     return sql, fields, converters
 
 
