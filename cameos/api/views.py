@@ -13,11 +13,11 @@ from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from cameos import selectors, services
 from cameos.api.serializers import appearance_out, cameo_out, notification_out, request_out
 from cameos.models import Audience
+from sora_social.common.api.base import APIView
 from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.common.ids import parse_id
 from sora_social.common.pagination import CursorPagination

@@ -6,11 +6,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from feed import selectors, services
 from feed.selectors import Viewer
 from feed.states import Visibility
+from sora_social.common.api.base import APIView
 from sora_social.common.errors import ValidationFailed
 from sora_social.common.schema import component
 

@@ -7,10 +7,10 @@ from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from generation import selectors, services
 from generation.models import GenerationJob
+from sora_social.common.api.base import APIView
 from sora_social.common.pagination import CursorPagination
 
 _JOB = inline_serializer(

@@ -8,10 +8,10 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from moderation import selectors, services
 from moderation.models import Report, Strike
+from sora_social.common.api.base import APIView
 from sora_social.common.ids import parse_id
 from sora_social.common.pagination import CursorPagination
 

@@ -37,7 +37,7 @@ def test_user_load_is_the_orm_member_field_by_field():
     assert user_load(user_id=user.id + 1) is None
 
 
-def _client(token: AccessToken) -> APIClient:
+def _client(token: AccessToken | str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return client
@@ -74,3 +74,73 @@ def test_tokens_of_members_who_cannot_sign_in_are_401(change, code):
     response = _client(token).get("/api/v1/me")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == code
+
+
+@pytest.fixture
+def verified(monkeypatch):
+    """The verified-token map, empty, and a count of full token decodes."""
+    from rest_framework_simplejwt.backends import TokenBackend
+
+    from sora_social.accounts import authentication
+
+    authentication._verified.clear()
+    decodes = []
+    real = TokenBackend.decode
+
+    def counting(self, token, verify=True):
+        decodes.append(token)
+        return real(self, token, verify=verify)
+
+    monkeypatch.setattr(TokenBackend, "decode", counting)
+    yield authentication, decodes
+    authentication._verified.clear()
+
+
+def test_a_token_is_decoded_once_and_its_member_still_checked_every_request(verified):
+    _, decodes = verified
+    user = UserFactory()
+    client = _client(AccessToken.for_user(user))
+    assert client.get("/api/v1/me").status_code == 200
+    assert client.get("/api/v1/me").status_code == 200
+    assert len(decodes) == 1
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "user_inactive"
+    assert len(decodes) == 1
+
+
+def test_a_remembered_token_is_refused_once_it_expires(verified, monkeypatch):
+    from rest_framework_simplejwt import tokens
+
+    authentication, _ = verified
+    client = _client(AccessToken.for_user(UserFactory()))
+    assert client.get("/api/v1/me").status_code == 200
+    later = tokens.aware_utcnow() + AccessToken.lifetime + dt.timedelta(minutes=1)
+    monkeypatch.setattr(authentication, "aware_utcnow", lambda: later)
+    monkeypatch.setattr(tokens, "aware_utcnow", lambda: later)
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_not_valid"
+    assert authentication._verified == {}
+
+
+def test_a_tampered_token_is_never_taken_for_a_remembered_one(verified):
+    _ = verified
+    token = str(AccessToken.for_user(UserFactory()))
+    assert _client(token).get("/api/v1/me").status_code == 200
+    head, payload, signature = token.split(".")
+    forged = f"{head}.{payload}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"
+    assert _client(forged).get("/api/v1/me").status_code == 401
+
+
+def test_the_map_is_bounded_and_forgotten_when_signing_settings_change(verified, monkeypatch, settings):
+    authentication, _ = verified
+    monkeypatch.setattr(authentication, "VERIFIED_TOKENS_MAX", 3)
+    users = UserFactory.create_batch(5)
+    for user in users:
+        assert _client(AccessToken.for_user(user)).get("/api/v1/me").status_code == 200
+        assert len(authentication._verified) <= 3
+    assert authentication._verified
+    settings.SIMPLE_JWT = {**settings.SIMPLE_JWT, "LEEWAY": 5}
+    assert authentication._verified == {}

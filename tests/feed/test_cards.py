@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 
+import orjson
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +16,7 @@ from feed.models import Like, Post, PostAudience
 from feed.selectors import Viewer, visible_q
 from feed.states import PostState, Rating, Visibility
 from sora_social.accounts.models import Block, Follow
+from sora_social.common.renderers import dumps
 from tests.accounts.factories import UserFactory
 from tests.cameos.factories import CameoFactory
 from tests.feed.factories import publish
@@ -138,3 +140,81 @@ def test_feed_page_runs_prepared_statements(client_for, settings):
     statements = _prepared_statements()
     assert any("WITH ORDINALITY w(id, n)" in s for s in statements), statements
     assert any('FROM "accounts_user" WHERE id = $1' in s for s in statements), statements
+
+
+def _expected(post: Post, *, liked: bool) -> dict:
+    """The API card of a post as rendered, built from the ORM and the storage."""
+    import datetime as dt
+
+    from django.core.files.storage import default_storage
+
+    post.refresh_from_db()
+    parent = Post.objects.select_related("author").filter(pk=post.parent_id).first()
+    at = post.created_at.astimezone(dt.UTC)
+    remix_of = None
+    if post.parent_id:
+        remix_of = {
+            "post_id": str(parent.id) if parent and parent.state == PostState.PUBLISHED else None,
+            "author": {"id": str(parent.author_id), "username": parent.author.username} if parent else None,
+            "label": f"Remix of @{parent.author.username}" if parent else "Remix",
+        }
+    return {
+        "id": str(post.id),
+        "author": {
+            "id": str(post.author_id),
+            "username": post.author.username,
+            "display_name": post.author.display_name,
+        },
+        "caption": post.caption,
+        "topic": post.topic,
+        "video_url": default_storage.url(post.video) if post.video else None,
+        "poster_url": default_storage.url(post.poster) if post.poster else None,
+        "visibility": post.visibility,
+        "allow_remix": post.allow_remix,
+        "rating": post.rating,
+        "state": post.state,
+        "remix_of": remix_of,
+        "root_id": str(post.root_id),
+        "depth": post.depth,
+        "cameos": [],
+        "counts": {
+            "likes": post.like_count,
+            "comments": post.comment_count,
+            "views": post.view_count,
+            "remixes": post.remix_count,
+            "descendants": post.descendant_count,
+        },
+        "liked": liked,
+        "created_at": at.strftime("%Y-%m-%dT%H:%M:%S")
+        + (f".{at.microsecond:06d}" if at.microsecond else "")
+        + "Z",
+    }
+
+
+def test_the_card_is_the_api_card_field_by_field_and_in_order():
+    """As rendered: odd captions, whole-second and sub-second times, no poster, a parent deleted outright."""
+    import datetime as dt
+
+    viewer = UserFactory()
+    parent = publish()
+    odd = publish(
+        caption='quote " backslash \\ newline \n tab \t bell \x07 emoji 🎬 <b>&</b>', remix_of=parent
+    )
+    whole = publish()
+    Post.objects.filter(pk=whole.pk).update(
+        created_at=dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC), poster=""
+    )
+    fine = publish()
+    Post.objects.filter(pk=fine.pk).update(created_at=dt.datetime(2026, 1, 2, 3, 4, 5, 60, tzinfo=dt.UTC))
+    orphan = publish(remix_of=publish())
+    Post.objects.filter(pk=orphan.parent_id).delete()
+    services.like_add(user=viewer, post_id=whole.id)
+    posts = [odd, whole, fine, orphan, parent]
+    got = orjson.loads(dumps(cards.cards_by_ids(viewer_id=viewer.id, teen=False, ids=[p.id for p in posts])))
+    want = [_expected(p, liked=p.id == whole.id) for p in posts]
+    assert [list(c) for c in got] == [list(w) for w in want]  # the keys, in the API's order
+    assert got == want
+    assert got[3]["remix_of"] == {"post_id": None, "author": None, "label": "Remix"}
+    assert got[1]["created_at"] == "2026-01-02T03:04:05Z"
+    assert got[2]["created_at"] == "2026-01-02T03:04:05.000060Z"
+    assert got[1]["poster_url"] is None

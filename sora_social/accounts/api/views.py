@@ -11,7 +11,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
-from rest_framework.views import APIView
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
@@ -24,6 +23,7 @@ from sora_social.accounts.api.serializers import (
     user_public,
 )
 from sora_social.accounts.models import Notification, ParentalLink, User
+from sora_social.common.api.base import APIView
 from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.common.ids import parse_id
 from sora_social.common.pagination import CursorPagination

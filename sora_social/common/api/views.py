@@ -13,8 +13,8 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from sora_social.common.api.base import APIView
 from sora_social.common.tasks import echo_to_user, enqueue_on_commit
 
 
