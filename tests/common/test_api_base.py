@@ -9,10 +9,12 @@ import asyncio
 import orjson
 import pytest
 from asgiref import sync
+from channels.testing import HttpCommunicator
 from django.http import HttpResponse
 from rest_framework.response import Response
 
 from tests.accounts.factories import UserFactory
+from tests.conftest import bearer
 from tests.feed.factories import publish
 
 pytestmark = pytest.mark.django_db
@@ -56,35 +58,15 @@ def test_through_asgi_the_view_is_the_last_trip_to_a_thread(monkeypatch):
         real(self, func, *args, **kwargs)
 
     monkeypatch.setattr(sync.SyncToAsync, "__init__", counting)
+    headers = [(b"authorization", f"Bearer {bearer(UserFactory())}".encode())]
 
-    from rest_framework_simplejwt.tokens import AccessToken
+    def get(path: str) -> int:
+        return asyncio.run(HttpCommunicator(application, "GET", path, headers=headers).get_response())[
+            "status"
+        ]
 
-    bearer = f"Bearer {AccessToken.for_user(UserFactory())}".encode()
-
-    async def get(path: str) -> int:
-        scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-            "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-            "root_path": "", "headers": [(b"host", b"testserver"), (b"authorization", bearer)], "client": ("127.0.0.1", 1),
-            "server": ("testserver", 80),
-        }  # fmt: skip
-        sent, asked = [], []
-
-        async def receive():
-            asked.append(1)
-            if len(asked) == 1:
-                return {"type": "http.request", "body": b"", "more_body": False}
-            await asyncio.Event().wait()
-            return None
-
-        async def send(message):
-            sent.append(message)
-
-        await application(scope, receive, send)
-        return sent[0]["status"]
-
-    assert asyncio.run(get("/healthz")) == 200
+    assert get("/healthz") == 200
     healthz, trips[:] = list(trips), []
-    assert asyncio.run(get("/api/v1/me")) == 200
+    assert get("/api/v1/me") == 200
     assert not any("render" in t for t in trips), trips
     assert len(trips) == len(healthz), "\n".join(trips) + "\n--\n" + "\n".join(healthz)

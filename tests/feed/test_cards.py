@@ -3,10 +3,12 @@ statement, and the card carries the remix label, cameo credits and the viewer's 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import orjson
 import pytest
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -144,10 +146,6 @@ def test_feed_page_runs_prepared_statements(client_for, settings):
 
 def _expected(post: Post, *, liked: bool) -> dict:
     """The API card of a post as rendered, built from the ORM and the storage."""
-    import datetime as dt
-
-    from django.core.files.storage import default_storage
-
     post.refresh_from_db()
     parent = Post.objects.select_related("author").filter(pk=post.parent_id).first()
     at = post.created_at.astimezone(dt.UTC)
@@ -193,8 +191,6 @@ def _expected(post: Post, *, liked: bool) -> dict:
 
 def test_the_card_is_the_api_card_field_by_field_and_in_order():
     """As rendered: odd captions, whole-second and sub-second times, no poster, a parent deleted outright."""
-    import datetime as dt
-
     viewer = UserFactory()
     parent = publish()
     odd = publish(
