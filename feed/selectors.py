@@ -8,8 +8,6 @@ credits in it. Lineage, remixes and comments build plain dicts from
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -24,13 +22,10 @@ from feed.states import PostState, Rating, Visibility
 from feed.store import get_store
 from sora_social.accounts.models import Follow
 from sora_social.accounts.selectors import block_exists, teen_controls, user_get, user_is_teen
-from sora_social.common.errors import NotFound, ValidationFailed
+from sora_social.common.errors import NotFound
 from sora_social.common.ids import parse_id
 from sora_social.common.media import media_url
-
-PAGE_SIZE = 20
-MAX_PAGE = 100
-
+from sora_social.common.pagination import decode_cursor, decode_int_cursor, encode_cursor, invalid_cursor
 
 # --- visibility ------------------------------------------------------------------
 
@@ -103,41 +98,6 @@ def posts_by_ids(*, viewer: Viewer, ids: list[int], reasons: dict[int, str] | No
     return cards.cards_by_ids(viewer_id=viewer.id, teen=viewer.teen, ids=ids, reasons=reasons)
 
 
-# --- cursors ---------------------------------------------------------------------
-
-
-def encode_cursor(value: str | int) -> str:
-    return base64.urlsafe_b64encode(str(value).encode()).decode().rstrip("=")
-
-
-def decode_cursor(raw: str | None) -> str | None:
-    if not raw:
-        return None
-    try:
-        return base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValidationFailed("Invalid cursor.", code="invalid_cursor") from None
-
-
-def decode_int_cursor(raw: str | None) -> int | None:
-    value = decode_cursor(raw)
-    if value is None:
-        return None
-    if not value.isdigit() or len(value) > 19:
-        raise ValidationFailed("Invalid cursor.", code="invalid_cursor")
-    return int(value)
-
-
-def page_size(raw: Any) -> int:
-    if raw in (None, ""):
-        return PAGE_SIZE
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise ValidationFailed("limit must be a number.", code="invalid_limit") from None
-    return max(1, min(MAX_PAGE, value))
-
-
 # --- lists -------------------------------------------------------------------------
 
 
@@ -150,12 +110,12 @@ def user_posts(*, viewer: Viewer, user_id: object, cursor: str | None, limit: in
         viewer_id=viewer.id,
         teen=viewer.teen,
         author_id=author.id,
-        before=decode_int_cursor(cursor),
+        before=decode_int_cursor(cursor, scope="feed.user_posts"),
         limit=limit + 1,
     )
     return {
         "results": rows[:limit],
-        "next": encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None,
+        "next": encode_cursor(rows[limit - 1]["id"], scope="feed.user_posts") if len(rows) > limit else None,
     }
 
 
@@ -198,9 +158,9 @@ def lineage(*, viewer: Viewer, post_id: object) -> dict[str, Any]:
 def remixes(*, viewer: Viewer, post_id: object, cursor: str | None, limit: int) -> dict[str, Any]:
     """The post's remixes at any depth, in tree order: one range query on the path index."""
     post = post_get(viewer=viewer, post_id=post_id)
-    after = decode_cursor(cursor)
+    after = decode_cursor(cursor, scope="feed.remixes")
     if after is not None and not after.startswith(post.path):
-        raise ValidationFailed("Invalid cursor.", code="invalid_cursor")
+        raise invalid_cursor()
     qs = visible_posts(viewer).filter(path__gt=after or post.path, path__lt=post.path + "{")
     rows = list(qs.order_by("path").values(*_LINK_FIELDS, "path", "parent_id")[: limit + 1])
     more = len(rows) > limit
@@ -209,7 +169,7 @@ def remixes(*, viewer: Viewer, post_id: object, cursor: str | None, limit: int) 
         "post_id": str(post.id),
         "total": post.descendant_count,
         "results": [{**_link(r), "parent_id": str(r["parent_id"])} for r in rows],
-        "next": encode_cursor(rows[-1]["path"]) if more else None,
+        "next": encode_cursor(rows[-1]["path"], scope="feed.remixes") if more else None,
     }
 
 
@@ -219,7 +179,7 @@ def comments(*, viewer: Viewer, post_id: object, cursor: str | None, limit: int)
     qs = Comment.objects.filter(post_id=post.id, state=Comment.State.VISIBLE).exclude(
         Q(block_exists(a=viewer.id, b=OuterRef("author_id")))
     )
-    before = decode_int_cursor(cursor)
+    before = decode_int_cursor(cursor, scope="feed.comments")
     if before:
         qs = qs.filter(pk__lt=before)
     rows = list(
@@ -237,7 +197,7 @@ def comments(*, viewer: Viewer, post_id: object, cursor: str | None, limit: int)
             }
             for r in rows
         ],
-        "next": encode_cursor(rows[-1]["id"]) if more else None,
+        "next": encode_cursor(rows[-1]["id"], scope="feed.comments") if more else None,
     }
 
 
@@ -259,7 +219,7 @@ def for_you(*, user: Any, cursor: str | None, limit: int) -> dict[str, Any]:
     (user 0). Stale: a refresh is requested and the current set served.
     """
     viewer = Viewer.of(user)
-    offset = int(decode_int_cursor(cursor) or 0)
+    offset = decode_int_cursor(cursor, scope="feed.for_you") or 0
 
     def page(limit: int, personal: bool) -> tuple[list[dict[str, Any]], str | None]:
         store = get_store()
@@ -273,7 +233,9 @@ def for_you(*, user: Any, cursor: str | None, limit: int) -> dict[str, Any]:
             got = store.for_you_page(0, offset, limit)
         items = got.items if got else []
         results = posts_by_ids(viewer=viewer, ids=[pid for pid, _ in items], reasons=dict(items))
-        return results, encode_cursor(offset + len(items)) if len(items) == limit else None
+        return results, encode_cursor(offset + len(items), scope="feed.for_you") if len(
+            items
+        ) == limit else None
 
     return _budgeted(user, viewer, limit, page)
 
@@ -311,7 +273,7 @@ def _following_fallback(user_id: int, before: int | None, limit: int) -> list[in
 def following(*, user: Any, cursor: str | None, limit: int) -> dict[str, Any]:
     """Followed accounts' posts, newest first: the fanned-out list, then the query past its cap."""
     viewer = Viewer.of(user)
-    before = decode_int_cursor(cursor)
+    before = decode_int_cursor(cursor, scope="feed.following")
 
     def page(limit: int, personal: bool) -> tuple[list[dict[str, Any]], str | None]:
         ids = get_store().following_page(user.id, before, limit)
@@ -323,7 +285,7 @@ def following(*, user: Any, cursor: str | None, limit: int) -> dict[str, Any]:
         results = cards.following_cards(viewer_id=viewer.id, teen=viewer.teen, ids=ids)
         for card in results:
             card["reason"] = f"From @{card['author']['username']}, whom you follow"
-        return results, encode_cursor(ids[-1]) if len(ids) == limit else None
+        return results, encode_cursor(ids[-1], scope="feed.following") if len(ids) == limit else None
 
     return _budgeted(user, viewer, limit, page)
 

@@ -12,6 +12,7 @@ from feed.selectors import Viewer
 from feed.states import Visibility
 from sora_social.common.api.base import APIView
 from sora_social.common.errors import ValidationFailed
+from sora_social.common.pagination import page_limit
 from sora_social.common.schema import component
 
 _POST = component(
@@ -100,7 +101,7 @@ _PAGE = [
 def _page_args(request: Request) -> dict:
     return {
         "cursor": request.query_params.get("cursor"),
-        "limit": selectors.page_size(request.query_params.get("limit")),
+        "limit": page_limit(request.query_params.get("limit")),
     }
 
 

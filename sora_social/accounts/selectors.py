@@ -8,8 +8,6 @@ check stays one indexed query.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import functools
 from dataclasses import dataclass
@@ -28,8 +26,9 @@ from sora_social.accounts.models import (
     TeenSettings,
     User,
 )
-from sora_social.common.errors import NotFound, ValidationFailed
+from sora_social.common.errors import NotFound
 from sora_social.common.ids import parse_id
+from sora_social.common.pagination import decode_cursor, encode_cursor
 
 # Every path character sorts below "{" in the "C" collation ([0-9a-z.]), so
 # `path < P || "{"` closes the range of paths that start with P.
@@ -235,20 +234,6 @@ def invite_ancestors(*, user_id: int) -> list[User]:
     return list(User.objects.filter(ancestors).order_by("invite_depth"))
 
 
-def _encode_cursor(path: str) -> str:
-    return base64.urlsafe_b64encode(path.encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> str:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise ValidationFailed("Bad cursor.", code="bad_cursor") from exc
-    if not raw or any(ch not in "0123456789abcdefghijklmnopqrstuvwxyz." for ch in raw):
-        raise ValidationFailed("Bad cursor.", code="bad_cursor")
-    return raw
-
-
 def invite_descendants_qs(*, user_id: int, max_depth: int | None = None) -> QuerySet[User]:
     """Descendants in depth-first order; the subtree bounds come from one scalar subquery."""
     if max_depth == 1:
@@ -270,12 +255,13 @@ def invite_descendants(
     """One page of the subtree below `user_id`, depth-first, and the next cursor (one query)."""
     limit = max(1, min(int(limit), 100))
     qs = invite_descendants_qs(user_id=user_id, max_depth=max_depth)
-    if cursor:
-        qs = qs.filter(invite_path__gt=_decode_cursor(cursor))
+    after = decode_cursor(cursor, scope="accounts.invitees")
+    if after is not None:
+        qs = qs.filter(invite_path__gt=after)
     rows = list(qs[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, (_encode_cursor(rows[-1].invite_path) if more and rows else None)
+    return rows, (encode_cursor(rows[-1].invite_path, scope="accounts.invitees") if more and rows else None)
 
 
 def invite_subtree_size(*, user_id: int) -> int:

@@ -24,9 +24,9 @@ from sora_social.accounts.api.serializers import (
 )
 from sora_social.accounts.models import Notification, ParentalLink, User
 from sora_social.common.api.base import APIView
-from sora_social.common.errors import NotFound, ValidationFailed
+from sora_social.common.errors import NotFound
 from sora_social.common.ids import parse_id
-from sora_social.common.pagination import CursorPagination
+from sora_social.common.pagination import CursorPagination, int_param, page_limit
 from sora_social.common.throttles import AuthIPThrottle
 
 
@@ -206,13 +206,8 @@ class MyInviteesView(APIView):
         operation_id="me_invitees",
     )
     def get(self, request: Request) -> Response:
-        try:
-            depth = int(request.query_params.get("depth", 1))
-            limit = int(request.query_params.get("limit", 20))
-        except ValueError as exc:
-            raise ValidationFailed("depth and limit are integers.", code="bad_query") from exc
-        if not 1 <= depth <= 50 or not 1 <= limit <= 100:
-            raise ValidationFailed("depth is 1-50 and limit 1-100.", code="bad_query")
+        depth = int_param(request, "depth", default=1, low=1, high=50)
+        limit = page_limit(request.query_params.get("limit"))
         rows, cursor = selectors.invite_descendants(
             user_id=request.user.pk, cursor=request.query_params.get("cursor"), limit=limit, max_depth=depth
         )
