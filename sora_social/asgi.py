@@ -21,6 +21,7 @@ from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: 
 from django.urls import path  # noqa: E402
 
 from sora_social.common.consumers import UserEventsConsumer  # noqa: E402
+from sora_social.common.limits import BodyLimitMiddleware  # noqa: E402
 from sora_social.common.ws_auth import JWTQueryAuthMiddleware  # noqa: E402
 
 websocket_urlpatterns = [path("ws/", UserEventsConsumer.as_asgi())]
@@ -50,7 +51,9 @@ async def lifespan(scope: dict[str, Any], receive: Any, send: Any) -> None:
 
 application = ProtocolTypeRouter(
     {
-        "http": ASGIStaticFilesHandler(django_http) if settings.SERVE_STATIC else django_http,
+        "http": BodyLimitMiddleware(
+            ASGIStaticFilesHandler(django_http) if settings.SERVE_STATIC else django_http
+        ),
         "websocket": JWTQueryAuthMiddleware(URLRouter(websocket_urlpatterns)),
         "lifespan": lifespan,
     }

@@ -48,7 +48,14 @@ class ORJSONParser(BaseParser):
     media_type = "application/json"
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        raw = stream.read() if stream is not None else b""
+        from django.conf import settings
+
+        limit = settings.API_MAX_JSON_BYTES
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            from sora_social.common.limits import PayloadTooLarge
+
+            raise PayloadTooLarge(limit)
         if not raw:
             return {}
         try:

@@ -525,3 +525,25 @@ FEED_NEW_CREATOR_DAYS = env_int(
 FEED_VIEW_WINDOW_H = env_int(
     "FEED_VIEW_WINDOW_H", 24, "Hours after a view in which the viewer's new post counts as inspired by it."
 )
+
+# --- request and media limits ---
+
+API_MAX_JSON_BYTES = env_int(
+    "API_MAX_JSON_BYTES",
+    1024 * 1024,
+    "Largest request body outside the upload endpoints, in bytes (413 payload_too_large above).",
+)
+CAMEOS_RECORDING_MAX_PIXELS = env_int(
+    "CAMEOS_RECORDING_MAX_PIXELS", 1920 * 1920, "Largest frame (width × height) of an enrolment recording."
+)
+CAMEOS_RECORDING_MAX_FRAMES = env_int(
+    "CAMEOS_RECORDING_MAX_FRAMES", 900, "Most video frames decoded from one enrolment recording."
+)
+CAMEOS_DECODE_TIMEOUT_S = env_float(
+    "CAMEOS_DECODE_TIMEOUT_S", 60.0, "Wall-clock seconds a worker may spend decoding one enrolment recording."
+)
+CAMEOS_VERIFY_MAX_ATTEMPTS = env_int(
+    "CAMEOS_VERIFY_MAX_ATTEMPTS",
+    3,
+    "Verification attempts (first run and reconciler re-sends) before a cameo is rejected as processing_failed.",
+)
