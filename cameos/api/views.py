@@ -19,7 +19,7 @@ from cameos.api.serializers import appearance_out, cameo_out, notification_out, 
 from cameos.models import Audience
 from sora_social.common.api.base import APIView
 from sora_social.common.errors import NotFound, ValidationFailed
-from sora_social.common.ids import parse_id
+from sora_social.common.ids import ID_CHARS, parse_id
 from sora_social.common.pagination import CursorPagination
 from sora_social.common.schema import component
 
@@ -217,7 +217,7 @@ def _user_id(raw: object) -> int:
 
 class CameoGrantListView(APIView):
     class InputSerializer(serializers.Serializer):
-        user_id = serializers.CharField()
+        user_id = serializers.CharField(max_length=ID_CHARS)
 
     @extend_schema(
         request=InputSerializer,
@@ -285,7 +285,7 @@ class MyCameoNotificationsView(APIView):
 
 class MyCameoNotificationsReadView(APIView):
     class InputSerializer(serializers.Serializer):
-        up_to_id = serializers.CharField(required=False)
+        up_to_id = serializers.CharField(required=False, max_length=ID_CHARS)
 
     @extend_schema(
         request=InputSerializer,

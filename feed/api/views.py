@@ -9,9 +9,11 @@ from rest_framework.response import Response
 
 from feed import selectors, services
 from feed.selectors import Viewer
+from feed.services import MAX_AUDIENCE
 from feed.states import Visibility
 from sora_social.common.api.base import APIView
 from sora_social.common.errors import ValidationFailed
+from sora_social.common.ids import ID_CHARS
 from sora_social.common.pagination import page_limit
 from sora_social.common.schema import component
 
@@ -107,10 +109,15 @@ def _page_args(request: Request) -> dict:
 
 class PostCreateView(APIView):
     class InputSerializer(serializers.Serializer):
-        generation_id = serializers.CharField()
+        generation_id = serializers.CharField(max_length=ID_CHARS)
         caption = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
         visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PUBLIC)
-        audience = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+        audience = serializers.ListField(
+            child=serializers.CharField(max_length=ID_CHARS),
+            required=False,
+            default=list,
+            max_length=MAX_AUDIENCE,
+        )
         allow_remix = serializers.BooleanField(required=False, default=True)
 
     @extend_schema(request=InputSerializer, responses={201: _POST}, summary="Publish a finished generation")
@@ -217,7 +224,7 @@ class FeedView(APIView):
 
 class FeedFeedbackView(APIView):
     class InputSerializer(serializers.Serializer):
-        post_id = serializers.CharField()
+        post_id = serializers.CharField(max_length=ID_CHARS)
         signal = serializers.ChoiceField(choices=["more", "less"])
 
     @extend_schema(request=InputSerializer, responses=_FEEDBACK, summary="More or less like this post")

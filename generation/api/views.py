@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from generation import selectors, services
 from generation.models import GenerationJob
 from sora_social.common.api.base import APIView
+from sora_social.common.ids import ID_CHARS
 from sora_social.common.pagination import CursorPagination
 
 _JOB = inline_serializer(
@@ -34,12 +35,16 @@ class GenerationListCreateView(APIView):
     class InputSerializer(serializers.Serializer):
         mode = serializers.ChoiceField(choices=GenerationJob.Mode.choices)
         prompt = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-        image_upload_id = serializers.CharField(required=False, allow_null=True, default=None)
-        remix_of = serializers.CharField(required=False, allow_null=True, default=None)
-        cameos = serializers.ListField(
-            child=serializers.CharField(), required=False, default=list, max_length=8
+        image_upload_id = serializers.CharField(
+            required=False, allow_null=True, default=None, max_length=ID_CHARS
         )
-        duration_s = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+        remix_of = serializers.CharField(required=False, allow_null=True, default=None, max_length=ID_CHARS)
+        cameos = serializers.ListField(
+            child=serializers.CharField(max_length=ID_CHARS), required=False, default=list, max_length=8
+        )
+        duration_s = serializers.IntegerField(
+            required=False, allow_null=True, default=None, min_value=1, max_value=600
+        )
         aspect = serializers.ChoiceField(choices=GenerationJob.Aspect.choices, required=False, default=None)
         style = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
         seed = serializers.IntegerField(

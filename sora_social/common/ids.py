@@ -84,6 +84,10 @@ class SnowflakeField(models.BigIntegerField):
         return name, path, args, kwargs
 
 
+# Longest id as text (63 bits is at most 19 digits); input serializers bound id fields by it.
+ID_CHARS = 20
+
+
 def parse_id(raw: object) -> int | None:
     """An id from a URL or body, or None when it is not one (callers answer 404)."""
     if isinstance(raw, int):

@@ -5,12 +5,16 @@ Views parse, call one service or selector, and serialise to plain dicts.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.validators import MaxLengthValidator
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
+from rest_framework_simplejwt import serializers as jwt_serializers
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
@@ -30,13 +34,28 @@ from sora_social.common.pagination import CursorPagination, int_param, page_limi
 from sora_social.common.throttles import AuthIPThrottle
 
 
+class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[self.username_field].max_length = 150
+        self.fields["password"].max_length = 128
+        for field in (self.fields[self.username_field], self.fields["password"]):
+            field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
+    refresh = serializers.CharField(max_length=1024)
+
+
 class TokenView(TokenObtainPairView):
     """`{username, password}` → `{access, refresh}`."""
 
+    serializer_class = TokenObtainPairSerializer
     throttle_classes = [AuthIPThrottle]
 
 
 class TokenRefreshViewThrottled(TokenRefreshView):
+    serializer_class = TokenRefreshSerializer
     throttle_classes = [AuthIPThrottle]
 
 
@@ -97,7 +116,7 @@ class SignupView(APIView):
     class InputSerializer(serializers.Serializer):
         invite_code = serializers.CharField(max_length=64)
         username = serializers.CharField(max_length=150)
-        email = serializers.EmailField()
+        email = serializers.EmailField(max_length=254)
         password = serializers.CharField(max_length=128, write_only=True)
         birthdate = serializers.DateField()
         region = serializers.CharField(min_length=2, max_length=2)
@@ -148,7 +167,7 @@ class WaitlistView(APIView):
     throttle_classes = [AuthIPThrottle]
 
     class InputSerializer(serializers.Serializer):
-        email = serializers.EmailField()
+        email = serializers.EmailField(max_length=254)
         region = serializers.CharField(min_length=2, max_length=2)
 
     @extend_schema(
