@@ -4,7 +4,8 @@ The verdict is computed from the recording alone (no database access here, so
 it can be tested and timed in isolation); `services.cameo_process_recording`
 turns it into a state change. Checks, each with a machine-readable reason:
 
-- `undecodable`, `no_video`, `no_audio`, `too_long`: the file itself;
+- `undecodable`, `no_video`, `no_audio`, `too_long`, `too_many_frames`, `resolution_too_high`,
+  `decode_timeout`: the file itself (declared values checked on upload, measured ones while decoding);
 - `no_face` / `multiple_faces`: exactly one dominant face in (nearly) every sampled frame;
 - `identity_changed`: every sampled face is the same person as the median face;
 - `challenge_not_performed`: the head turns of the challenge appear in order in the landmarks;
@@ -18,7 +19,9 @@ from __future__ import annotations
 
 import io
 import secrets
+import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -55,6 +58,7 @@ class Recording:
     audio: np.ndarray | None
     sample_rate: int
     duration: float
+    frames_decoded: int = 0
 
 
 @dataclass
@@ -72,11 +76,17 @@ class Verdict:
 class RecordingError(ValueError):
     def __init__(self, code: str, message: str) -> None:
         self.code = code
+        self.frames_decoded = 0
         super().__init__(message)
 
 
 def probe(data: bytes) -> float:
-    """Check a recording is a decodable video with audio; return its duration in seconds."""
+    """Cheap header checks for the web request: a video track and an audio track, the
+    declared duration and frame size within limits. Returns the declared duration.
+
+    Nothing is decoded here: the worker's `decode` does that, within its budgets,
+    and measures the real duration (a header can declare anything).
+    """
     import av
 
     try:
@@ -87,17 +97,27 @@ def probe(data: bytes) -> float:
                 raise RecordingError("no_audio", "The recording has no audio track.")
             stream = container.streams.video[0]
             duration = _duration(container, stream)
-            # Decoding one frame proves the codec data is usable, not only the header.
-            next(container.decode(video=0))
+            width, height = stream.codec_context.width, stream.codec_context.height
     except RecordingError:
         raise
-    except (av.FFmpegError, StopIteration, ValueError, OSError) as exc:
+    except (av.FFmpegError, ValueError, OSError) as exc:
         raise RecordingError("undecodable", "The recording could not be decoded.") from exc
+    if not width or not height:
+        raise RecordingError("undecodable", "The recording could not be decoded.")
+    _check_pixels(width, height)
     if duration > settings.CAMEOS_RECORDING_MAX_SECONDS:
         raise RecordingError(
             "too_long", f"Recordings may be at most {settings.CAMEOS_RECORDING_MAX_SECONDS:g} s."
         )
     return duration
+
+
+def _check_pixels(width: int, height: int) -> None:
+    if width * height > settings.CAMEOS_RECORDING_MAX_PIXELS:
+        raise RecordingError(
+            "resolution_too_high",
+            f"Frames may have at most {settings.CAMEOS_RECORDING_MAX_PIXELS} pixels.",
+        )
 
 
 def _duration(container: object, stream: object) -> float:
@@ -108,8 +128,42 @@ def _duration(container: object, stream: object) -> float:
     return 0.0
 
 
+class _Budget:
+    """What one decode may spend: frames, seconds of media (measured), and wall-clock time.
+
+    Checked after every decoded frame, so a recording that declares 5 s but holds
+    an hour is refused as soon as its frames pass the limit, not after decoding it all.
+    """
+
+    def __init__(self) -> None:
+        self.max_seconds = settings.CAMEOS_RECORDING_MAX_SECONDS
+        self.max_frames = settings.CAMEOS_RECORDING_MAX_FRAMES
+        self.deadline = time.monotonic() + settings.CAMEOS_DECODE_TIMEOUT_S
+        self.frames = 0
+
+    def video_frame(self, frame: Any) -> float:
+        self.frames += 1
+        _check_pixels(frame.width, frame.height)
+        if self.frames > self.max_frames:
+            raise RecordingError("too_many_frames", f"Recordings may have at most {self.max_frames} frames.")
+        t = float(frame.time or 0.0)
+        self.media_time(t)
+        return t
+
+    def media_time(self, t: float) -> None:
+        if t > self.max_seconds:
+            raise RecordingError("too_long", f"Recordings may be at most {self.max_seconds:g} s.")
+        if time.monotonic() >= self.deadline:
+            raise RecordingError("decode_timeout", "The recording took too long to decode.")
+
+
 def decode(data: bytes, *, sample_fps: float | None = None) -> Recording:
-    """Frames sampled at `sample_fps` (RGB) and the mono audio track (float32)."""
+    """Frames sampled at `sample_fps` (RGB) and the mono audio track (float32), within budget.
+
+    Raises RecordingError (`too_long`, `too_many_frames`, `resolution_too_high`,
+    `decode_timeout`) as soon as the recording passes a limit; `frames_decoded`
+    on the error says how far it got.
+    """
     import av
 
     fps = sample_fps or settings.CAMEOS_SAMPLE_FPS
@@ -117,25 +171,44 @@ def decode(data: bytes, *, sample_fps: float | None = None) -> Recording:
     times: list[float] = []
     chunks: list[np.ndarray] = []
     rate = 16000
-    with av.open(io.BytesIO(data)) as container:
-        duration = _duration(container, container.streams.video[0])
-        next_t = 0.0
-        for frame in container.decode(video=0):
-            t = float(frame.time or 0.0)
-            if t + 1e-6 >= next_t:
-                frames.append(frame.to_ndarray(format="rgb24"))
-                times.append(t)
-                next_t = t + 1 / fps
-    with av.open(io.BytesIO(data)) as container:
-        if container.streams.audio:
-            resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
-            for frame in container.decode(audio=0):
-                for out in resampler.resample(frame):
+    budget = _Budget()
+    try:
+        with av.open(io.BytesIO(data)) as container:
+            stream = container.streams.video[0]
+            _check_pixels(stream.codec_context.width, stream.codec_context.height)
+            next_t = 0.0
+            last_t = 0.0
+            for frame in container.decode(video=0):
+                t = budget.video_frame(frame)
+                last_t = max(last_t, t)
+                if t + 1e-6 >= next_t:
+                    frames.append(frame.to_ndarray(format="rgb24"))
+                    times.append(t)
+                    next_t = t + 1 / fps
+        with av.open(io.BytesIO(data)) as container:
+            if container.streams.audio:
+                resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
+                samples = 0
+                for frame in container.decode(audio=0):
+                    for out in resampler.resample(frame):
+                        chunks.append(out.to_ndarray().reshape(-1))
+                        samples += chunks[-1].shape[0]
+                    budget.media_time(samples / rate)
+                for out in resampler.resample(None):
                     chunks.append(out.to_ndarray().reshape(-1))
-            for out in resampler.resample(None):
-                chunks.append(out.to_ndarray().reshape(-1))
+    except RecordingError as exc:
+        exc.frames_decoded = budget.frames
+        raise
     audio = np.concatenate(chunks).astype(np.float32) if chunks else None
-    return Recording(frames=frames, times=times, audio=audio, sample_rate=rate, duration=duration)
+    # The measured duration: the last frame's time, never the header's word.
+    return Recording(
+        frames=frames,
+        times=times,
+        audio=audio,
+        sample_rate=rate,
+        duration=last_t + (1 / float(stream.average_rate) if stream.average_rate else 0.0),
+        frames_decoded=budget.frames,
+    )
 
 
 def judge(recording: Recording, challenge: dict) -> Verdict:

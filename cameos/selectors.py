@@ -183,14 +183,14 @@ def notifications_for(*, user_id: int) -> QuerySet[CameoNotification]:
 
 
 def cameos_stuck_processing(*, older_than_s: int = 300) -> QuerySet:
-    """Ids of cameos processing for longer than a verification should take."""
+    """(id, verify_attempts) of cameos processing for longer than a verification should take."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     cutoff = timezone.now() - timedelta(seconds=older_than_s)
     return Cameo.objects.filter(state=CameoState.PROCESSING, state_changed_at__lt=cutoff).values_list(
-        "id", flat=True
+        "id", "verify_attempts"
     )
 
 

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cameos import registry, signals
@@ -152,15 +153,21 @@ def cameo_process_recording(*, cameo_id: int) -> Cameo | None:
     cameo = Cameo.objects.filter(pk=cameo_id).first()
     if cameo is None or cameo.state != CameoState.PROCESSING:
         return cameo
+    if not cameo_verify_attempt_start(cameo_id=cameo_id):
+        return Cameo.objects.filter(pk=cameo_id).first()
     backend = get_backend()
     with cameo.recording.open("rb") as handle:
         data = handle.read()
+    verdict = None
     try:
         verdict = judge(decode(data), cameo.challenge)
+        reasons = list(verdict.reasons)
+    except RecordingError as exc:
+        # Over a budget (too long, too many frames, too large, too slow), measured while decoding.
+        reasons = [exc.code]
     except Exception:
-        # A recording that passed the upload probe but cannot be decoded fully.
-        verdict = None
-    reasons = ["undecodable"] if verdict is None else list(verdict.reasons)
+        # A recording that passed the upload's header checks but cannot be decoded.
+        reasons = ["undecodable"]
 
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -252,6 +259,40 @@ def _png(image: np.ndarray | None) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(np.asarray(image, dtype=np.uint8)).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def cameo_verify_attempt_start(*, cameo_id: int) -> bool:
+    """Count one verification run, committed before any decoding starts.
+
+    False when the cameo is no longer processing, or when its attempts are spent:
+    then it is rejected as `processing_failed` and the owner told, so a recording
+    that kills or stalls every worker does not come back forever.
+    """
+    with transaction.atomic():
+        cameo = Cameo.objects.select_for_update().filter(pk=cameo_id).first()
+        if cameo is None or cameo.state != CameoState.PROCESSING:
+            return False
+        if cameo.verify_attempts >= settings.CAMEOS_VERIFY_MAX_ATTEMPTS:
+            cameo_mark_failed(cameo_id=cameo_id)
+            return False
+        Cameo.objects.filter(pk=cameo_id).update(verify_attempts=F("verify_attempts") + 1)
+        return True
+
+
+def cameos_reconcile_processing(*, older_than_s: int = 300) -> dict[str, int]:
+    """Re-send verification for cameos stuck processing; reject those whose attempts are spent."""
+    from cameos import tasks
+    from cameos.selectors import cameos_stuck_processing
+
+    resent = failed = 0
+    for cameo_id, attempts in cameos_stuck_processing(older_than_s=older_than_s):
+        if attempts >= settings.CAMEOS_VERIFY_MAX_ATTEMPTS:
+            cameo_mark_failed(cameo_id=cameo_id)
+            failed += 1
+        else:
+            enqueue_on_commit(tasks.verify_recording, cameo_id)
+            resent += 1
+    return {"resent": resent, "failed": failed}
 
 
 def cameo_mark_failed(*, cameo_id: int) -> None:

@@ -31,11 +31,9 @@ def verify_recording(self: Task, cameo_id: int) -> None:
 
 
 @shared_task(name="cameos.reconcile_processing", ignore_result=True)
-def reconcile_processing() -> int:
-    """Re-send verification for cameos stuck in `processing` (a lost message or worker)."""
-    from cameos.selectors import cameos_stuck_processing
+def reconcile_processing() -> dict[str, int]:
+    """Re-send verification for cameos stuck in `processing` (a lost message or worker),
+    up to CAMEOS_VERIFY_MAX_ATTEMPTS; past that the cameo is rejected as processing_failed."""
+    from cameos.services import cameos_reconcile_processing
 
-    ids = list(cameos_stuck_processing())
-    for cameo_id in ids:
-        verify_recording.delay(cameo_id)
-    return len(ids)
+    return cameos_reconcile_processing()

@@ -78,6 +78,9 @@ class Cameo(models.Model):
     embedding_model = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     verified_at = models.DateTimeField(null=True, blank=True)
+    # Verification runs started (first delivery and every reconciler re-send); a
+    # recording that keeps killing or stalling its worker ends after CAMEOS_VERIFY_MAX_ATTEMPTS.
+    verify_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         db_table = "cameos_cameo"

@@ -182,3 +182,31 @@ def png_bytes(person: int | str, size: int = 240) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray(face_portrait(person, size=size)).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def declare_duration(data: bytes, seconds: float) -> bytes:
+    """The same MP4 with its headers (mvhd, tkhd, mdhd) claiming `seconds`; the frames stay."""
+    import struct
+
+    buf = bytearray(data)
+
+    def patch(tag: bytes, timescale_at: int | None, duration_at: int, timescale: int = 0) -> int:
+        i = buf.find(tag)
+        while i != -1:
+            body = i + 4
+            if timescale_at is not None:
+                timescale = struct.unpack_from(">I", buf, body + timescale_at)[0]
+            struct.pack_into(">I", buf, body + duration_at, int(seconds * timescale))
+            i = buf.find(tag, i + 4)
+        return timescale
+
+    movie_timescale = patch(b"mvhd", 12, 16)
+    patch(b"tkhd", None, 20, movie_timescale)
+    patch(b"mdhd", 12, 16)
+    return bytes(buf)
+
+
+def long_recording(seconds: float, *, fps: int = 10, size: tuple[int, int] = (640, 360)) -> bytes:
+    """A plain MP4 of `seconds` (grey frames, quiet audio) at `fps`."""
+    frames = [np.full((size[1], size[0], 3), 40 + i % 150, np.uint8) for i in range(int(seconds * fps))]
+    return write_mp4(frames, speech_like(seconds, 16000, windows=[]), fps=fps)
