@@ -43,8 +43,8 @@ def _key(secret: str) -> bytes:
 
 
 def _mac(scope: str, payload: bytes) -> bytes:
-    key = _key(settings.SECRET_KEY)
-    return hmac.new(key, scope.encode() + b"\x00" + payload, hashlib.sha256).digest()[:_MAC_BYTES]
+    # hmac.digest: OpenSSL's one-shot HMAC, a fraction of hmac.new's cost.
+    return hmac.digest(_key(settings.SECRET_KEY), scope.encode() + b"\x00" + payload, "sha256")[:_MAC_BYTES]
 
 
 def invalid_cursor() -> ValidationFailed:
