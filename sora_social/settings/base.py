@@ -287,6 +287,17 @@ INVITE_RISK_WINDOW_H = env_int(
     "INVITE_RISK_WINDOW_H", 24, "Hours of recent redemptions the invite risk signals look at."
 )
 PARENTAL_LINK_TTL_H = env_int("PARENTAL_LINK_TTL_H", 48, "Hours a parental link code stays valid.")
+INVITE_ADMIN_MAX_PER_ACTION = env_int(
+    "INVITE_ADMIN_MAX_PER_ACTION",
+    100,
+    "Root codes one admin issuance may mint (`manage.py invites create` is not capped).",
+)
+WAITLIST_WAVE_MAX = env_int("WAITLIST_WAVE_MAX", 1000, "People one waitlist wave from the admin may admit.")
+INVITE_ADMIN_DAILY_CAP = env_int(
+    "INVITE_ADMIN_DAILY_CAP",
+    2000,
+    "Root codes one staff member may mint from the admin per rolling 24 hours (issuances and waves together).",
+)
 
 # --- moderation ---
 
