@@ -283,7 +283,13 @@ EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend", "Django mail backend class."
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sora Social <noreply@sora.local>", "Sender of e-mails.")
-SNOWFLAKE_NODE = env_int("SNOWFLAKE_NODE", -1, "Node id (0-1023) in generated ids; -1 picks one at random.")
+SNOWFLAKE_NODE = env_int(
+    "SNOWFLAKE_NODE",
+    -1,
+    "Node id (0-1023) tried first for generated ids; each process leases a node no live process holds "
+    "(a PostgreSQL advisory lock), so this is only a preference. -1: start at a random one.",
+)
+SNOWFLAKE_LEASE = True  # lease the node from the database (test settings turn it off)
 HEALTH_STORAGE_TIMEOUT_S = env_float("HEALTH_TIMEOUT_S", 2.0, "Seconds each readiness check may take.")
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO", "Root log level.")
