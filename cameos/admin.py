@@ -15,6 +15,8 @@ from django.http import HttpRequest
 
 from cameos import services
 from cameos.models import Appearance, Cameo, CameoAccess, CameoRequest, PublicFigure
+from moderation import services as moderation_services
+from sora_social.common.admin_actions import permission_check, reasoned_action
 from sora_social.common.errors import ApplicationError
 
 
@@ -85,6 +87,24 @@ class CameoAdmin(admin.ModelAdmin):
             services.cameo_delete(cameo=cameo)
 
 
+def _remove_appearances(
+    modeladmin: Any, request: HttpRequest, queryset: QuerySet[Appearance], reason: str
+) -> str:
+    removed = 0
+    audited: list[int] = []
+    for appearance in queryset.select_related("cameo").filter(state=Appearance.State.ACTIVE):
+        removed += services.appearance_remove(cameo=appearance.cameo, appearance_id=appearance.pk)
+        audited.append(appearance.pk)
+    moderation_services.audit_staff_action(
+        event="staff.appearance_remove",
+        actor=request.user,
+        subject_kind="appearance",
+        subject_ids=audited,
+        reason=reason,
+    )
+    return f"Removed {removed} appearance(s)."
+
+
 @admin.register(Appearance)
 class AppearanceAdmin(admin.ModelAdmin):
     list_display = (
@@ -109,12 +129,15 @@ class AppearanceAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.action(description="Remove these videos for everyone (with remixes carrying the likeness)")
-    def remove_for_everyone(self, request: HttpRequest, queryset: QuerySet[Appearance]) -> None:
-        removed = 0
-        for appearance in queryset.select_related("cameo").filter(state=Appearance.State.ACTIVE):
-            removed += services.appearance_remove(cameo=appearance.cameo, appearance_id=appearance.pk)
-        self.message_user(request, f"Removed {removed} appearance(s).")
+    has_remove_appearance_permission = permission_check("remove_appearance")
+
+    remove_for_everyone = reasoned_action(
+        name="remove_for_everyone",
+        description="Remove these videos for everyone (with remixes carrying the likeness)",
+        permission="remove_appearance",
+        run=_remove_appearances,
+        apply_label="Remove for everyone",
+    )
 
 
 @admin.register(CameoRequest)

@@ -4,11 +4,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from feed import services
 from feed.models import Comment, Post
 from feed.states import PostState
+from moderation import services as moderation_services
+from sora_social.common.admin_actions import permission_check, reasoned_action
+
+
+def _remove(modeladmin: Any, request: Any, queryset: Any, reason: str) -> str:
+    post_ids = list(queryset.values_list("id", flat=True))
+    moved = services.posts_remove(post_ids=post_ids, to=PostState.REMOVED_BY_MODERATION)
+    moderation_services.audit_staff_action(
+        event="staff.post_remove",
+        actor=request.user,
+        subject_kind="post",
+        subject_ids=moved["removed"],
+        reason=reason,
+        hidden_remixes=[str(pk) for pk in moved["descendants"]],
+    )
+    return f"Removed {len(moved['removed'])}; hid {len(moved['descendants'])} remixes."
+
+
+def _restore(modeladmin: Any, request: Any, queryset: Any, reason: str) -> str:
+    restored: list[int] = []
+    for pk in queryset.values_list("id", flat=True):
+        restored.extend(services.post_restore(post_id=pk)["restored"])
+    moderation_services.audit_staff_action(
+        event="staff.post_restore",
+        actor=request.user,
+        subject_kind="post",
+        subject_ids=restored,
+        reason=reason,
+    )
+    return f"Restored {len(restored)} posts."
 
 
 @admin.register(Post)
@@ -34,23 +64,23 @@ class PostAdmin(admin.ModelAdmin):
     actions = ("remove_by_moderation", "restore")
     show_full_result_count = False
 
-    @admin.action(description="Remove for a policy violation (remixes hidden pending review)")
-    def remove_by_moderation(self, request: Any, queryset: Any) -> None:
-        moved = services.posts_remove(
-            post_ids=list(queryset.values_list("id", flat=True)), to=PostState.REMOVED_BY_MODERATION
-        )
-        self.message_user(
-            request,
-            f"Removed {len(moved['removed'])}; hid {len(moved['descendants'])} remixes.",
-            messages.SUCCESS,
-        )
+    has_remove_post_permission = permission_check("remove_post")
+    has_restore_post_permission = permission_check("restore_post")
 
-    @admin.action(description="Restore (with the remixes the removal hid)")
-    def restore(self, request: Any, queryset: Any) -> None:
-        restored = sum(
-            len(services.post_restore(post_id=pk)["restored"]) for pk in queryset.values_list("id", flat=True)
-        )
-        self.message_user(request, f"Restored {restored} posts.", messages.SUCCESS)
+    remove_by_moderation = reasoned_action(
+        name="remove_by_moderation",
+        description="Remove for a policy violation (remixes hidden pending review)",
+        permission="remove_post",
+        run=_remove,
+        apply_label="Remove",
+    )
+    restore = reasoned_action(
+        name="restore",
+        description="Restore (with the remixes the removal hid)",
+        permission="restore_post",
+        run=_restore,
+        apply_label="Restore",
+    )
 
 
 @admin.register(Comment)

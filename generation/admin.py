@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from typing import Any
+
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from generation import services, states
 from generation.models import GenerationJob, ImageUpload
+from moderation import services as moderation_services
+from sora_social.common.admin_actions import permission_check, reasoned_action
+
+
+def _cancel_jobs(
+    modeladmin: Any, request: HttpRequest, queryset: QuerySet[GenerationJob], reason: str
+) -> str:
+    cancelled: list[int] = []
+    for job_id in queryset.filter(state__in=states.ACTIVE).values_list("id", flat=True):
+        try:
+            services.job_transition(job_id=job_id, to=states.JobState.CANCELLED, expect=states.ACTIVE)
+        except services.StaleTransition:
+            continue
+        cancelled.append(job_id)
+    moderation_services.audit_staff_action(
+        event="staff.generation_cancel",
+        actor=request.user,
+        subject_kind="generation",
+        subject_ids=cancelled,
+        reason=reason,
+    )
+    return f"Cancelled {len(cancelled)} job(s)."
 
 
 @admin.register(GenerationJob)
@@ -23,16 +47,15 @@ class GenerationJobAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Cancel the selected unfinished jobs")
-    def cancel_jobs(self, request: HttpRequest, queryset: QuerySet[GenerationJob]) -> None:
-        done = 0
-        for job in queryset.filter(state__in=states.ACTIVE):
-            try:
-                services.job_transition(job_id=job.id, to=states.JobState.CANCELLED, expect=states.ACTIVE)
-                done += 1
-            except services.StaleTransition:
-                continue
-        self.message_user(request, f"Cancelled {done} job(s).", messages.SUCCESS)
+    has_cancel_generation_permission = permission_check("cancel_generation")
+
+    cancel_jobs = reasoned_action(
+        name="cancel_jobs",
+        description="Cancel the selected unfinished jobs",
+        permission="cancel_generation",
+        run=_cancel_jobs,
+        apply_label="Cancel jobs",
+    )
 
 
 @admin.register(ImageUpload)

@@ -266,6 +266,32 @@ def _audit(
     )
 
 
+def audit_staff_action(
+    *, event: str, actor: Any, subject_kind: str, subject_ids: list[int], reason: str, **data: Any
+) -> int:
+    """One `AuditEvent` per subject for a staff action taken outside a case (the owning apps' admin).
+
+    Called inside the action's transaction, so the audit row and the change
+    commit together. Returns how many rows were written.
+    """
+    if not reason.strip():
+        raise ValidationFailed("A staff action needs a reason.", code="reason_required")
+    actor_ref = actor if getattr(actor, "pk", None) else None
+    rows = [
+        AuditEvent(
+            event=event,
+            actor=actor_ref,
+            subject_kind=subject_kind,
+            subject_id=subject_id,
+            reason=reason[:500],
+            data=data,
+        )
+        for subject_id in subject_ids
+    ]
+    AuditEvent.objects.bulk_create(rows)
+    return len(rows)
+
+
 def _reach(ref: registry.SubjectRef) -> int:
     try:
         return int(registry.adapter_for(ref.kind).reach(ref.id))

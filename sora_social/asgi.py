@@ -15,6 +15,10 @@ from django.core.asgi import get_asgi_application
 
 django_http = get_asgi_application()
 
+from sora_social.common.checks import refuse_unsafe_start  # noqa: E402
+
+refuse_unsafe_start("web")
+
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402

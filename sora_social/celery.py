@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sora_social.settings.base")
@@ -47,3 +47,17 @@ app.conf.update(
     timezone="UTC",
 )
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect
+def _refuse_unsafe_worker(**kwargs: object) -> None:
+    from sora_social.common.checks import refuse_unsafe_start
+
+    refuse_unsafe_start("worker")
+
+
+@signals.beat_init.connect
+def _refuse_unsafe_beat(**kwargs: object) -> None:
+    from sora_social.common.checks import refuse_unsafe_start
+
+    refuse_unsafe_start("beat")

@@ -42,6 +42,7 @@ class Appearance(models.Model):
 
     class Meta:
         db_table = "cameos_appearance"
+        permissions = [("remove_appearance", "Can remove a video with a likeness for everyone")]
         constraints = [
             models.UniqueConstraint(fields=["cameo", "kind", "object_id"], name="cameos_appearance_once"),
         ]

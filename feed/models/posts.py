@@ -93,6 +93,10 @@ class Post(models.Model):
 
     class Meta:
         db_table = "feed_post"
+        permissions = [
+            ("remove_post", "Can remove posts for a policy violation"),
+            ("restore_post", "Can restore posts removed by moderation"),
+        ]
         indexes = [
             models.Index(fields=["author", "-id"], name="feed_post_author_recent"),
             models.Index(fields=["path"], name="feed_post_path"),

@@ -83,6 +83,7 @@ class GenerationJob(models.Model):
 
     class Meta:
         db_table = "generation_job"
+        permissions = [("cancel_generation", "Can cancel members' unfinished generations")]
         indexes = [
             models.Index(fields=["user", "-id"], name="generation_job_user_recent"),
             # The reconciler and the quota read only unfinished jobs.

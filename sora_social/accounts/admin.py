@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -264,7 +265,10 @@ class UserAdmin(BaseUserAdmin):
 
 class RootCodesForm(forms.Form):
     count = forms.IntegerField(min_value=1, max_value=10_000, initial=10)
-    note = forms.CharField(required=False, help_text="Why, or for whom.")
+    note = forms.CharField(required=False, help_text="For whom (kept with the codes).")
+    reason = forms.CharField(
+        max_length=500, widget=forms.Textarea(attrs={"rows": 3}), help_text="Why. Kept in the audit trail."
+    )
 
 
 @admin.register(InviteCode)
@@ -298,17 +302,30 @@ class InviteCodeAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        extra = {"can_issue": request.user.has_perm("accounts.issue_invites"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra)
+
     def issue_root_view(self, request: HttpRequest) -> HttpResponse:
-        """Staff issue root codes (no inviter): whoever redeems one becomes a tree root."""
+        """Staff with `issue_invites` issue root codes (no inviter), capped per action and per day."""
+        if not request.user.has_perm("accounts.issue_invites"):
+            raise PermissionDenied
         form = RootCodesForm(request.POST or None)
         results: list[str] = []
         preview: list[str] = []
         if request.method == "POST" and form.is_valid():
             if "apply" in request.POST:
-                codes = services.invite_root_codes_create(
-                    count=form.cleaned_data["count"], actor=request.user, note=form.cleaned_data["note"]
-                )
-                results = [c.display for c in codes]
+                try:
+                    codes = services.invite_root_codes_create(
+                        count=form.cleaned_data["count"],
+                        actor=request.user,
+                        note=form.cleaned_data["note"],
+                        reason=form.cleaned_data["reason"],
+                    )
+                except ApplicationError as exc:
+                    self.message_user(request, f"No codes issued: {exc.message}", messages.ERROR)
+                else:
+                    results = [c.display for c in codes]
             else:
                 preview = [f"{form.cleaned_data['count']} root code(s) would be issued."]
         return TemplateResponse(
@@ -330,6 +347,9 @@ class InviteCodeAdmin(admin.ModelAdmin):
 class AdmitForm(forms.Form):
     region = forms.CharField(min_length=2, max_length=2)
     count = forms.IntegerField(min_value=1, max_value=10_000, initial=100)
+    reason = forms.CharField(
+        max_length=500, widget=forms.Textarea(attrs={"rows": 3}), help_text="Why. Kept in the audit trail."
+    )
 
 
 @admin.register(WaitlistEntry)
@@ -346,18 +366,37 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        extra = {"can_admit": request.user.has_perm("accounts.open_waitlist_wave"), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra)
+
     def admit_view(self, request: HttpRequest) -> HttpResponse:
-        """Admit the next N from a region: root codes issued and e-mailed."""
+        """Staff with `open_waitlist_wave` admit the next N from a region: root codes issued and e-mailed."""
+        if not request.user.has_perm("accounts.open_waitlist_wave"):
+            raise PermissionDenied
         form = AdmitForm(request.POST or None, initial={"region": request.GET.get("region", "")})
         preview: list[str] = []
         if request.method == "POST" and form.is_valid():
             region, count = form.cleaned_data["region"], form.cleaned_data["count"]
-            if "apply" in request.POST:
-                action = services.waitlist_admit(region=region, count=count, actor=request.user)
-                self.message_user(request, f"Admitted {action.affected} from {region.upper()}; e-mails sent.")
-                return HttpResponseRedirect(reverse("admin:accounts_waitlistentry_changelist"))
-            dry = services.waitlist_admit(region=region, count=count, actor=request.user, dry_run=True)
-            preview = [f"{dry.affected} waiting in {region.upper()} would be admitted and e-mailed a code."]
+            reason = form.cleaned_data["reason"]
+            try:
+                if "apply" in request.POST:
+                    action = services.waitlist_admit(
+                        region=region, count=count, actor=request.user, reason=reason
+                    )
+                    self.message_user(
+                        request, f"Admitted {action.affected} from {region.upper()}; e-mails sent."
+                    )
+                    return HttpResponseRedirect(reverse("admin:accounts_waitlistentry_changelist"))
+                dry = services.waitlist_admit(
+                    region=region, count=count, actor=request.user, dry_run=True, reason=reason
+                )
+            except ApplicationError as exc:
+                self.message_user(request, f"Nobody admitted: {exc.message}", messages.ERROR)
+            else:
+                preview = [
+                    f"{dry.affected} waiting in {region.upper()} would be admitted and e-mailed a code."
+                ]
         return TemplateResponse(
             request,
             FORM_TEMPLATE,
@@ -371,7 +410,13 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description="Admit the next wave from the selected entries' region(s) (opens the form)")
+    def has_open_waitlist_wave_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("accounts.open_waitlist_wave"))
+
+    @admin.action(
+        description="Admit the next wave from the selected entries' region(s) (opens the form)",
+        permissions=["open_waitlist_wave"],
+    )
     def admit_selected_regions(self, request: HttpRequest, queryset: QuerySet[WaitlistEntry]) -> HttpResponse:
         region = queryset.values_list("region", flat=True).first() or ""
         return HttpResponseRedirect(reverse("admin:accounts_waitlistentry_admit") + f"?region={region}")

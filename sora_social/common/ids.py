@@ -5,21 +5,69 @@ scatter B-tree inserts. A snowflake is a bigint (small indexes), sorts by
 creation time (so cursor pagination on the id is chronological) and carries
 no count. Layout: 41 bits of milliseconds since 2025-01-01, 10 bits of node,
 12 bits of per-node sequence, so one process never repeats an id.
+
+Two processes must never share a node, so each process leases its node from
+PostgreSQL before its first id: a session advisory lock `(NODE_LOCK_CLASS,
+node)` held on a connection of its own. The lock ends when the process (or
+its connection) ends, so a crashed process frees its node without any
+expiry; a configured `SNOWFLAKE_NODE` is only the first node tried (all
+`uvicorn --workers` share one environment). The lease connection is checked
+every `LEASE_CHECK_S` seconds and a lost one is leased again; a forked child
+leases its own.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import random
 import threading
 import time
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+
+logger = logging.getLogger(__name__)
+
+NODE_LOCK_CLASS = 0x534E  # first key of the advisory lock pair: "SN"
+LEASE_CHECK_S = 30.0
 
 EPOCH_MS = 1_735_689_600_000  # 2025-01-01T00:00:00Z
 _NODE_BITS = 10
 _SEQ_BITS = 12
 _SEQ_MASK = (1 << _SEQ_BITS) - 1
+
+
+def _lease_node(preferred: int) -> tuple[int, Any]:
+    """A node no other live process holds, and the connection that holds its lock."""
+    import psycopg
+    from django.db import connections
+
+    params = connections["default"].get_connection_params()
+    conn = psycopg.connect(**params, autocommit=True)
+    try:
+        held = {
+            row[0]
+            for row in conn.execute(
+                "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objsubid = 2"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+                [NODE_LOCK_CLASS],
+            )
+        }
+        size = 1 << _NODE_BITS
+        for step in range(size):
+            node = (preferred + step) % size
+            if node in held:
+                continue
+            # Another process may take a free-looking node first: the try-lock decides.
+            if conn.execute("SELECT pg_try_advisory_lock(%s, %s)", [NODE_LOCK_CLASS, node]).fetchone()[0]:
+                return node, conn
+    except BaseException:
+        conn.close()
+        raise
+    conn.close()
+    raise RuntimeError(f"All {size} snowflake nodes are leased by live processes.")
 
 
 class _Generator:
@@ -28,12 +76,39 @@ class _Generator:
         self._last_ms = 0
         self._seq = 0
         self._node: int | None = None
+        self._lease: Any = None
+        self._checked_at = 0.0
+        self._inherited: list[Any] = []
 
     def node(self) -> int:
-        if self._node is None:
-            configured = getattr(settings, "SNOWFLAKE_NODE", -1)
-            self._node = configured if 0 <= configured < (1 << _NODE_BITS) else random.getrandbits(_NODE_BITS)
+        now = time.monotonic()
+        if self._node is not None and (self._lease is None or now - self._checked_at < LEASE_CHECK_S):
+            return self._node
+        if self._node is not None:
+            try:
+                self._lease.execute("SELECT 1")
+                self._checked_at = now
+                return self._node
+            except Exception:  # a lost lease connection means a lost lock
+                logger.warning("snowflake node %s: lease connection lost; leasing again", self._node)
+                self._lease, self._node = None, None
+        configured = getattr(settings, "SNOWFLAKE_NODE", -1)
+        preferred = configured if 0 <= configured < (1 << _NODE_BITS) else random.getrandbits(_NODE_BITS)
+        if not getattr(settings, "SNOWFLAKE_LEASE", True):
+            self._node = preferred
+            return self._node
+        self._node, self._lease = _lease_node(preferred)
+        self._checked_at = now
         return self._node
+
+    def forget_lease_after_fork(self) -> None:
+        """In a forked child: the parent's lock is not ours; keep its connection object alive, unused."""
+        if self._lease is not None:
+            # Closing (or collecting) the inherited connection would end the parent's session.
+            self._inherited.append(self._lease)
+        self._lease = None
+        self._node = None
+        self._lock = threading.Lock()
 
     def next(self) -> int:
         with self._lock:
@@ -55,6 +130,8 @@ class _Generator:
 
 
 _generator = _Generator()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_generator.forget_lease_after_fork)
 
 
 def new_id() -> int:

@@ -7,13 +7,13 @@ embedded PostgreSQL, an in-process Celery worker and in-memory layers.
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
 from sora_social.common.redis_config import redis_layer_config
+from sora_social.common.secret_file import read_or_create_secret
 from sora_social.embedded_db import apply_connection_settings, ensure_embedded_postgres, parse_database_url
-from sora_social.settings.env import env_bool, env_float, env_int, env_list, env_str
+from sora_social.settings.env import EnvError, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(
@@ -27,21 +27,17 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("DJANGO_DEBUG", False, "Django debug mode (tracebacks in responses). Never in production.")
 
 
-def _secret_key() -> str:
-    configured = env_str(
-        "DJANGO_SECRET_KEY", None, "Signing key. Unset: one is generated once into `var/secret_key`."
-    )
-    if configured:
-        return configured
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["*"], "Host names this server answers to.")
+_configured_secret_key = env_str(
+    "DJANGO_SECRET_KEY",
+    None,
+    "Signing key. Unset: one is generated once into `var/secret_key` (production refuses to start without one).",
+)
+# "env", or the file the key was generated into (production refuses the latter: one key per host).
+SECRET_KEY_SOURCE = "env" if _configured_secret_key else str(VAR_DIR / "secret_key")
+SECRET_KEY = _configured_secret_key or read_or_create_secret(VAR_DIR / "secret_key")
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", ["*"], "Host names this server answers to (production refuses `*`)."
+)
 CSRF_TRUSTED_ORIGINS = env_list(
     "DJANGO_CSRF_TRUSTED_ORIGINS", [], "Origins trusted for admin form posts behind a proxy (https://host)."
 )
@@ -119,6 +115,46 @@ DB_PREPARED_STATEMENTS = env_bool(
     "Prepare hot-path statements on the server (turn off behind a pooler that cannot keep them).",
 )
 apply_connection_settings(_db, pool_max=DB_POOL_MAX, conn_max_age=DB_CONN_MAX_AGE)
+
+# --- HTTPS and cookies (production defaults when DATABASE_URL is set) --------
+
+_PRODUCTION = bool(DATABASE_URL)
+SESSION_COOKIE_SECURE = env_bool(
+    "SESSION_COOKIE_SECURE",
+    _PRODUCTION,
+    "Send the admin session cookie over HTTPS only. Default: true when DATABASE_URL is set.",
+)
+CSRF_COOKIE_SECURE = env_bool(
+    "CSRF_COOKIE_SECURE",
+    _PRODUCTION,
+    "Send the CSRF cookie over HTTPS only. Default: true when DATABASE_URL is set.",
+)
+SECURE_SSL_REDIRECT = env_bool(
+    "SECURE_SSL_REDIRECT",
+    _PRODUCTION,
+    "Redirect plain HTTP to HTTPS (not /healthz, /readyz). Default: true when DATABASE_URL is set.",
+)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int(
+    "SECURE_HSTS_SECONDS",
+    31_536_000 if _PRODUCTION else 0,
+    "Strict-Transport-Security max-age. Default: one year when DATABASE_URL is set, else 0 (off).",
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", False, "Add includeSubDomains to the HSTS header."
+)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False, "Add preload to the HSTS header.")
+_proxy_ssl_header = env_str(
+    "SECURE_PROXY_SSL_HEADER",
+    None,
+    "`Header=value` the TLS-terminating proxy sets on HTTPS requests (e.g. `X-Forwarded-Proto=https`); "
+    "set it only when the proxy always overwrites that header. Unset: none trusted.",
+)
+if _proxy_ssl_header:
+    _header, _sep, _value = _proxy_ssl_header.partition("=")
+    if not _sep or not _header.strip() or not _value.strip():
+        raise EnvError(f"SECURE_PROXY_SSL_HEADER={_proxy_ssl_header!r} is not `Header=value`")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _header.strip().upper().replace("-", "_"), _value.strip())
 _db["TEST"] = {"NAME": f"test_{_db['NAME']}"}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -247,7 +283,13 @@ EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend", "Django mail backend class."
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sora Social <noreply@sora.local>", "Sender of e-mails.")
-SNOWFLAKE_NODE = env_int("SNOWFLAKE_NODE", -1, "Node id (0-1023) in generated ids; -1 picks one at random.")
+SNOWFLAKE_NODE = env_int(
+    "SNOWFLAKE_NODE",
+    -1,
+    "Node id (0-1023) tried first for generated ids; each process leases a node no live process holds "
+    "(a PostgreSQL advisory lock), so this is only a preference. -1: start at a random one.",
+)
+SNOWFLAKE_LEASE = True  # lease the node from the database (test settings turn it off)
 HEALTH_STORAGE_TIMEOUT_S = env_float("HEALTH_TIMEOUT_S", 2.0, "Seconds each readiness check may take.")
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO", "Root log level.")
@@ -287,6 +329,17 @@ INVITE_RISK_WINDOW_H = env_int(
     "INVITE_RISK_WINDOW_H", 24, "Hours of recent redemptions the invite risk signals look at."
 )
 PARENTAL_LINK_TTL_H = env_int("PARENTAL_LINK_TTL_H", 48, "Hours a parental link code stays valid.")
+INVITE_ADMIN_MAX_PER_ACTION = env_int(
+    "INVITE_ADMIN_MAX_PER_ACTION",
+    100,
+    "Root codes one admin issuance may mint (`manage.py invites create` is not capped).",
+)
+WAITLIST_WAVE_MAX = env_int("WAITLIST_WAVE_MAX", 1000, "People one waitlist wave from the admin may admit.")
+INVITE_ADMIN_DAILY_CAP = env_int(
+    "INVITE_ADMIN_DAILY_CAP",
+    2000,
+    "Root codes one staff member may mint from the admin per rolling 24 hours (issuances and waves together).",
+)
 
 # --- moderation ---
 

@@ -22,3 +22,8 @@ apply_connection_settings(DATABASES["default"], pool_max=0, conn_max_age=0)
 DATABASES["pooled"] = {**DATABASES["default"], "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {}))}
 apply_connection_settings(DATABASES["pooled"], pool_max=3, conn_max_age=0)
 DATABASES["pooled"]["TEST"] = {"MIRROR": "default"}
+
+# The test process does not lease its snowflake node: its lease connection would
+# keep the test database open when pytest-django drops it. (tests/common/test_ids.py
+# checks leases with real processes on the development settings.)
+SNOWFLAKE_LEASE = False

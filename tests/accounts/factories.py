@@ -59,3 +59,16 @@ def make_chain(length, inviter=None):
         inviter = make_member(inviter)
         members.append(inviter)
     return members
+
+
+def staff_with(*perms: str, **kw):
+    """A staff member (not a superuser) holding exactly `perms` ("app_label.codename")."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(is_staff=True, **kw)
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return get_user_model().objects.get(pk=user.pk)  # fresh: no cached permissions

@@ -8,7 +8,7 @@ from django.core import mail
 
 from sora_social.accounts import services
 from sora_social.accounts.models import AccountAction, InviteCode, User, WaitlistEntry
-from tests.accounts.factories import UserFactory, make_member
+from tests.accounts.factories import UserFactory, make_member, staff_with
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,8 @@ def test_reparent_action_takes_new_parent(staff_client):
 def test_issue_root_codes_view(staff_client):
     """Staff issue root codes from the admin; they belong to no inviter and are shown once."""
     response = staff_client.post(
-        "/admin/accounts/invitecode/issue-root/", {"count": 3, "note": "launch", "apply": "1"}
+        "/admin/accounts/invitecode/issue-root/",
+        {"count": 3, "note": "launch", "reason": "launch partners", "apply": "1"},
     )
     assert response.status_code == 200
     codes = InviteCode.objects.filter(owner=None, note="launch")
@@ -88,12 +89,16 @@ def test_admit_next_wave_emails_codes(staff_client, django_capture_on_commit_cal
         services.waitlist_join(email=f"fr{i}@example.test", region="FR")
     services.waitlist_join(email="de@example.test", region="DE")
     dry = staff_client.post(
-        "/admin/accounts/waitlistentry/admit/", {"region": "fr", "count": 2, "preview": "1"}
+        "/admin/accounts/waitlistentry/admit/",
+        {"region": "fr", "count": 2, "reason": "FR opens", "preview": "1"},
     )
     assert "2 waiting in FR" in dry.content.decode()
     assert len(mail.outbox) == 0
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post("/admin/accounts/waitlistentry/admit/", {"region": "fr", "count": 2, "apply": "1"})
+        staff_client.post(
+            "/admin/accounts/waitlistentry/admit/",
+            {"region": "fr", "count": 2, "reason": "FR opens", "apply": "1"},
+        )
     admitted = WaitlistEntry.objects.filter(admitted_at__isnull=False).order_by("id")
     assert [e.email for e in admitted] == ["fr0@example.test", "fr1@example.test"]
     assert sorted(m.to[0] for m in mail.outbox) == ["fr0@example.test", "fr1@example.test"]
@@ -111,3 +116,101 @@ def test_invites_command_prints_root_codes(capsys):
     assert len(printed) == 3
     stored = {c.display for c in InviteCode.objects.filter(owner=None)}
     assert set(printed) == stored
+
+
+ISSUE = "/admin/accounts/invitecode/issue-root/"
+ADMIT = "/admin/accounts/waitlistentry/admit/"
+
+
+def test_issuing_root_codes_needs_issue_invites(client):
+    """Staff without `issue_invites` get 403 on the issue page, see no link, and mint nothing."""
+    client.force_login(staff_with("accounts.view_invitecode"))
+    assert client.get(ISSUE).status_code == 403
+    response = client.post(ISSUE, {"count": 5, "reason": "why not", "apply": "1"})
+    assert response.status_code == 403
+    assert not InviteCode.objects.exists()
+    assert "issue-root" not in client.get("/admin/accounts/invitecode/").content.decode()
+
+
+def test_issuing_root_codes_needs_a_reason_and_audits_it(client):
+    """No reason, no codes; with one, the audit row names the actor, the reason and the codes."""
+    staff = staff_with("accounts.view_invitecode", "accounts.issue_invites")
+    client.force_login(staff)
+    blank = client.post(ISSUE, {"count": 2, "reason": "", "apply": "1"})
+    assert blank.status_code == 200
+    assert "This field is required" in blank.content.decode()
+    assert not InviteCode.objects.exists()
+    client.post(ISSUE, {"count": 2, "note": "press", "reason": "press preview", "apply": "1"})
+    codes = InviteCode.objects.filter(owner=None)
+    assert codes.count() == 2
+    action = AccountAction.objects.get(kind="root_codes_issue")
+    assert (action.actor_id, action.reason, action.affected) == (staff.pk, "press preview", 2)
+    assert sorted(action.details["code_ids"]) == sorted(str(c.id) for c in codes)
+
+
+def test_root_code_issuance_has_a_per_action_cap(client, settings):
+    """One admin issuance may not mint more than INVITE_ADMIN_MAX_PER_ACTION codes."""
+    settings.INVITE_ADMIN_MAX_PER_ACTION = 100
+    client.force_login(staff_with("accounts.issue_invites"))
+    response = client.post(ISSUE, {"count": 10_000, "reason": "mass launch", "apply": "1"}, follow=True)
+    assert "At most 100 at once" in response.content.decode()
+    assert not InviteCode.objects.exists()
+
+
+def test_root_code_issuance_has_a_daily_cap_per_staff_member(client, settings):
+    """Past INVITE_ADMIN_DAILY_CAP in 24 hours (codes and waves together) a staff member mints nothing more."""
+    settings.INVITE_ADMIN_MAX_PER_ACTION = 100
+    settings.INVITE_ADMIN_DAILY_CAP = 150
+    client.force_login(staff_with("accounts.issue_invites", "accounts.open_waitlist_wave"))
+    client.post(ISSUE, {"count": 100, "reason": "batch 1", "apply": "1"})
+    assert InviteCode.objects.count() == 100
+    refused = client.post(ISSUE, {"count": 60, "reason": "batch 2", "apply": "1"}, follow=True)
+    assert "Daily cap reached" in refused.content.decode()
+    assert InviteCode.objects.count() == 100
+    for i in range(60):
+        services.waitlist_join(email=f"w{i}@example.test", region="FR")
+    client.post(ADMIT, {"region": "FR", "count": 60, "reason": "FR wave", "apply": "1"})
+    assert WaitlistEntry.objects.filter(admitted_at__isnull=False).count() == 0
+    client.post(ISSUE, {"count": 50, "reason": "batch 3", "apply": "1"})
+    assert InviteCode.objects.count() == 150
+    # Another staff member has their own allowance; the operator command is not capped.
+    client.force_login(staff_with("accounts.issue_invites", username="second"))
+    client.post(ISSUE, {"count": 10, "reason": "other desk", "apply": "1"})
+    assert InviteCode.objects.count() == 160
+    from django.core.management import call_command
+
+    call_command("invites", "create", "--count", "300")
+    assert InviteCode.objects.count() == 460
+
+
+def test_waitlist_wave_needs_open_waitlist_wave_and_a_reason(client, django_capture_on_commit_callbacks):
+    """Without `open_waitlist_wave`: 403 and nobody admitted; with it, the reason is audited."""
+    for i in range(3):
+        services.waitlist_join(email=f"de{i}@example.test", region="DE")
+    client.force_login(staff_with("accounts.view_waitlistentry", "accounts.issue_invites", username="a"))
+    assert client.post(ADMIT, {"region": "DE", "count": 2, "reason": "x", "apply": "1"}).status_code == 403
+    assert "admit_selected_regions" not in client.get("/admin/accounts/waitlistentry/").content.decode()
+    assert not WaitlistEntry.objects.filter(admitted_at__isnull=False).exists()
+
+    staff = staff_with("accounts.view_waitlistentry", "accounts.open_waitlist_wave", username="b")
+    client.force_login(staff)
+    client.post(ADMIT, {"region": "DE", "count": 2, "reason": "", "apply": "1"})
+    assert not WaitlistEntry.objects.filter(admitted_at__isnull=False).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(ADMIT, {"region": "DE", "count": 2, "reason": "DE launch", "apply": "1"})
+    assert WaitlistEntry.objects.filter(admitted_at__isnull=False).count() == 2
+    action = AccountAction.objects.get(kind="waitlist_admit", dry_run=False)
+    assert action.actor_id == staff.pk
+    assert action.affected == 2
+    assert action.reason.startswith("DE launch")
+
+
+def test_waitlist_wave_has_a_per_action_cap(client, settings):
+    """One wave admits at most WAITLIST_WAVE_MAX people."""
+    settings.WAITLIST_WAVE_MAX = 2
+    for i in range(3):
+        services.waitlist_join(email=f"it{i}@example.test", region="IT")
+    client.force_login(staff_with("accounts.open_waitlist_wave"))
+    response = client.post(ADMIT, {"region": "IT", "count": 3, "reason": "IT", "apply": "1"}, follow=True)
+    assert "At most 2 at once" in response.content.decode()
+    assert not WaitlistEntry.objects.filter(admitted_at__isnull=False).exists()

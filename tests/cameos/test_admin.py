@@ -73,3 +73,33 @@ def test_cameo_pages_render_and_delete_goes_through_the_service(staff_client):
     assert staff_client.get("/admin/cameos/appearance/").status_code == 200
     staff_client.post(f"/admin/cameos/cameo/{cameo.pk}/delete/", {"post": "yes"})
     assert not type(cameo).objects.filter(pk=cameo.pk).exists()
+
+
+def test_appearance_removal_needs_permission_and_reason_and_is_audited(client):
+    """`remove_appearance` plus a reason removes the video for everyone and writes the audit row."""
+    from cameos.models import Appearance
+    from moderation.models import AuditEvent
+    from tests.accounts.factories import staff_with
+
+    appearance = AppearanceFactory()
+    picked = {"action": "remove_for_everyone", "_selected_action": [appearance.pk]}
+
+    client.force_login(staff_with("cameos.view_appearance", username="viewer"))
+    assert "remove_for_everyone" not in client.get("/admin/cameos/appearance/").content.decode()
+    client.post("/admin/cameos/appearance/", {**picked, "apply": "1", "reason": "owner asked"})
+    assert Appearance.objects.get(pk=appearance.pk).state == Appearance.State.ACTIVE
+
+    staff = staff_with("cameos.view_appearance", "cameos.remove_appearance", username="remover")
+    client.force_login(staff)
+    page = client.post("/admin/cameos/appearance/", picked)
+    assert page.status_code == 200
+    assert 'name="reason"' in page.content.decode()
+    client.post("/admin/cameos/appearance/", {**picked, "apply": "1", "reason": ""})
+    assert Appearance.objects.get(pk=appearance.pk).state == Appearance.State.ACTIVE
+    assert not AuditEvent.objects.exists()
+
+    client.post("/admin/cameos/appearance/", {**picked, "apply": "1", "reason": "owner asked by e-mail"})
+    assert Appearance.objects.get(pk=appearance.pk).state != Appearance.State.ACTIVE
+    event = AuditEvent.objects.get(event="staff.appearance_remove")
+    assert (event.actor_id, event.subject_kind, event.subject_id) == (staff.pk, "appearance", appearance.pk)
+    assert event.reason == "owner asked by e-mail"

@@ -40,3 +40,19 @@ def test_seed_demo_posts_form_remix_lineage_with_right_counters():
         assert parent.remix_count == Post.objects.filter(parent_id=parent.id).count()
     call_command("seed_demo", users=60, posts=600, verbosity=0, quiet_logins=True)
     assert Post.objects.count() == total
+
+
+def test_seed_demo_refuses_a_non_embedded_database_unless_forced(settings):
+    """With DATABASE_URL set, seed_demo stops with one line and seeds nothing; `--force` seeds anyway."""
+    from django.core.management.base import CommandError
+
+    settings.DATABASE_URL = "postgres://sora:secret@db.internal:5432/sora"
+    User = get_user_model()
+    with pytest.raises(CommandError) as refused:
+        call_command("seed_demo", users=5, verbosity=0, quiet_logins=True)
+    assert "DATABASE_URL" in str(refused.value)
+    assert "--force" in str(refused.value)
+    assert "\n" not in str(refused.value)
+    assert not User.objects.exists()
+    call_command("seed_demo", users=5, verbosity=0, quiet_logins=True, force=True)
+    assert User.objects.filter(username="admin").exists()

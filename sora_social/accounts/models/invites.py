@@ -38,6 +38,7 @@ class InviteCode(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["owner", "state"], name="accounts_invite_owner_state")]
+        permissions = [("issue_invites", "Can issue root invite codes (capped per action and per day)")]
 
     def __str__(self) -> str:
         return self.display
@@ -89,6 +90,7 @@ class WaitlistEntry(models.Model):
 
     class Meta:
         verbose_name_plural = "waitlist"
+        permissions = [("open_waitlist_wave", "Can admit a waitlist wave (issues and e-mails root codes)")]
         indexes = [
             # The next wave of a region: oldest entries not yet admitted.
             models.Index(

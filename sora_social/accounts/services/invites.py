@@ -30,7 +30,7 @@ from sora_social.accounts.models import AccountAction, InviteAttempt, InviteCode
 from sora_social.accounts.models.users import child_path, root_path
 from sora_social.accounts.selectors import age_on
 from sora_social.accounts.services.tree import ancestors_add, lock_trees
-from sora_social.common.errors import ApplicationError, Conflict, RateLimited, ValidationFailed
+from sora_social.common.errors import ApplicationError, Conflict, Forbidden, RateLimited, ValidationFailed
 from sora_social.common.ids import new_id
 
 logger = logging.getLogger("sora_social.accounts.invites")
@@ -76,19 +76,70 @@ def invite_codes_issue(*, user: User) -> list[InviteCode]:
 
 
 @transaction.atomic
-def invite_root_codes_create(*, count: int, actor: User | None, note: str = "") -> list[InviteCode]:
-    """Codes that belong to no inviter: whoever redeems one becomes a tree root."""
+def invite_root_codes_create(
+    *, count: int, actor: User | None, note: str = "", reason: str = ""
+) -> list[InviteCode]:
+    """Codes that belong to no inviter: whoever redeems one becomes a tree root.
+
+    A staff `actor` needs the `issue_invites` permission and a reason, and is
+    held to INVITE_ADMIN_MAX_PER_ACTION per call and INVITE_ADMIN_DAILY_CAP per
+    24 hours. `actor=None` is the operator's `manage.py invites create`.
+    """
     if not 1 <= count <= 10_000:
         raise ValidationFailed("count must be between 1 and 10000.", code="bad_count")
+    if actor is not None:
+        _check_staff_issue(
+            actor=actor,
+            permission="accounts.issue_invites",
+            reason=reason,
+            count=count,
+            per_action=settings.INVITE_ADMIN_MAX_PER_ACTION,
+        )
     codes = _insert_codes([None] * count, issued_by=actor, note=note)
     AccountAction.objects.create(
         kind=AccountAction.Kind.ROOT_CODES_ISSUE,
         actor=actor,
-        reason=note or "root codes",
+        reason=reason.strip() or note or "root codes",
         affected=count,
-        details={"code_ids": [str(c.id) for c in codes]},
+        details={"code_ids": [str(c.id) for c in codes], "note": note},
     )
     return codes
+
+
+_STAFF_ISSUE_KINDS = (AccountAction.Kind.ROOT_CODES_ISSUE, AccountAction.Kind.WAITLIST_ADMIT)
+_DAY = dt.timedelta(hours=24)
+
+
+def _check_staff_issue(*, actor: User, permission: str, reason: str, count: int, per_action: int) -> None:
+    """Permission, reason, the per-action cap and the rolling 24-hour cap of one staff member.
+
+    The actor's row is locked first, so two concurrent issuances by the same
+    member are counted one after the other and cannot both slip under the cap.
+    """
+    if not actor.has_perm(permission):
+        raise Forbidden("You do not have the permission to issue invite codes.", code="permission_denied")
+    if not reason.strip():
+        raise ValidationFailed("Give a reason; it is kept in the audit trail.", code="reason_required")
+    if count > per_action:
+        raise ValidationFailed(
+            f"At most {per_action} at once.", code="over_action_cap", details={"max": per_action}
+        )
+    User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True).first()
+    now = timezone.now()
+    recent = AccountAction.objects.filter(
+        actor=actor, kind__in=_STAFF_ISSUE_KINDS, dry_run=False, created_at__gte=now - _DAY
+    )
+    issued = sum(recent.values_list("affected", flat=True))
+    cap = settings.INVITE_ADMIN_DAILY_CAP
+    if issued + count > cap:
+        oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
+        retry_after = int(((oldest or now) + _DAY - now).total_seconds())
+        raise RateLimited(
+            f"Daily cap reached: {issued} of {cap} codes issued in the last 24 hours; "
+            f"{max(0, cap - issued)} left.",
+            code="over_daily_cap",
+            retry_after=retry_after,
+        )
 
 
 # --- failed-redemption throttle ---------------------------------------------------
@@ -384,13 +435,38 @@ def waitlist_join(*, email: str, region: str) -> WaitlistEntry:
 
 
 @transaction.atomic
-def waitlist_admit(*, region: str, count: int, actor: User | None, dry_run: bool = False) -> AccountAction:
-    """Admit the next `count` waiting people of `region`: a root code each, e-mailed on commit."""
+def waitlist_admit(
+    *, region: str, count: int, actor: User | None, dry_run: bool = False, reason: str = ""
+) -> AccountAction:
+    """Admit the next `count` waiting people of `region`: a root code each, e-mailed on commit.
+
+    A staff `actor` needs the `open_waitlist_wave` permission and a reason; a
+    wave admits at most WAITLIST_WAVE_MAX, and its codes count against the
+    member's INVITE_ADMIN_DAILY_CAP.
+    """
     region = region.strip().upper()
     if count < 1:
         raise ValidationFailed("count must be at least 1.", code="bad_count")
     waiting = WaitlistEntry.objects.filter(region=region, admitted_at__isnull=True).order_by("id")
-    reason = f"admit next {count} from {region}"
+    if actor is not None:
+        _check_staff_issue(
+            actor=actor,
+            permission="accounts.open_waitlist_wave",
+            reason=reason,
+            count=0 if dry_run else min(count, waiting.count()),
+            per_action=settings.WAITLIST_WAVE_MAX,
+        )
+        if count > settings.WAITLIST_WAVE_MAX:
+            raise ValidationFailed(
+                f"At most {settings.WAITLIST_WAVE_MAX} at once.",
+                code="over_action_cap",
+                details={"max": settings.WAITLIST_WAVE_MAX},
+            )
+    reason = (
+        f"{reason.strip()} (admit next {count} from {region})"
+        if reason.strip()
+        else (f"admit next {count} from {region}")
+    )
     if dry_run:
         n = min(count, waiting.count())
         return AccountAction.objects.create(
