@@ -49,10 +49,27 @@ def _topic(style: str, caption: str) -> str:
 
 
 def _rating(checks: dict[str, Any]) -> str:
-    """Mature when generation's output check rated it so (`checks["output"]["rating"]`)."""
+    """The rating generation's output checks stored (`checks["output"]["rating"]`).
+
+    Outputs checked before the rating was stored carry only the frame
+    verdict's scores; those are rated now, against the active policy's teen
+    thresholds.
+    """
     output = checks.get("output") if isinstance(checks, dict) else None
-    if isinstance(output, dict) and output.get("rating") == Rating.MATURE:
-        return Rating.MATURE
+    if not isinstance(output, dict):
+        return Rating.GENERAL
+    if "rating" in output:
+        return Rating.MATURE if output["rating"] != Rating.GENERAL else Rating.GENERAL
+    scores = [
+        step["verdict"]["scores"]
+        for step in output.values()
+        if isinstance(step, dict) and isinstance(step.get("verdict"), dict) and "scores" in step["verdict"]
+    ]
+    if scores:
+        from moderation.services import content_rating
+
+        merged = {c: max(float(s.get(c, 0.0)) for s in scores) for s in scores for c in s}
+        return Rating(content_rating(scores=merged))
     return Rating.GENERAL
 
 

@@ -44,7 +44,7 @@ from moderation.models import (
     StoredVerdict,
     Strike,
 )
-from moderation.policies import active_policy, decide, validate_thresholds
+from moderation.policies import active_policy, decide, output_rating, validate_thresholds
 from moderation.signals import AGE_RESTRICT, HIDE, LABEL, REMOVE, RESTORE, content_actioned
 from sora_social.common.errors import ApplicationError, Conflict, Forbidden, NotFound, ValidationFailed
 from sora_social.common.events import send_user_event_on_commit
@@ -196,6 +196,12 @@ def check_frames(
     return _store(
         kind=StoredVerdict.Kind.FRAMES, result=result, user=user, subject=subject, frame_count=len(sampled)
     )
+
+
+def content_rating(*, scores: dict[str, float]) -> str:
+    """An output's rating under the active policy: "mature" when a teen's thresholds would hold it."""
+    policy = active_policy()
+    return output_rating(scores=scores, thresholds=policy.thresholds, teen_thresholds=policy.teen_thresholds)
 
 
 # --- cases ------------------------------------------------------------------------
