@@ -50,6 +50,11 @@ class SubjectAdapter(Protocol):
         """Whether the object exists and may be reported."""
         ...
 
+    def visible_to(self, object_id: int, user: Any) -> bool:
+        """Whether `user` may see the object (reports on objects they may not see are 404, as for
+        unknown ids, so ids do not leak)."""
+        ...
+
     def owner_id(self, object_id: int) -> int | None:
         """The member responsible for the object (who gets strikes)."""
         ...
@@ -94,11 +99,19 @@ def adapter_for(kind: str) -> SubjectAdapter:
         raise NotFound(f"Unknown subject kind {kind!r}.", code="unknown_subject_kind") from None
 
 
-def resolve(kind: str, object_id: int | None) -> SubjectRef:
-    """A reference to an existing subject, or NotFound (unknown kind or id)."""
+def resolve(kind: str, object_id: int | None, *, viewer: Any = None) -> SubjectRef:
+    """A reference to an existing subject, or NotFound (unknown kind or id).
+
+    With a `viewer` (a member reporting), the subject must also be one they
+    may see: anything else answers exactly like an unknown id.
+    """
     adapter = adapter_for(kind)
     if object_id is None or not adapter.exists(object_id):
         raise NotFound()
+    if viewer is not None:
+        visible_to = getattr(adapter, "visible_to", None)
+        if visible_to is not None and not visible_to(object_id, viewer):
+            raise NotFound()
     return SubjectRef(kind=kind, id=object_id)
 
 
@@ -114,6 +127,11 @@ class UserSubjects:
         from django.contrib.auth import get_user_model
 
         return get_user_model().objects.filter(pk=object_id, is_active=True).exists()
+
+    def visible_to(self, object_id: int, user: Any) -> bool:
+        from sora_social.accounts.selectors import blocked_either_way
+
+        return object_id == user.pk or not blocked_either_way(a_id=user.pk, b_id=object_id)
 
     def owner_id(self, object_id: int) -> int | None:
         return object_id

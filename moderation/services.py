@@ -353,7 +353,7 @@ def report_create(
     the queue and can escalate a case, and only a moderator or a classifier acts."""
     if reason not in REPORT_REASONS:
         raise ValidationFailed(details={"reason": [f"one of {sorted(REPORT_REASONS)}"]})
-    ref = registry.resolve(kind, object_id)
+    ref = registry.resolve(kind, object_id, viewer=reporter)
     category, severity = REPORT_REASONS[reason]
     case, created = _unresolved_case(ref, category=category, severity=severity, source="report")
     existing = Report.objects.filter(case=case, reporter=reporter).first()
