@@ -155,3 +155,60 @@ class UserSubjects:
 
     def credits(self, object_id: int) -> list[SubjectView]:
         return []
+
+
+PARENTAL_LINK = "parental_link"
+
+
+class ParentalLinkSubjects:
+    """Parental links as subjects: the teen (or the parent) reports a link; a moderator's
+    `remove` ends it through `accounts.services.parental_link_end`. Only the two members
+    on a link may report it; anyone else gets 404."""
+
+    def _link(self, object_id: int) -> Any:
+        from sora_social.accounts.models import ParentalLink
+
+        return ParentalLink.objects.select_related("parent", "teen").filter(pk=object_id).first()
+
+    def exists(self, object_id: int) -> bool:
+        from sora_social.accounts.models import ParentalLink
+
+        return ParentalLink.objects.filter(pk=object_id, teen__isnull=False).exists()
+
+    def visible_to(self, object_id: int, user: Any) -> bool:
+        from django.db.models import Q
+
+        from sora_social.accounts.models import ParentalLink
+
+        live = [ParentalLink.State.CONFIRMING, ParentalLink.State.ACTIVE]
+        return (
+            ParentalLink.objects.filter(pk=object_id, state__in=live)
+            .filter(Q(teen_id=user.pk) | Q(parent_id=user.pk))
+            .exists()
+        )
+
+    def owner_id(self, object_id: int) -> int | None:
+        # The parent is who a strike or an account action on this link concerns.
+        link = self._link(object_id)
+        return link.parent_id if link else None
+
+    def reach(self, object_id: int) -> int:
+        return 1
+
+    def render(self, object_id: int) -> SubjectView:
+        link = self._link(object_id)
+        if link is None:
+            return SubjectView(title=f"deleted parental link {object_id}")
+        teen = f"@{link.teen.username}" if link.teen else "(no teen)"
+        return SubjectView(
+            title=f"Parental link @{link.parent.username} → {teen}",
+            owner_id=link.parent_id,
+            admin_url=f"/admin/accounts/parentallink/{link.pk}/change/",
+            extra={"state": link.state, "teen_id": str(link.teen_id), "confirmed_at": str(link.confirmed_at)},
+        )
+
+    def lineage(self, object_id: int) -> list[SubjectView]:
+        return []
+
+    def credits(self, object_id: int) -> list[SubjectView]:
+        return []

@@ -552,6 +552,11 @@ def case_act(
             raise Conflict("This subject has no owner to act on.", code="no_owner")
         if action in ("suspend", "ban", "freeze_subtree"):
             data.update(_account_action(action, user=owner, actor=actor, reason=reason))
+        if ref.kind == registry.PARENTAL_LINK and action == REMOVE:
+            # A parental link belongs to accounts: removing it ends it there.
+            from sora_social.accounts import services as accounts
+
+            accounts.parental_link_end(link_id=ref.id, actor=actor, reason=reason)
         record = ModerationAction.objects.create(
             case=case,
             subject_kind=ref.kind,

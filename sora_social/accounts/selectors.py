@@ -25,6 +25,7 @@ from sora_social.accounts.models import (
     Follow,
     InviteAttempt,
     InviteCode,
+    ParentalLink,
     TeenSettings,
     User,
 )
@@ -205,6 +206,17 @@ def teen_controls(*, user_id: int) -> TeenControls | None:
 
 def teen_settings_get(*, teen_id: int) -> TeenSettings | None:
     return TeenSettings.objects.filter(teen_id=teen_id).first()
+
+
+def parental_link_of_teen(*, teen_id: int) -> ParentalLink | None:
+    """The teen's link being confirmed or active (at most one), with its parent: what the teen sees."""
+    return (
+        ParentalLink.objects.filter(
+            teen_id=teen_id, state__in=[ParentalLink.State.CONFIRMING, ParentalLink.State.ACTIVE]
+        )
+        .select_related("parent")
+        .first()
+    )
 
 
 # --- the invite tree -----------------------------------------------------------
