@@ -30,6 +30,7 @@ from feed.models import (
 )
 from feed.selectors import Viewer, post_get
 from feed.states import PostState, Rating, Visibility, can_move, sources_of
+from sora_social.accounts.selectors import mentioned_users
 from sora_social.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sora_social.common.ids import new_id, parse_id
 from sora_social.common.tasks import enqueue_on_commit
@@ -122,6 +123,7 @@ def post_publish(
     caption = (caption or "").strip()
     if len(caption) > 500:
         raise ValidationFailed("Captions are at most 500 characters.", code="caption_too_long")
+    mentions_check(author=author, text=caption)
     audience_ids = _audience_ids(visibility, audience, author.id)
     pk = parse_id(generation_id)
     try:
@@ -403,6 +405,23 @@ def like_remove(*, user: Any, post_id: object) -> dict[str, Any]:
     return {"liked": False, "likes": Post.objects.values_list("like_count", flat=True).get(pk=post.id)}
 
 
+def _refuse_mentions(mentioned: dict[int, str], refused: set[int]) -> None:
+    names = sorted(mentioned[i] for i in mentioned if i in refused)
+    if names:
+        raise Forbidden(
+            "You cannot mention these members.", code="mention_not_allowed", details={"mentions": names}
+        )
+
+
+def mentions_check(*, author: Any, text: str) -> None:
+    """Refuse `@mentions` of members the author may not contact (teens who do not follow them, blocks)."""
+    from sora_social.accounts.selectors import uncontactable_ids
+
+    mentioned = mentioned_users(text=text)
+    if mentioned:
+        _refuse_mentions(mentioned, uncontactable_ids(sender=author, recipient_ids=mentioned))
+
+
 @transaction.atomic
 def comment_create(*, user: Any, post_id: object, text: str) -> Comment:
     """Comment on a visible post (blocked either way with the author: the post is 404)."""
@@ -412,6 +431,13 @@ def comment_create(*, user: Any, post_id: object, text: str) -> Comment:
         raise ValidationFailed("A comment needs text.", code="comment_empty")
     if len(text) > 1000:
         raise ValidationFailed("Comments are at most 1000 characters.", code="comment_too_long")
+    from sora_social.accounts.selectors import uncontactable_ids
+
+    mentioned = mentioned_users(text=text)
+    refused = uncontactable_ids(sender=user, recipient_ids={post.author_id, *mentioned})
+    if post.author_id in refused:
+        raise Forbidden("You cannot comment on this member's posts.", code="contact_not_allowed")
+    _refuse_mentions(mentioned, refused)
     comment = Comment.objects.create(post_id=post.id, author_id=user.id, text=text)
     Post.objects.filter(pk=post.id).update(comment_count=F("comment_count") + 1)
     return comment

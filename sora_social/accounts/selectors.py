@@ -12,6 +12,8 @@ import base64
 import binascii
 import datetime as dt
 import functools
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -202,6 +204,47 @@ def teen_controls(*, user_id: int) -> TeenControls | None:
         dms_enabled=row["teen_settings__dms_enabled"],
         cameo_audience_max=row["teen_settings__cameo_audience_max"],
     )
+
+
+# `@username` in captions and comments: Django's username characters, not preceded by a word
+# character (so e-mail addresses are not mentions).
+MENTION_RE = re.compile(r"(?<![\w@.+-])@([\w.@+-]{1,150})")
+MAX_MENTIONS = 20
+
+
+def uncontactable_ids(*, sender: User, recipient_ids: Iterable[int]) -> set[int]:
+    """Of `recipient_ids`, those `sender` may not contact (comment on, mention, message): one query.
+
+    Blocked either way: nobody. A teen: only adults the teen follows (and
+    other teens). This is the one place the rule lives; comments, mentions
+    and direct messages all ask it.
+    """
+    ids = {int(i) for i in recipient_ids} - {sender.pk}
+    if not ids:
+        return set()
+    refused = Q(block_exists(a=sender.pk, b=OuterRef("pk")))
+    if not user_is_teen(user=sender):
+        teen_follows_sender = Exists(Follow.objects.filter(follower_id=OuterRef("pk"), followee_id=sender.pk))
+        refused |= Q(is_teen=True) & ~Q(teen_follows_sender)
+    return set(User.objects.filter(pk__in=ids).filter(refused).values_list("pk", flat=True))
+
+
+def may_contact(*, sender: User, recipient_id: int) -> bool:
+    """Whether `sender` may contact the member (see `uncontactable_ids`)."""
+    return recipient_id not in uncontactable_ids(sender=sender, recipient_ids=[recipient_id])
+
+
+def mentioned_users(*, text: str) -> dict[int, str]:
+    """Active members mentioned as `@username` in `text` (case-insensitive): id → username. One query."""
+    names = {m.lower() for m in MENTION_RE.findall(text or "")}
+    if not names:
+        return {}
+    if len(names) > MAX_MENTIONS:
+        raise ValidationFailed(f"At most {MAX_MENTIONS} mentions.", code="too_many_mentions")
+    match = Q()
+    for name in names:
+        match |= Q(username__iexact=name)
+    return dict(User.objects.filter(match, is_active=True).values_list("pk", "username"))
 
 
 def teen_settings_get(*, teen_id: int) -> TeenSettings | None:
