@@ -212,11 +212,14 @@ MENTION_RE = re.compile(r"(?<![\w@.+-])@([\w.@+-]{1,150})")
 MAX_MENTIONS = 20
 
 
-def uncontactable_ids(*, sender: User, recipient_ids: Iterable[int]) -> set[int]:
+def uncontactable_ids(
+    *, sender: User, recipient_ids: Iterable[int], direct_message: bool = False
+) -> set[int]:
     """Of `recipient_ids`, those `sender` may not contact (comment on, mention, message): one query.
 
     Blocked either way: nobody. A teen: only adults the teen follows (and
-    other teens). This is the one place the rule lives; comments, mentions
+    other teens). For direct messages, also nobody when a parent turned the
+    teen's DMs off. This is the one place the rule lives; comments, mentions
     and direct messages all ask it.
     """
     ids = {int(i) for i in recipient_ids} - {sender.pk}
@@ -226,12 +229,15 @@ def uncontactable_ids(*, sender: User, recipient_ids: Iterable[int]) -> set[int]
     if not user_is_teen(user=sender):
         teen_follows_sender = Exists(Follow.objects.filter(follower_id=OuterRef("pk"), followee_id=sender.pk))
         refused |= Q(is_teen=True) & ~Q(teen_follows_sender)
+    if direct_message:
+        refused |= Q(is_teen=True, teen_settings__dms_enabled=False)
     return set(User.objects.filter(pk__in=ids).filter(refused).values_list("pk", flat=True))
 
 
-def may_contact(*, sender: User, recipient_id: int) -> bool:
+def may_contact(*, sender: User, recipient_id: int, direct_message: bool = False) -> bool:
     """Whether `sender` may contact the member (see `uncontactable_ids`)."""
-    return recipient_id not in uncontactable_ids(sender=sender, recipient_ids=[recipient_id])
+    refused = uncontactable_ids(sender=sender, recipient_ids=[recipient_id], direct_message=direct_message)
+    return recipient_id not in refused
 
 
 def mentioned_users(*, text: str) -> dict[int, str]:

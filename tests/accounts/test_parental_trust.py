@@ -147,3 +147,29 @@ def test_teen_reports_the_link_and_a_moderator_ends_it(client_for):
         .status_code
         == 404
     )
+
+
+def test_moderator_ends_a_link_from_the_admin(client):
+    """The admin action "End selected parental links" revokes the link and is audited."""
+    admin_user = make_member()
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    teen = _teen()
+    link = link_parent(teen)
+    res = client.post("/admin/accounts/parentallink/", {"action": "end_links", "_selected_action": [link.pk]})
+    assert res.status_code == 302
+    link.refresh_from_db()
+    assert link.state == ParentalLink.State.REVOKED
+    assert AccountAction.objects.filter(kind="parental_link_end", actor=admin_user, target=teen).exists()
+
+
+def test_direct_messages_follow_the_contact_rule_and_the_parent_switch():
+    """For messages, a teen whose parent turned DMs off is reachable by nobody; comments are unaffected."""
+    teen, parent, friend = _teen(), make_member(), make_member()
+    services.follow_create(actor=teen, target=friend)
+    assert selectors.may_contact(sender=friend, recipient_id=teen.pk, direct_message=True)
+    link = link_parent(teen, parent)
+    services.parental_controls_update(link=link, parent=parent, dms_enabled=False)
+    assert not selectors.may_contact(sender=friend, recipient_id=teen.pk, direct_message=True)
+    assert selectors.may_contact(sender=friend, recipient_id=teen.pk)
