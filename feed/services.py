@@ -74,8 +74,11 @@ def _rating(checks: dict[str, Any]) -> str:
     return Rating.GENERAL
 
 
-def _audience_ids(visibility: str, audience: list[Any] | None, author_id: int) -> list[int]:
+def _audience_ids(visibility: str, audience: list[Any] | None, author: Any) -> list[int]:
     from sora_social.accounts.models import User
+    from sora_social.accounts.selectors import uncontactable_ids
+
+    author_id = author.id
 
     raw = audience or []
     if visibility != Visibility.CHOSEN:
@@ -93,7 +96,9 @@ def _audience_ids(visibility: str, audience: list[Any] | None, author_id: int) -
         raise ValidationFailed("Unknown people in the audience.", code="audience_unknown_users")
     ids.discard(author_id)
     found = set(User.objects.filter(pk__in=ids, is_active=True).values_list("id", flat=True))
-    if found != ids:
+    # Sharing with chosen people reaches them like a message: members the author
+    # may not contact (teens who do not follow them, blocks) answer as unknown.
+    if found != ids or uncontactable_ids(sender=author, recipient_ids=ids):
         raise ValidationFailed("Unknown people in the audience.", code="audience_unknown_users")
     return sorted(ids)
 
@@ -124,7 +129,7 @@ def post_publish(
     if len(caption) > 500:
         raise ValidationFailed("Captions are at most 500 characters.", code="caption_too_long")
     mentions_check(author=author, text=caption)
-    audience_ids = _audience_ids(visibility, audience, author.id)
+    audience_ids = _audience_ids(visibility, audience, author)
     pk = parse_id(generation_id)
     try:
         with transaction.atomic():

@@ -67,3 +67,16 @@ def test_adult_cannot_mention_a_teen_in_a_comment_or_caption(client_for):
     follow_create(actor=teen, target=adult)
     res = client.post("/api/v1/posts", {"generation_id": str(job.id), "caption": "for @kiddo"}, format="json")
     assert res.status_code == 201, res.content
+
+
+def test_adult_cannot_share_a_chosen_post_with_a_teen_who_does_not_follow_them(client_for):
+    """A chosen audience naming such a teen is refused like an unknown member, and nothing is published."""
+    teen, adult = _teen(), UserFactory()
+    job = ready_job(adult)
+    body = {"generation_id": str(job.id), "visibility": "chosen", "audience": [str(teen.id)]}
+    res = client_for(adult).post("/api/v1/posts", body, format="json")
+    assert res.status_code == 400, res.content
+    assert res.json()["error"]["code"] == "audience_unknown_users"
+    assert not Post.objects.filter(generation_id=job.id).exists()
+    follow_create(actor=teen, target=adult)
+    assert client_for(adult).post("/api/v1/posts", body, format="json").status_code == 201
