@@ -13,6 +13,16 @@ class CameoSubjects:
     def exists(self, object_id: int) -> bool:
         return Cameo.objects.filter(pk=object_id).exists()
 
+    def visible_to(self, object_id: int, user: Any) -> bool:
+        from cameos.selectors import cameo_visible_to
+        from sora_social.common.errors import NotFound
+
+        try:
+            cameo_visible_to(user_id=user.pk, cameo_id=object_id)
+        except NotFound:
+            return False
+        return True
+
     def owner_id(self, object_id: int) -> int | None:
         return Cameo.objects.filter(pk=object_id).values_list("owner_id", flat=True).first()
 

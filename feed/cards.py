@@ -68,7 +68,7 @@ def _tables() -> dict[str, str]:
 # Column order of every card row; `_card` reads them by position.
 _COLUMNS = """
     p.id, p.author_id, a.username, a.display_name, p.caption, p.topic, p.video, p.poster,
-    p.visibility, p.allow_remix, p.rating, p.state, p.parent_id, pp.state, pp.author_id, pa.username,
+    p.visibility, p.allow_remix, p.rating, p.state, p.parent_id, pp.state, pa.id, pa.username,
     p.root_id, p.depth, p.like_count, p.comment_count, p.view_count, p.remix_count,
     p.descendant_count, p.created_at,
     EXISTS (SELECT 1 FROM {like} l WHERE l.post_id = p.id AND l.user_id = %(viewer)s),
@@ -76,11 +76,18 @@ _COLUMNS = """
         SELECT json_agg(json_build_object('id', c.id::text, 'owner_id', c.owner_id::text, 'owner', cu.username)
                         ORDER BY k.n)::text
         FROM unnest(p.cameo_ids) WITH ORDINALITY k(id, n)
-        JOIN {cameo} c ON c.id = k.id JOIN {user} cu ON cu.id = c.owner_id) END"""
+        JOIN {cameo} c ON c.id = k.id JOIN {user} cu ON cu.id = c.owner_id
+        WHERE NOT EXISTS (SELECT 1 FROM {block} cb
+            WHERE (cb.blocker_id = %(viewer)s AND cb.blocked_id = c.owner_id)
+               OR (cb.blocker_id = c.owner_id AND cb.blocked_id = %(viewer)s))) END"""
+# The parent's author joins only when no block stands between them and the
+# viewer: a blocked member's name (and their post's id) never reach the card.
 _JOINS = """
     JOIN {user} a ON a.id = p.author_id
     LEFT JOIN {post} pp ON pp.id = p.parent_id
-    LEFT JOIN {user} pa ON pa.id = pp.author_id"""
+    LEFT JOIN {user} pa ON pa.id = pp.author_id AND NOT EXISTS (SELECT 1 FROM {block} pb
+        WHERE (pb.blocker_id = %(viewer)s AND pb.blocked_id = pp.author_id)
+           OR (pb.blocker_id = pp.author_id AND pb.blocked_id = %(viewer)s))"""
 
 
 @cache
@@ -117,9 +124,10 @@ def _card(r: tuple[Any, ...], reasons: dict[int, str] | None) -> dict[str, Any]:
     remix_of = None
     if parent_id:
         # The label credits the parent's author even when the parent is gone;
-        # only a parent still published is linked.
+        # only a parent still published is linked. No author: the parent was
+        # deleted outright, or a block stands between its author and the viewer.
         remix_of = {
-            "post_id": str(parent_id) if parent_state == PostState.PUBLISHED else None,
+            "post_id": str(parent_id) if parent_state == PostState.PUBLISHED and parent_author_id else None,
             "author": {"id": str(parent_author_id), "username": parent_author} if parent_author_id else None,
             "label": f"Remix of @{parent_author}" if parent_author_id else "Remix",
         }

@@ -106,17 +106,17 @@ def user_posts(*, viewer: Viewer, user_id: object, cursor: str | None, limit: in
     author = user_get(user_id=user_id)
     if author.id != viewer.id and block_q_exists(viewer.id, author.id):
         raise NotFound("No such user.")
-    rows = cards.author_cards(
-        viewer_id=viewer.id,
-        teen=viewer.teen,
-        author_id=author.id,
-        before=decode_int_cursor(cursor, scope="feed.user_posts"),
-        limit=limit + 1,
-    )
-    return {
-        "results": rows[:limit],
-        "next": encode_cursor(rows[limit - 1]["id"], scope="feed.user_posts") if len(rows) > limit else None,
-    }
+    before = decode_int_cursor(cursor, scope="feed.user_posts")
+
+    def page(limit: int, personal: bool) -> tuple[list[dict[str, Any]], str | None]:
+        rows = cards.author_cards(
+            viewer_id=viewer.id, teen=viewer.teen, author_id=author.id, before=before, limit=limit + 1
+        )
+        return rows[:limit], encode_cursor(rows[limit - 1]["id"], scope="feed.user_posts") if len(
+            rows
+        ) > limit else None
+
+    return _budgeted(viewer, viewer, limit, page)
 
 
 def block_q_exists(a: int, b: int) -> bool:
@@ -147,12 +147,16 @@ def lineage(*, viewer: Viewer, post_id: object) -> dict[str, Any]:
     """
     post = post_get(viewer=viewer, post_id=post_id)
     ancestors = path_ids(post.path)[:-1]
-    rows = (
-        list(visible_posts(viewer).filter(pk__in=ancestors).order_by("depth").values(*_LINK_FIELDS))
-        if ancestors
-        else []
-    )
-    return {"post_id": str(post.id), "depth": post.depth, "results": [_link(r) for r in rows]}
+    if not ancestors:
+        return {"post_id": str(post.id), "depth": post.depth, "results": []}
+
+    def page(limit: int, personal: bool) -> tuple[list[dict[str, Any]], str | None]:
+        qs = visible_posts(viewer).filter(pk__in=ancestors).order_by("depth").values(*_LINK_FIELDS)
+        return [_link(r) for r in qs[:limit]], None
+
+    served = _budgeted(viewer, viewer, len(ancestors), page)
+    served.pop("next")
+    return {"post_id": str(post.id), "depth": post.depth, **served}
 
 
 def remixes(*, viewer: Viewer, post_id: object, cursor: str | None, limit: int) -> dict[str, Any]:
@@ -162,15 +166,15 @@ def remixes(*, viewer: Viewer, post_id: object, cursor: str | None, limit: int) 
     if after is not None and not after.startswith(post.path):
         raise invalid_cursor()
     qs = visible_posts(viewer).filter(path__gt=after or post.path, path__lt=post.path + "{")
-    rows = list(qs.order_by("path").values(*_LINK_FIELDS, "path", "parent_id")[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {
-        "post_id": str(post.id),
-        "total": post.descendant_count,
-        "results": [{**_link(r), "parent_id": str(r["parent_id"])} for r in rows],
-        "next": encode_cursor(rows[-1]["path"], scope="feed.remixes") if more else None,
-    }
+
+    def page(limit: int, personal: bool) -> tuple[list[dict[str, Any]], str | None]:
+        rows = list(qs.order_by("path").values(*_LINK_FIELDS, "path", "parent_id")[: limit + 1])
+        more = len(rows) > limit
+        rows = rows[:limit]
+        results = [{**_link(r), "parent_id": str(r["parent_id"])} for r in rows]
+        return results, encode_cursor(rows[-1]["path"], scope="feed.remixes") if more else None
+
+    return {"post_id": str(post.id), "total": post.descendant_count, **_budgeted(viewer, viewer, limit, page)}
 
 
 def comments(*, viewer: Viewer, post_id: object, cursor: str | None, limit: int) -> dict[str, Any]:
@@ -241,7 +245,11 @@ def for_you(*, user: Any, cursor: str | None, limit: int) -> dict[str, Any]:
 
 
 def _budgeted(user: Any, viewer: Viewer, limit: int, page: Any) -> dict[str, Any]:
-    """Serve a page, within a teen's daily budget (reserved before, unused part given back)."""
+    """Serve a page, within a teen's daily budget (reserved before, unused part given back).
+
+    Every feed-like listing (For you, Following, a member's posts, remixes,
+    lineage) goes through here, so they all draw on the one daily budget.
+    """
     if not viewer.teen:
         results, next_cursor = page(limit, True)
         return {"results": results, "next": next_cursor}

@@ -30,6 +30,7 @@ from feed.models import (
 )
 from feed.selectors import Viewer, post_get
 from feed.states import PostState, Rating, Visibility, can_move, sources_of
+from sora_social.accounts.selectors import mentioned_users
 from sora_social.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from sora_social.common.ids import new_id, parse_id
 from sora_social.common.tasks import enqueue_on_commit
@@ -49,15 +50,35 @@ def _topic(style: str, caption: str) -> str:
 
 
 def _rating(checks: dict[str, Any]) -> str:
-    """Mature when generation's output check rated it so (`checks["output"]["rating"]`)."""
+    """The rating generation's output checks stored (`checks["output"]["rating"]`).
+
+    Outputs checked before the rating was stored carry only the frame
+    verdict's scores; those are rated now, against the active policy's teen
+    thresholds.
+    """
     output = checks.get("output") if isinstance(checks, dict) else None
-    if isinstance(output, dict) and output.get("rating") == Rating.MATURE:
-        return Rating.MATURE
+    if not isinstance(output, dict):
+        return Rating.GENERAL
+    if "rating" in output:
+        return Rating.MATURE if output["rating"] != Rating.GENERAL else Rating.GENERAL
+    scores = [
+        step["verdict"]["scores"]
+        for step in output.values()
+        if isinstance(step, dict) and isinstance(step.get("verdict"), dict) and "scores" in step["verdict"]
+    ]
+    if scores:
+        from moderation.services import content_rating
+
+        merged = {c: max(float(s.get(c, 0.0)) for s in scores) for s in scores for c in s}
+        return Rating(content_rating(scores=merged))
     return Rating.GENERAL
 
 
-def _audience_ids(visibility: str, audience: list[Any] | None, author_id: int) -> list[int]:
+def _audience_ids(visibility: str, audience: list[Any] | None, author: Any) -> list[int]:
     from sora_social.accounts.models import User
+    from sora_social.accounts.selectors import uncontactable_ids
+
+    author_id = author.id
 
     raw = audience or []
     if visibility != Visibility.CHOSEN:
@@ -75,7 +96,9 @@ def _audience_ids(visibility: str, audience: list[Any] | None, author_id: int) -
         raise ValidationFailed("Unknown people in the audience.", code="audience_unknown_users")
     ids.discard(author_id)
     found = set(User.objects.filter(pk__in=ids, is_active=True).values_list("id", flat=True))
-    if found != ids:
+    # Sharing with chosen people reaches them like a message: members the author
+    # may not contact (teens who do not follow them, blocks) answer as unknown.
+    if found != ids or uncontactable_ids(sender=author, recipient_ids=ids):
         raise ValidationFailed("Unknown people in the audience.", code="audience_unknown_users")
     return sorted(ids)
 
@@ -105,7 +128,8 @@ def post_publish(
     caption = (caption or "").strip()
     if len(caption) > 500:
         raise ValidationFailed("Captions are at most 500 characters.", code="caption_too_long")
-    audience_ids = _audience_ids(visibility, audience, author.id)
+    mentions_check(author=author, text=caption)
+    audience_ids = _audience_ids(visibility, audience, author)
     pk = parse_id(generation_id)
     try:
         with transaction.atomic():
@@ -386,6 +410,23 @@ def like_remove(*, user: Any, post_id: object) -> dict[str, Any]:
     return {"liked": False, "likes": Post.objects.values_list("like_count", flat=True).get(pk=post.id)}
 
 
+def _refuse_mentions(mentioned: dict[int, str], refused: set[int]) -> None:
+    names = sorted(mentioned[i] for i in mentioned if i in refused)
+    if names:
+        raise Forbidden(
+            "You cannot mention these members.", code="mention_not_allowed", details={"mentions": names}
+        )
+
+
+def mentions_check(*, author: Any, text: str) -> None:
+    """Refuse `@mentions` of members the author may not contact (teens who do not follow them, blocks)."""
+    from sora_social.accounts.selectors import uncontactable_ids
+
+    mentioned = mentioned_users(text=text)
+    if mentioned:
+        _refuse_mentions(mentioned, uncontactable_ids(sender=author, recipient_ids=mentioned))
+
+
 @transaction.atomic
 def comment_create(*, user: Any, post_id: object, text: str) -> Comment:
     """Comment on a visible post (blocked either way with the author: the post is 404)."""
@@ -395,6 +436,13 @@ def comment_create(*, user: Any, post_id: object, text: str) -> Comment:
         raise ValidationFailed("A comment needs text.", code="comment_empty")
     if len(text) > 1000:
         raise ValidationFailed("Comments are at most 1000 characters.", code="comment_too_long")
+    from sora_social.accounts.selectors import uncontactable_ids
+
+    mentioned = mentioned_users(text=text)
+    refused = uncontactable_ids(sender=user, recipient_ids={post.author_id, *mentioned})
+    if post.author_id in refused:
+        raise Forbidden("You cannot comment on this member's posts.", code="contact_not_allowed")
+    _refuse_mentions(mentioned, refused)
     comment = Comment.objects.create(post_id=post.id, author_id=user.id, text=text)
     Post.objects.filter(pk=post.id).update(comment_count=F("comment_count") + 1)
     return comment

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.files.storage import default_storage
+from django.db.models import OuterRef, Q
 
 from feed.models import Comment, Post, path_ids
 from moderation.registry import SubjectView
@@ -23,6 +26,11 @@ def _post_view(post: Post) -> SubjectView:
 class PostSubjects:
     def exists(self, object_id: int) -> bool:
         return Post.objects.filter(pk=object_id).exists()
+
+    def visible_to(self, object_id: int, user: Any) -> bool:
+        from feed.selectors import Viewer, visible_posts
+
+        return visible_posts(Viewer.of(user)).filter(pk=object_id).exists()
 
     def owner_id(self, object_id: int) -> int | None:
         return Post.objects.filter(pk=object_id).values_list("author_id", flat=True).first()
@@ -54,6 +62,20 @@ class PostSubjects:
 class CommentSubjects:
     def exists(self, object_id: int) -> bool:
         return Comment.objects.filter(pk=object_id).exists()
+
+    def visible_to(self, object_id: int, user: Any) -> bool:
+        """A visible comment on a post the member may see, by someone not blocked either way
+        (their own comments always)."""
+        from feed.selectors import Viewer, visible_posts
+        from sora_social.accounts.selectors import block_exists
+
+        own = Q(author_id=user.pk)
+        others = Q(state=Comment.State.VISIBLE) & ~Q(block_exists(a=user.pk, b=OuterRef("author_id")))
+        return (
+            Comment.objects.filter(pk=object_id, post__in=visible_posts(Viewer.of(user)).values("pk"))
+            .filter(own | others)
+            .exists()
+        )
 
     def owner_id(self, object_id: int) -> int | None:
         return Comment.objects.filter(pk=object_id).values_list("author_id", flat=True).first()

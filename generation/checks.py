@@ -98,12 +98,17 @@ PROMPT_CHECKS: list[Step] = [
 
 
 def frame_safety(job: Any, payload: dict[str, Any]) -> Outcome:
-    from moderation.services import check_frames
+    from moderation.services import check_frames, content_rating
 
     verdict = check_frames(
         frames=list(payload["frames"]), user=_user(job), subject=(SUBJECT_KIND, job.id), fps=job.fps
     )
-    return _from_verdict(verdict, "output_not_allowed")
+    outcome = _from_verdict(verdict, "output_not_allowed")
+    # The rating is decided here, from the same scores, against the teen
+    # thresholds: the feed stores it on the post and keeps mature posts from teens.
+    return Outcome(
+        outcome.decision, outcome.reason, {**outcome.detail, "rating": content_rating(scores=verdict.scores)}
+    )
 
 
 def likeness(job: Any, payload: dict[str, Any]) -> Outcome:
@@ -148,6 +153,18 @@ def consent_still_given(job: Any, payload: dict[str, Any]) -> Outcome:
 STORE_CHECKS: list[Step] = [
     Step("cameos.may_cast", consent_still_given),
 ]
+
+
+def output_rating(record: dict[str, Any]) -> str:
+    """The output's rating from the steps' records: mature when any step rated it so.
+
+    A record without any rating (no frame check wired) is mature: nothing
+    unrated reaches teens.
+    """
+    ratings = [r.get("rating") for r in record.values() if isinstance(r, dict) and "rating" in r]
+    if not ratings or "mature" in ratings:
+        return "mature"
+    return "general"
 
 
 def run_steps(steps: list[Step], job: Any, payload: dict[str, Any]) -> tuple[Outcome, dict[str, Any]]:

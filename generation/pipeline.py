@@ -224,6 +224,7 @@ def job_render(*, job_id: int) -> str:
                 checks={**job.checks, "output": record},
             )
             return job.state
+        record["rating"] = checks.output_rating(record)
         job = job_transition(
             job_id=job_id,
             to=JobState.FINISHING,

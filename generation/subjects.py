@@ -20,6 +20,10 @@ class GenerationSubjects:
     def exists(self, object_id: int) -> bool:
         return GenerationJob.objects.filter(pk=object_id).exists()
 
+    def visible_to(self, object_id: int, user: object) -> bool:
+        # A job is its requester's private draft.
+        return GenerationJob.objects.filter(pk=object_id, user_id=getattr(user, "pk", None)).exists()
+
     def owner_id(self, object_id: int) -> int | None:
         return GenerationJob.objects.filter(pk=object_id).values_list("user_id", flat=True).first()
 

@@ -23,6 +23,7 @@ class ModerationConfig(AppConfig):
         from sora_social.common.seeding import register_seeder
 
         registry.register_subject("user", registry.UserSubjects())
+        registry.register_subject(registry.PARENTAL_LINK, registry.ParentalLinkSubjects())
         register_readiness_check("classifiers", classifiers_check)
         register_seeder(ModerationSeeder())
         celery_app.conf.beat_schedule["moderation.rescan_reconcile"] = {

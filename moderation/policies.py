@@ -118,6 +118,35 @@ def decide(
     return decision, flagged, reasons
 
 
+GENERAL, MATURE = "general", "mature"
+
+
+def output_rating(
+    *,
+    scores: dict[str, float],
+    thresholds: dict[str, dict[str, float]],
+    teen_thresholds: dict[str, dict[str, float]],
+) -> str:
+    """ "mature" when any category scores at or above the teen review threshold, else "general".
+
+    An output that passed the adult checks may still be one a teen's own
+    checks would hold: that is exactly what "mature" means, so teens never
+    see what only passed adult thresholds. The teen limit is the stricter of
+    the two tables, as in `decide`. Rights holders are left out: they are
+    decided per holder, not by a score of the content.
+    """
+    for category in CATEGORIES:
+        if category == RIGHTS_HOLDER:
+            continue
+        limit = min(
+            thresholds.get(category, DEFAULT_THRESHOLDS[category])["review"],
+            teen_thresholds.get(category, DEFAULT_TEEN_THRESHOLDS[category])["review"],
+        )
+        if float(scores.get(category, 0.0)) >= limit:
+            return MATURE
+    return GENERAL
+
+
 def active_policy() -> Any:
     """The active policy row; the first call on an empty database stores v1 from the defaults."""
     from django.db import IntegrityError, transaction

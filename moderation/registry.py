@@ -50,6 +50,11 @@ class SubjectAdapter(Protocol):
         """Whether the object exists and may be reported."""
         ...
 
+    def visible_to(self, object_id: int, user: Any) -> bool:
+        """Whether `user` may see the object (reports on objects they may not see are 404, as for
+        unknown ids, so ids do not leak)."""
+        ...
+
     def owner_id(self, object_id: int) -> int | None:
         """The member responsible for the object (who gets strikes)."""
         ...
@@ -94,11 +99,19 @@ def adapter_for(kind: str) -> SubjectAdapter:
         raise NotFound(f"Unknown subject kind {kind!r}.", code="unknown_subject_kind") from None
 
 
-def resolve(kind: str, object_id: int | None) -> SubjectRef:
-    """A reference to an existing subject, or NotFound (unknown kind or id)."""
+def resolve(kind: str, object_id: int | None, *, viewer: Any = None) -> SubjectRef:
+    """A reference to an existing subject, or NotFound (unknown kind or id).
+
+    With a `viewer` (a member reporting), the subject must also be one they
+    may see: anything else answers exactly like an unknown id.
+    """
     adapter = adapter_for(kind)
     if object_id is None or not adapter.exists(object_id):
         raise NotFound()
+    if viewer is not None:
+        visible_to = getattr(adapter, "visible_to", None)
+        if visible_to is not None and not visible_to(object_id, viewer):
+            raise NotFound()
     return SubjectRef(kind=kind, id=object_id)
 
 
@@ -115,6 +128,11 @@ class UserSubjects:
 
         return get_user_model().objects.filter(pk=object_id, is_active=True).exists()
 
+    def visible_to(self, object_id: int, user: Any) -> bool:
+        from sora_social.accounts.selectors import blocked_either_way
+
+        return object_id == user.pk or not blocked_either_way(a_id=user.pk, b_id=object_id)
+
     def owner_id(self, object_id: int) -> int | None:
         return object_id
 
@@ -130,6 +148,63 @@ class UserSubjects:
             owner_id=user.pk,
             text=getattr(user, "bio", ""),
             admin_url=f"/admin/accounts/user/{user.pk}/change/",
+        )
+
+    def lineage(self, object_id: int) -> list[SubjectView]:
+        return []
+
+    def credits(self, object_id: int) -> list[SubjectView]:
+        return []
+
+
+PARENTAL_LINK = "parental_link"
+
+
+class ParentalLinkSubjects:
+    """Parental links as subjects: the teen (or the parent) reports a link; a moderator's
+    `remove` ends it through `accounts.services.parental_link_end`. Only the two members
+    on a link may report it; anyone else gets 404."""
+
+    def _link(self, object_id: int) -> Any:
+        from sora_social.accounts.models import ParentalLink
+
+        return ParentalLink.objects.select_related("parent", "teen").filter(pk=object_id).first()
+
+    def exists(self, object_id: int) -> bool:
+        from sora_social.accounts.models import ParentalLink
+
+        return ParentalLink.objects.filter(pk=object_id, teen__isnull=False).exists()
+
+    def visible_to(self, object_id: int, user: Any) -> bool:
+        from django.db.models import Q
+
+        from sora_social.accounts.models import ParentalLink
+
+        live = [ParentalLink.State.CONFIRMING, ParentalLink.State.ACTIVE]
+        return (
+            ParentalLink.objects.filter(pk=object_id, state__in=live)
+            .filter(Q(teen_id=user.pk) | Q(parent_id=user.pk))
+            .exists()
+        )
+
+    def owner_id(self, object_id: int) -> int | None:
+        # The parent is who a strike or an account action on this link concerns.
+        link = self._link(object_id)
+        return link.parent_id if link else None
+
+    def reach(self, object_id: int) -> int:
+        return 1
+
+    def render(self, object_id: int) -> SubjectView:
+        link = self._link(object_id)
+        if link is None:
+            return SubjectView(title=f"deleted parental link {object_id}")
+        teen = f"@{link.teen.username}" if link.teen else "(no teen)"
+        return SubjectView(
+            title=f"Parental link @{link.parent.username} → {teen}",
+            owner_id=link.parent_id,
+            admin_url=f"/admin/accounts/parentallink/{link.pk}/change/",
+            extra={"state": link.state, "teen_id": str(link.teen_id), "confirmed_at": str(link.confirmed_at)},
         )
 
     def lineage(self, object_id: int) -> list[SubjectView]:

@@ -44,7 +44,7 @@ from moderation.models import (
     StoredVerdict,
     Strike,
 )
-from moderation.policies import active_policy, decide, validate_thresholds
+from moderation.policies import active_policy, decide, output_rating, validate_thresholds
 from moderation.signals import AGE_RESTRICT, HIDE, LABEL, REMOVE, RESTORE, content_actioned
 from sora_social.common.errors import ApplicationError, Conflict, Forbidden, NotFound, ValidationFailed
 from sora_social.common.events import send_user_event_on_commit
@@ -196,6 +196,12 @@ def check_frames(
     return _store(
         kind=StoredVerdict.Kind.FRAMES, result=result, user=user, subject=subject, frame_count=len(sampled)
     )
+
+
+def content_rating(*, scores: dict[str, float]) -> str:
+    """An output's rating under the active policy: "mature" when a teen's thresholds would hold it."""
+    policy = active_policy()
+    return output_rating(scores=scores, thresholds=policy.thresholds, teen_thresholds=policy.teen_thresholds)
 
 
 # --- cases ------------------------------------------------------------------------
@@ -373,7 +379,7 @@ def report_create(
     the queue and can escalate a case, and only a moderator or a classifier acts."""
     if reason not in REPORT_REASONS:
         raise ValidationFailed(details={"reason": [f"one of {sorted(REPORT_REASONS)}"]})
-    ref = registry.resolve(kind, object_id)
+    ref = registry.resolve(kind, object_id, viewer=reporter)
     category, severity = REPORT_REASONS[reason]
     case, created = _unresolved_case(ref, category=category, severity=severity, source="report")
     existing = Report.objects.filter(case=case, reporter=reporter).first()
@@ -572,6 +578,11 @@ def case_act(
             raise Conflict("This subject has no owner to act on.", code="no_owner")
         if action in ("suspend", "ban", "freeze_subtree"):
             data.update(_account_action(action, user=owner, actor=actor, reason=reason))
+        if ref.kind == registry.PARENTAL_LINK and action == REMOVE:
+            # A parental link belongs to accounts: removing it ends it there.
+            from sora_social.accounts import services as accounts
+
+            accounts.parental_link_end(link_id=ref.id, actor=actor, reason=reason)
         record = ModerationAction.objects.create(
             case=case,
             subject_kind=ref.kind,

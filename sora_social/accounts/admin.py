@@ -449,9 +449,21 @@ class InviteAttemptAdmin(admin.ModelAdmin):
 
 @admin.register(ParentalLink)
 class ParentalLinkAdmin(admin.ModelAdmin):
-    list_display = ("id", "parent", "teen", "state", "created_at", "accepted_at")
+    list_display = ("id", "parent", "teen", "state", "created_at", "accepted_at", "confirmed_at", "ended_at")
     list_filter = ("state",)
     raw_id_fields = ("parent", "teen")
+    readonly_fields = ("confirm_token_hash", "code")
+    actions = ["end_links"]
+
+    @admin.action(description="End selected parental links (teen back on the defaults)")
+    def end_links(self, request: HttpRequest, queryset: QuerySet[ParentalLink]) -> None:
+        ended = 0
+        for link in queryset.exclude(state=ParentalLink.State.REVOKED):
+            services.parental_link_end(
+                link_id=link.pk, actor=request.user, reason="ended by a moderator in the admin"
+            )
+            ended += 1
+        self.message_user(request, f"Ended {ended} parental link(s).")
 
 
 @admin.register(TeenSettings)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +25,7 @@ from sora_social.accounts.models import (
     Follow,
     InviteAttempt,
     InviteCode,
+    ParentalLink,
     TeenSettings,
     User,
 )
@@ -202,8 +205,66 @@ def teen_controls(*, user_id: int) -> TeenControls | None:
     )
 
 
+# `@username` in captions and comments: Django's username characters, not preceded by a word
+# character (so e-mail addresses are not mentions).
+MENTION_RE = re.compile(r"(?<![\w@.+-])@([\w.@+-]{1,150})")
+MAX_MENTIONS = 20
+
+
+def uncontactable_ids(
+    *, sender: User, recipient_ids: Iterable[int], direct_message: bool = False
+) -> set[int]:
+    """Of `recipient_ids`, those `sender` may not contact (comment on, mention, message): one query.
+
+    Blocked either way: nobody. A teen: only adults the teen follows (and
+    other teens). For direct messages, also nobody when a parent turned the
+    teen's DMs off. This is the one place the rule lives; comments, mentions
+    and direct messages all ask it.
+    """
+    ids = {int(i) for i in recipient_ids} - {sender.pk}
+    if not ids:
+        return set()
+    refused = Q(block_exists(a=sender.pk, b=OuterRef("pk")))
+    if not user_is_teen(user=sender):
+        teen_follows_sender = Exists(Follow.objects.filter(follower_id=OuterRef("pk"), followee_id=sender.pk))
+        refused |= Q(is_teen=True) & ~Q(teen_follows_sender)
+    if direct_message:
+        refused |= Q(is_teen=True, teen_settings__dms_enabled=False)
+    return set(User.objects.filter(pk__in=ids).filter(refused).values_list("pk", flat=True))
+
+
+def may_contact(*, sender: User, recipient_id: int, direct_message: bool = False) -> bool:
+    """Whether `sender` may contact the member (see `uncontactable_ids`)."""
+    refused = uncontactable_ids(sender=sender, recipient_ids=[recipient_id], direct_message=direct_message)
+    return recipient_id not in refused
+
+
+def mentioned_users(*, text: str) -> dict[int, str]:
+    """Active members mentioned as `@username` in `text` (case-insensitive): id → username. One query."""
+    names = {m.lower() for m in MENTION_RE.findall(text or "")}
+    if not names:
+        return {}
+    if len(names) > MAX_MENTIONS:
+        raise ValidationFailed(f"At most {MAX_MENTIONS} mentions.", code="too_many_mentions")
+    match = Q()
+    for name in names:
+        match |= Q(username__iexact=name)
+    return dict(User.objects.filter(match, is_active=True).values_list("pk", "username"))
+
+
 def teen_settings_get(*, teen_id: int) -> TeenSettings | None:
     return TeenSettings.objects.filter(teen_id=teen_id).first()
+
+
+def parental_link_of_teen(*, teen_id: int) -> ParentalLink | None:
+    """The teen's link being confirmed or active (at most one), with its parent: what the teen sees."""
+    return (
+        ParentalLink.objects.filter(
+            teen_id=teen_id, state__in=[ParentalLink.State.CONFIRMING, ParentalLink.State.ACTIVE]
+        )
+        .select_related("parent")
+        .first()
+    )
 
 
 # --- the invite tree -----------------------------------------------------------

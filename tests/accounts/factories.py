@@ -72,3 +72,23 @@ def staff_with(*perms: str, **kw):
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
     return get_user_model().objects.get(pk=user.pk)  # fresh: no cached permissions
+
+
+def link_parent(teen, parent=None):
+    """An active parental link: the parent starts it, the teen accepts, the parent confirms with the
+    code from the confirmation e-mail (as members do)."""
+    import re
+
+    from django.core import mail
+    from django.test import TestCase
+
+    from sora_social.accounts import services
+
+    parent = parent or make_member()
+    link = services.parental_link_start(parent=parent)
+    # The e-mail goes out on commit (the test's transaction never commits).
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.parental_link_accept(teen=teen, code=link.code)
+    sent = [m for m in mail.outbox if parent.email in m.to]
+    token = re.search(r"confirmation code: (\S+)", sent[-1].body).group(1)
+    return services.parental_link_confirm(parent=parent, token=token)

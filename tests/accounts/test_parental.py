@@ -4,12 +4,14 @@ sets controls other apps read through `teen_controls`."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from django.core import mail
 
 from sora_social.accounts import selectors, services
 from sora_social.accounts.models import User
-from tests.accounts.factories import make_member
+from tests.accounts.factories import link_parent, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -19,17 +21,21 @@ def _teen(age=15, **kw):
     return make_member(birthdate=today.replace(year=today.year - age), **kw)
 
 
-def test_link_flow_and_controls(client_for):
+def test_link_flow_and_controls(client_for, django_capture_on_commit_callbacks):
     """Parent creates, teen accepts (code spent), parent tightens controls, selector returns them."""
     parent, teen = make_member(), _teen()
     start = client_for(parent).post("/api/v1/parental/links")
     assert start.status_code == 201
     link = start.json()
     code = link["code"]
-    accepted = client_for(teen).post(f"/api/v1/parental/links/{code.lower()}/accept")
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = client_for(teen).post(f"/api/v1/parental/links/{code.lower()}/accept")
     assert accepted.status_code == 200, accepted.content
-    assert accepted.json()["state"] == "active"
+    assert accepted.json()["state"] == "confirming"
     assert "code" not in accepted.json()
+    token = re.search(r"confirmation code: (\S+)", mail.outbox[-1].body).group(1)
+    confirmed = client_for(parent).post("/api/v1/parental/links/confirm", {"token": token}, format="json")
+    assert confirmed.json()["state"] == "active"
     again = client_for(teen).post(f"/api/v1/parental/links/{code}/accept")
     assert again.status_code == 404
     patch = client_for(parent).patch(
@@ -52,8 +58,7 @@ def test_link_flow_and_controls(client_for):
 def test_only_the_linked_parent_may_change_controls(client_for):
     """Another member patching the link gets 404; bad values are 400."""
     parent, teen, stranger = make_member(), _teen(), make_member()
-    link = services.parental_link_start(parent=parent)
-    services.parental_link_accept(teen=teen, code=link.code)
+    link = link_parent(teen, parent)
     assert (
         client_for(stranger)
         .patch(f"/api/v1/parental/links/{link.pk}", {"dms_enabled": False}, format="json")

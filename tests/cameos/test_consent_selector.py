@@ -166,28 +166,27 @@ def _teen():
 
 def test_teen_cameo_starts_only_me_and_parent_cap_applies_at_check_time():
     """A teen's cameo starts `only_me`; a parent's cap clamps the audience on every check, even after it was set."""
-    from sora_social.accounts.services.parental import (
-        parental_controls_update,
-        parental_link_accept,
-        parental_link_start,
-    )
+    from sora_social.accounts.services import follow_create
+    from sora_social.accounts.services.parental import parental_controls_update
     from sora_social.common.errors import ApplicationError
-    from tests.accounts.factories import make_member
+    from tests.accounts.factories import link_parent, make_member
 
     teen = _teen()
     assert teen.is_teen
     cameo = services.cameo_create(owner=teen)
     assert cameo.audience == Audience.ONLY_ME
     parent = make_member()
-    link = parental_link_start(parent=parent)
-    link = parental_link_accept(teen=teen, code=link.code)
-    parental_controls_update(link=link, parent=parent, cameo_audience_max="everyone")
+    link = link_parent(teen, parent)
+    # Mutuals is as wide as a parent may open a teen's cameo.
+    parental_controls_update(link=link, parent=parent, cameo_audience_max="mutuals")
     cameo.state = CameoState.VERIFIED
     cameo.save(update_fields=["state"])
-    services.cameo_update(cameo=cameo, audience=Audience.EVERYONE)
+    services.cameo_update(cameo=cameo, audience=Audience.MUTUALS)
     stranger = UserFactory()
+    follow_create(actor=stranger, target=teen)
+    follow_create(actor=teen, target=stranger)
     assert selectors.may_cast(user_id=stranger.pk, cameo_id=cameo.pk)
-    # The parent tightens the control: the stored audience is still "everyone", the check is not.
+    # The parent tightens the control: the stored audience is still "mutuals", the check is not.
     parental_controls_update(link=link, parent=parent, cameo_audience_max="approved")
     assert not selectors.may_cast(user_id=stranger.pk, cameo_id=cameo.pk)
     services.cameo_grant(cameo=cameo, user_id=stranger.pk)

@@ -18,6 +18,7 @@ from feed.models import Like, Post, PostAudience
 from feed.selectors import Viewer, visible_q
 from feed.states import PostState, Rating, Visibility
 from sora_social.accounts.models import Block, Follow
+from sora_social.accounts.selectors import blocked_either_way
 from sora_social.common.renderers import dumps
 from tests.accounts.factories import UserFactory
 from tests.cameos.factories import CameoFactory
@@ -119,6 +120,29 @@ def test_card_carries_label_credits_counts_and_like():
     assert not Like.objects.filter(user=owner_b).exists()
 
 
+def test_blocked_members_see_no_usernames_on_cards():
+    """Blocked either way: the remix label names nobody and links nowhere, and the blocked member's
+    cameo credit is left out; everyone else still sees both."""
+    parent_author, cameo_owner, other_owner, author, viewer = (UserFactory() for _ in range(5))
+    cameo, other = CameoFactory(owner=cameo_owner), CameoFactory(owner=other_owner)
+    for c in (cameo, other):
+        cameo_services.cameo_grant(cameo=c, user_id=author.id)
+    parent = publish(parent_author)
+    post = publish(author, remix_of=parent, cameo_ids=[cameo.id, other.id])
+    Block.objects.create(blocker=parent_author, blocked=viewer)
+    Block.objects.create(blocker=viewer, blocked=cameo_owner)
+    [card] = cards.cards_by_ids(viewer_id=viewer.id, teen=False, ids=[post.id])
+    assert card["remix_of"] == {"post_id": None, "author": None, "label": "Remix"}
+    assert card["cameos"] == [
+        {"id": str(other.id), "owner_id": str(other_owner.id), "owner": other_owner.username}
+    ]
+    assert parent_author.username not in orjson.dumps(card).decode()
+    assert cameo_owner.username not in orjson.dumps(card).decode()
+    [seen] = cards.cards_by_ids(viewer_id=UserFactory().id, teen=False, ids=[post.id])
+    assert seen["remix_of"]["label"] == f"Remix of @{parent_author.username}"
+    assert len(seen["cameos"]) == 2
+
+
 def _prepared_statements() -> list[str]:
     with connection.cursor() as cur:
         cur.execute("SELECT statement FROM pg_prepared_statements")
@@ -144,10 +168,12 @@ def test_feed_page_runs_prepared_statements(client_for, settings):
     assert any('FROM "accounts_user" WHERE id = $1' in s for s in statements), statements
 
 
-def _expected(post: Post, *, liked: bool) -> dict:
+def _expected(post: Post, *, liked: bool, viewer_id: int | None = None) -> dict:
     """The API card of a post as rendered, built from the ORM and the storage."""
     post.refresh_from_db()
     parent = Post.objects.select_related("author").filter(pk=post.parent_id).first()
+    if parent and viewer_id and blocked_either_way(a_id=viewer_id, b_id=parent.author_id):
+        parent = None  # a blocked member's name and post are not on the viewer's cards
     at = post.created_at.astimezone(dt.UTC)
     remix_of = None
     if post.parent_id:
@@ -204,10 +230,13 @@ def test_the_card_is_the_api_card_field_by_field_and_in_order():
     Post.objects.filter(pk=fine.pk).update(created_at=dt.datetime(2026, 1, 2, 3, 4, 5, 60, tzinfo=dt.UTC))
     orphan = publish(remix_of=publish())
     Post.objects.filter(pk=orphan.parent_id).delete()
+    blocker = UserFactory()
+    of_blocker = publish(remix_of=publish(blocker))
+    Block.objects.create(blocker=blocker, blocked=viewer)
     services.like_add(user=viewer, post_id=whole.id)
-    posts = [odd, whole, fine, orphan, parent]
+    posts = [odd, whole, fine, orphan, parent, of_blocker]
     got = orjson.loads(dumps(cards.cards_by_ids(viewer_id=viewer.id, teen=False, ids=[p.id for p in posts])))
-    want = [_expected(p, liked=p.id == whole.id) for p in posts]
+    want = [_expected(p, liked=p.id == whole.id, viewer_id=viewer.id) for p in posts]
     assert [list(c) for c in got] == [list(w) for w in want]  # the keys, in the API's order
     assert got == want
     assert got[3]["remix_of"] == {"post_id": None, "author": None, "label": "Remix"}

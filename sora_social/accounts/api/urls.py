@@ -19,5 +19,7 @@ urlpatterns = [
         views.ParentalLinkAcceptView.as_view(),
         name="parental-link-accept",
     ),
+    path("parental/links/confirm", views.ParentalLinkConfirmView.as_view(), name="parental-link-confirm"),
     path("parental/links/<str:link_id>", views.ParentalLinkView.as_view(), name="parental-link"),
+    path("me/parental-link", views.MyParentalLinkView.as_view(), name="me-parental-link"),
 ]

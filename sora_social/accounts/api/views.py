@@ -318,6 +318,48 @@ class ParentalLinkAcceptView(APIView):
         return Response(parental_link_out(link, selectors.teen_settings_get(teen_id=request.user.pk)))
 
 
+class ParentalLinkConfirmView(APIView):
+    """The parent confirms the link with the single-use code from the e-mail; the link becomes active."""
+
+    class InputSerializer(serializers.Serializer):
+        token = serializers.CharField(max_length=128)
+
+    @extend_schema(request=InputSerializer, responses=_LinkOut, operation_id="parental_link_confirm")
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        link = services.parental_link_confirm(parent=request.user, token=data.validated_data["token"])
+        return Response(parental_link_out(link, selectors.teen_settings_get(teen_id=link.teen_id)))
+
+
+class MyParentalLinkView(APIView):
+    """A teen sees who their parent is (link being confirmed or active) and the controls set."""
+
+    @extend_schema(
+        responses=inline_serializer("MyParentalLink", {"link": serializers.DictField(allow_null=True)}),
+        operation_id="me_parental_link",
+    )
+    def get(self, request: Request) -> Response:
+        link = selectors.parental_link_of_teen(teen_id=request.user.pk)
+        if link is None:
+            return Response({"link": None})
+        body = parental_link_out(link, selectors.teen_settings_get(teen_id=request.user.pk))
+        body["parent"] = {
+            "id": str(link.parent.pk),
+            "username": link.parent.username,
+            "display_name": link.parent.display_name,
+        }
+        if "controls" not in body:
+            controls = selectors.default_teen_controls()
+            body["controls"] = {
+                "daily_feed_budget": controls.daily_feed_budget,
+                "personalization_enabled": controls.personalization_enabled,
+                "dms_enabled": controls.dms_enabled,
+                "cameo_audience_max": controls.cameo_audience_max,
+            }
+        return Response({"link": body})
+
+
 class ParentalLinkView(APIView):
     """The linked parent sets the teen's controls."""
 

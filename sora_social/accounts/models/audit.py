@@ -21,6 +21,7 @@ class AccountAction(models.Model):
         SUBTREE_REPARENT = "subtree_reparent"
         ROOT_CODES_ISSUE = "root_codes_issue"
         WAITLIST_ADMIT = "waitlist_admit"
+        PARENTAL_LINK_END = "parental_link_end"
 
     id = SnowflakeField()
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -21,8 +21,12 @@ CAMEO_AUDIENCE_ORDER = [c.value for c in CameoAudience]
 
 
 class ParentalLink(models.Model):
+    """pending (code handed to the teen) → confirming (teen accepted; the parent confirms by e-mail)
+    → active; moderators end a link (revoked)."""
+
     class State(models.TextChoices):
         PENDING = "pending"
+        CONFIRMING = "confirming"
         ACTIVE = "active"
         REVOKED = "revoked"
 
@@ -37,12 +41,19 @@ class ParentalLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # SHA-256 of the single-use code e-mailed to the parent; cleared once confirmed.
+    confirm_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [
-            # A teen has at most one active parental link.
+            # A teen has at most one parental link, active or being confirmed.
             models.UniqueConstraint(
-                fields=["teen"], condition=models.Q(state="active"), name="accounts_parental_one_active"
+                fields=["teen"],
+                condition=models.Q(state__in=["active", "confirming"]),
+                name="accounts_parental_one_active",
             )
         ]
 

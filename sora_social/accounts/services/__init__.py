@@ -27,6 +27,8 @@ from sora_social.accounts.services.moderation import (
 from sora_social.accounts.services.parental import (
     parental_controls_update,
     parental_link_accept,
+    parental_link_confirm,
+    parental_link_end,
     parental_link_start,
     teens_age_out,
 )
@@ -48,6 +50,8 @@ __all__ = [
     "notification_create",
     "parental_controls_update",
     "parental_link_accept",
+    "parental_link_confirm",
+    "parental_link_end",
     "parental_link_start",
     "subtree_freeze",
     "subtree_reparent",
