@@ -5,13 +5,15 @@ Views parse, call one service or selector, and serialise to plain dicts.
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from sora_social.accounts import selectors, services
@@ -23,6 +25,7 @@ from sora_social.accounts.api.serializers import (
     user_public,
 )
 from sora_social.accounts.models import Notification, ParentalLink, User
+from sora_social.accounts.tokens import MemberRefreshToken
 from sora_social.common.api.base import APIView
 from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.common.ids import parse_id
@@ -30,13 +33,26 @@ from sora_social.common.pagination import CursorPagination
 from sora_social.common.throttles import AuthIPThrottle
 
 
-class TokenView(TokenObtainPairView):
-    """`{username, password}` → `{access, refresh}`."""
+class _SignInSerializer(TokenObtainPairSerializer):
+    token_class = MemberRefreshToken
 
+
+class _RefreshSerializer(TokenRefreshSerializer):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        return services.session_refresh(raw=attrs["refresh"])
+
+
+class TokenView(TokenObtainPairView):
+    """`{username, password}` → `{access, refresh}` (a new sign-in)."""
+
+    serializer_class = _SignInSerializer
     throttle_classes = [AuthIPThrottle]
 
 
 class TokenRefreshViewThrottled(TokenRefreshView):
+    """`{refresh}` → `{access, refresh}`: the refresh token rotates; a used one signs its family out."""
+
+    serializer_class = _RefreshSerializer
     throttle_classes = [AuthIPThrottle]
 
 
@@ -81,6 +97,46 @@ class MeView(APIView):
         data.is_valid(raise_exception=True)
         user = services.user_update_profile(user=request.user, **data.validated_data)
         return Response(user_private(user))
+
+
+_TokensOut = inline_serializer(
+    "SessionTokens", {"access": serializers.CharField(), "refresh": serializers.CharField()}
+)
+
+
+class MyPasswordView(APIView):
+    """Change my password with the current one. Every session ends (tokens and open sockets);
+    the answer carries fresh tokens for this device."""
+
+    throttle_classes = [AuthIPThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        old_password = serializers.CharField(max_length=128, write_only=True)
+        new_password = serializers.CharField(max_length=128, write_only=True)
+
+    @extend_schema(request=InputSerializer, responses=_TokensOut, operation_id="me_password_change")
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(services.user_password_change(user=request.user, **data.validated_data))
+
+
+class WebSocketTicketView(APIView):
+    """A single-use ticket for `/ws/?ticket=`, valid `expires_in` seconds."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: inline_serializer(
+                "WebSocketTicket",
+                {"ticket": serializers.CharField(), "expires_in": serializers.IntegerField()},
+            )
+        },
+        operation_id="ws_ticket_create",
+    )
+    def post(self, request: Request) -> Response:
+        ticket, seconds = services.ws_ticket_issue(user=request.user)
+        return Response({"ticket": ticket, "expires_in": seconds}, status=status.HTTP_201_CREATED)
 
 
 class SignupView(APIView):
@@ -135,9 +191,8 @@ class SignupView(APIView):
                 },
                 status=status.HTTP_202_ACCEPTED,
             )
-        refresh = RefreshToken.for_user(result.user)
         return Response(
-            {"user": user_private(result.user), "access": str(refresh.access_token), "refresh": str(refresh)},
+            {"user": user_private(result.user), **services.session_start(user=result.user)},
             status=status.HTTP_201_CREATED,
         )
 

@@ -87,6 +87,10 @@ class User(AbstractUser):
     # so they cannot sign in and their tokens stop working.
     suspended_at = models.DateTimeField(null=True, blank=True)
     banned_at = models.DateTimeField(null=True, blank=True)
+    # Every token carries the version it was minted under; raising it (password
+    # change, suspension, ban) refuses every earlier access and refresh token.
+    # Checked against the member row each request already loads: no extra query.
+    token_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         db_table = "accounts_user"

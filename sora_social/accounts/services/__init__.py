@@ -31,6 +31,14 @@ from sora_social.accounts.services.parental import (
     teens_age_out,
 )
 from sora_social.accounts.services.profile import notification_create, user_update_profile
+from sora_social.accounts.services.sessions import (
+    session_refresh,
+    session_start,
+    sessions_revoke,
+    user_password_change,
+    ws_ticket_issue,
+    ws_ticket_redeem,
+)
 from sora_social.accounts.services.tree import invite_counters_rebuild, lock_trees
 
 __all__ = [
@@ -49,11 +57,15 @@ __all__ = [
     "parental_controls_update",
     "parental_link_accept",
     "parental_link_start",
+    "session_refresh",
+    "session_start",
+    "sessions_revoke",
     "subtree_freeze",
     "subtree_reparent",
     "subtree_suspend",
     "teens_age_out",
     "user_ban",
+    "user_password_change",
     "user_report_received",
     "user_signup",
     "user_suspend",
@@ -61,4 +73,6 @@ __all__ = [
     "user_update_profile",
     "waitlist_admit",
     "waitlist_join",
+    "ws_ticket_issue",
+    "ws_ticket_redeem",
 ]

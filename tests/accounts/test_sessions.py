@@ -1,0 +1,169 @@
+"""Sessions: refresh tokens rotate, reuse of a used one signs its whole family out, and a
+password change, suspension, ban or deletion ends every token and open socket of the member."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from rest_framework.test import APIClient
+
+from sora_social.accounts import services
+from sora_social.accounts.models import User
+from sora_social.asgi import application
+from tests.accounts.factories import PASSWORD, UserFactory
+
+
+def _sign_in(user: User, password: str = PASSWORD) -> dict[str, str]:
+    response = APIClient().post(
+        "/api/v1/auth/token", {"username": user.username, "password": password}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def _refresh(refresh: str) -> Any:
+    return APIClient().post("/api/v1/auth/token/refresh", {"refresh": refresh}, format="json")
+
+
+def _me(access: str) -> Any:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return client.get("/api/v1/me")
+
+
+@pytest.mark.django_db
+def test_refresh_rotates_to_a_new_refresh_token():
+    """Refreshing answers a new access token and a new refresh token; both work."""
+    tokens = _sign_in(UserFactory())
+    response = _refresh(tokens["refresh"])
+    assert response.status_code == 200
+    body = response.json()
+    assert body["refresh"] != tokens["refresh"]
+    assert _me(body["access"]).status_code == 200
+    assert _refresh(body["refresh"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_reusing_a_rotated_refresh_token_signs_out_the_whole_family():
+    """A used refresh token presented again is refused, and the newest token of its family dies too."""
+    user = UserFactory()
+    first = _sign_in(user)
+    other_device = _sign_in(user)
+    second = _refresh(first["refresh"]).json()
+    third = _refresh(second["refresh"]).json()
+
+    reused = _refresh(first["refresh"])  # a thief replays the stolen, already used token
+    assert reused.status_code == 401
+    assert reused.json()["error"]["code"] == "token_reused"
+    newest = _refresh(third["refresh"])  # the victim's current token is gone as well
+    assert newest.status_code == 401
+    assert _refresh(second["refresh"]).status_code == 401
+    # Another sign-in is another family: it keeps working.
+    assert _refresh(other_device["refresh"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_forged_or_access_token_is_not_a_refresh_token():
+    """A garbage token or an access token sent to refresh is a 401 that revokes nothing."""
+    tokens = _sign_in(UserFactory())
+    assert _refresh("garbage").status_code == 401
+    assert _refresh(tokens["access"]).status_code == 401
+    assert _refresh(tokens["refresh"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_password_change_needs_the_old_password():
+    """A wrong old password or a weak new one is a 400 and changes nothing."""
+    user = UserFactory()
+    tokens = _sign_in(user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
+    wrong = client.post(
+        "/api/v1/me/password", {"old_password": "nope", "new_password": "a-new-long-pass-42"}, format="json"
+    )
+    assert wrong.status_code == 400
+    assert wrong.json()["error"]["code"] == "wrong_password"
+    weak = client.post("/api/v1/me/password", {"old_password": PASSWORD, "new_password": "1"}, format="json")
+    assert weak.status_code == 400
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert _me(tokens["access"]).status_code == 200
+
+
+def _change_password(user: User) -> None:
+    client = APIClient()
+    client.force_authenticate(user)
+    response = client.post(
+        "/api/v1/me/password",
+        {"old_password": PASSWORD, "new_password": "a-new-long-pass-42"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert _me(body["access"]).status_code == 200  # the device that changed it stays signed in
+
+
+def _suspend(user: User) -> None:
+    services.user_suspend(user=user, actor=None, reason="spam")
+
+
+def _ban(user: User) -> None:
+    services.user_ban(user=user, actor=None, reason="abuse")
+
+
+def _subtree_suspend(user: User) -> None:
+    services.subtree_suspend(root=user.inviter, actor=None, reason="ring", include_root=False)
+
+
+def _delete(user: User) -> None:
+    User.objects.get(pk=user.pk).delete()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "action", [_change_password, _suspend, _ban, _subtree_suspend, _delete], ids=lambda f: f.__name__
+)
+async def test_account_change_ends_tokens_and_open_sockets(action):
+    """After the change the member's access and refresh tokens are refused and the open socket closes."""
+    from tests.accounts.factories import make_member
+
+    user = await database_sync_to_async(make_member)(await database_sync_to_async(make_member)())
+    tokens = await sync_to_async(_sign_in)(user)
+    assert (await sync_to_async(_me)(tokens["access"])).status_code == 200  # remembered by its bytes now
+    socket = WebsocketCommunicator(application, f"/ws/?token={tokens['access']}")
+    assert (await socket.connect())[0]
+    await socket.receive_json_from()  # hello
+
+    await database_sync_to_async(action)(user)
+
+    assert await socket.receive_json_from(timeout=2) == {"type": "session.revoked"}
+    assert (await socket.receive_output(timeout=2))["type"] == "websocket.close"
+    assert (await sync_to_async(_me)(tokens["access"])).status_code == 401
+    assert (await sync_to_async(_refresh)(tokens["refresh"])).status_code == 401
+    again = WebsocketCommunicator(application, f"/ws/?token={tokens['access']}")
+    assert not (await again.connect())[0]
+
+
+@pytest.mark.django_db
+def test_unsuspending_does_not_bring_old_tokens_back():
+    """Tokens revoked by a suspension stay dead after the member is unsuspended."""
+    user = UserFactory()
+    tokens = _sign_in(user)
+    services.user_suspend(user=user, actor=None, reason="spam")
+    services.user_unsuspend(user=user, actor=None, reason="appeal upheld")
+    assert _me(tokens["access"]).status_code == 401
+    assert _refresh(tokens["refresh"]).status_code == 401
+    assert _me(_sign_in(user)["access"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_me_still_costs_one_query_with_token_versions(django_assert_num_queries):
+    """Checking the token version adds no query: GET /me loads the member and nothing else."""
+    tokens = _sign_in(UserFactory())
+    _me(tokens["access"])
+    with django_assert_num_queries(1):
+        assert _me(tokens["access"]).status_code == 200
