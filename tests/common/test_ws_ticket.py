@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import asyncio
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -63,7 +63,7 @@ async def test_wrong_or_expired_ticket_is_refused(monkeypatch):
     monkeypatch.setattr(sessions, "WS_TICKET_SECONDS", 1)
     body = await sync_to_async(_ticket)(user)
     assert body["expires_in"] == 1
-    time.sleep(1.2)
+    await asyncio.sleep(1.2)
     assert not (await _connect(f"?ticket={body['ticket']}"))[0]
 
 
@@ -88,4 +88,5 @@ def test_tickets_need_a_signed_in_member():
     assert APIClient().post("/api/v1/ws-ticket").status_code == 401
     ticket, _ = services.ws_ticket_issue(user=UserFactory())
     assert cache.get(sessions._ticket_key(ticket)) is not None
-    assert cache.get(ticket) is None and cache.get("ws-ticket:" + ticket) is None
+    assert cache.get(ticket) is None
+    assert cache.get("ws-ticket:" + ticket) is None
