@@ -269,6 +269,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # --- accounts ---
 
 INVITES_PER_USER = env_int("INVITES_PER_USER", 4, "Invite codes every active member holds.")
+ADMIN_LOGIN_MAX_FAILURES = env_int(
+    "ADMIN_LOGIN_MAX_FAILURES", 5, "Failed admin sign-ins per username before it is locked for a while."
+)
+ADMIN_LOGIN_MAX_FAILURES_IP = env_int(
+    "ADMIN_LOGIN_MAX_FAILURES_IP", 20, "Failed admin sign-ins per client IP before it is locked for a while."
+)
+ADMIN_LOGIN_LOCKOUT_SECONDS = env_int(
+    "ADMIN_LOGIN_LOCKOUT_SECONDS", 900, "How long failed admin sign-ins are counted (and a lock lasts)."
+)
 SIGNUP_REGIONS = [
     r.upper()
     for r in env_list(
