@@ -167,3 +167,19 @@ def test_me_still_costs_one_query_with_token_versions(django_assert_num_queries)
     _me(tokens["access"])
     with django_assert_num_queries(1):
         assert _me(tokens["access"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_refresh_tokens_issued_before_rotation_existed_still_refresh_once():
+    """A refresh token never recorded (minted before rotation) rotates once; replayed, it ends its family."""
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    user = UserFactory()
+    legacy = RefreshToken.for_user(user)
+    OutstandingToken.objects.filter(jti=legacy["jti"]).delete()
+    rotated = _refresh(str(legacy))
+    assert rotated.status_code == 200, rotated.content
+    newer = _refresh(rotated.json()["refresh"]).json()
+    assert _refresh(str(legacy)).json()["error"]["code"] == "token_reused"
+    assert _refresh(newer["refresh"]).status_code == 401

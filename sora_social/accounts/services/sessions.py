@@ -24,6 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from sora_social.accounts.models import User
 from sora_social.accounts.selectors import user_load
@@ -62,7 +63,7 @@ def session_refresh(*, raw: str) -> dict[str, str]:
     if payload.get(api_settings.TOKEN_TYPE_CLAIM) != "refresh" or not payload.get(api_settings.JTI_CLAIM):
         raise SessionError()
     # Decided inside the transaction, raised after it: a reuse's revocation must commit.
-    outcome = _rotate(payload)
+    outcome = _rotate(payload, raw)
     if outcome == "reused":
         raise SessionError(
             "This refresh token was already used; every session of this sign-in has been ended.",
@@ -74,18 +75,33 @@ def session_refresh(*, raw: str) -> dict[str, str]:
 
 
 @transaction.atomic
-def _rotate(payload: dict[str, Any]) -> dict[str, str] | str:
+def _rotate(payload: dict[str, Any], raw: str) -> dict[str, str] | str:
     jti = payload[api_settings.JTI_CLAIM]
-    row = OutstandingToken.objects.select_for_update().filter(jti=jti).first()
-    if row is None or row.user_id is None:
-        return "token_not_valid"  # never issued here, or its member is gone
-    if BlacklistedToken.objects.filter(token_id=row.pk).exists():
-        _family_revoke(user_id=row.user_id, family=payload.get(FAMILY_CLAIM) or jti)
-        return "reused"
     try:
         user_id = int(payload.get(api_settings.USER_ID_CLAIM))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return "token_not_valid"
+    row = OutstandingToken.objects.select_for_update().filter(jti=jti).first()
+    if row is None:
+        # Signed by us and unexpired, but minted before refresh tokens were
+        # recorded: record it now, so it rotates once and a replay is caught.
+        if not User.objects.filter(pk=user_id).exists():
+            return "token_not_valid"
+        OutstandingToken.objects.get_or_create(
+            jti=jti,
+            defaults={
+                "user_id": user_id,
+                "token": raw,
+                "created_at": timezone.now(),
+                "expires_at": datetime_from_epoch(payload["exp"]),
+            },
+        )
+        row = OutstandingToken.objects.select_for_update().get(jti=jti)
+    if row.user_id is None:
+        return "token_not_valid"  # its member is gone
+    if BlacklistedToken.objects.filter(token_id=row.pk).exists():
+        _family_revoke(user_id=row.user_id, family=payload.get(FAMILY_CLAIM) or jti)
+        return "reused"
     user = user_load(user_id=user_id)
     if user is None or user.pk != row.user_id or not user.is_active:
         return "user_inactive"
@@ -96,6 +112,7 @@ def _rotate(payload: dict[str, Any]) -> dict[str, str] | str:
     for claim, value in payload.items():
         if claim not in _NOT_COPIED:
             new[claim] = value
+    new[FAMILY_CLAIM] = payload.get(FAMILY_CLAIM) or jti
     new.record(user_id=user.pk)
     return {"access": str(new.access_token), "refresh": str(new)}
 
