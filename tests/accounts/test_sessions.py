@@ -183,3 +183,38 @@ def test_refresh_tokens_issued_before_rotation_existed_still_refresh_once():
     newer = _refresh(rotated.json()["refresh"]).json()
     assert _refresh(str(legacy)).json()["error"]["code"] == "token_reused"
     assert _refresh(newer["refresh"]).status_code == 401
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_refreshes_with_one_token_rotate_once():
+    """Ten threads refresh one token at once: one rotation, the rest are reuse, and the family ends."""
+    import threading
+
+    from django.db import connection
+
+    tokens = _sign_in(UserFactory())
+    n = 10
+    barrier = threading.Barrier(n)
+    results: list[tuple[int, str | None, str | None]] = []
+    lock = threading.Lock()
+
+    def attempt() -> None:
+        try:
+            barrier.wait()
+            response = _refresh(tokens["refresh"])
+            body = response.json()
+            with lock:
+                results.append((response.status_code, body.get("error", {}).get("code"), body.get("refresh")))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(n)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert sorted((status, code) for status, code, _ in results) == [(200, None)] + [
+        (401, "token_reused")
+    ] * (n - 1)
+    winner = next(refresh for status, _, refresh in results if status == 200)
+    assert _refresh(winner).status_code == 401  # the family ended with the reuse
