@@ -26,3 +26,7 @@ class AccountsConfig(AppConfig):
             "task": "accounts.teens_age_out",
             "schedule": crontab(hour=3, minute=17),
         }
+        app.conf.beat_schedule["accounts.refresh_tokens_flush_expired"] = {
+            "task": "accounts.refresh_tokens_flush_expired",
+            "schedule": crontab(hour=3, minute=41),
+        }

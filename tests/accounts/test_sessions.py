@@ -218,3 +218,24 @@ def test_concurrent_refreshes_with_one_token_rotate_once():
     ] * (n - 1)
     winner = next(refresh for status, _, refresh in results if status == 200)
     assert _refresh(winner).status_code == 401  # the family ended with the reuse
+
+
+@pytest.mark.django_db
+def test_expired_refresh_tokens_are_flushed():
+    """The daily flush removes expired refresh tokens (blacklisted or not) and keeps live ones."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    user = UserFactory()
+    live = _sign_in(user)
+    _refresh(_sign_in(user)["refresh"])  # one blacklisted, one live in that family
+    old = OutstandingToken.objects.exclude(token=live["refresh"]).order_by("id")
+    OutstandingToken.objects.filter(pk__in=[t.pk for t in old]).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert services.refresh_tokens_flush_expired() == 2
+    assert list(OutstandingToken.objects.values_list("token", flat=True)) == [live["refresh"]]
+    assert not BlacklistedToken.objects.exists()
+    assert _refresh(live["refresh"]).status_code == 200

@@ -32,6 +32,7 @@ from sora_social.accounts.services.parental import (
 )
 from sora_social.accounts.services.profile import notification_create, user_update_profile
 from sora_social.accounts.services.sessions import (
+    refresh_tokens_flush_expired,
     session_refresh,
     session_start,
     sessions_revoke,
@@ -57,6 +58,7 @@ __all__ = [
     "parental_controls_update",
     "parental_link_accept",
     "parental_link_start",
+    "refresh_tokens_flush_expired",
     "session_refresh",
     "session_start",
     "sessions_revoke",
