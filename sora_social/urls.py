@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from sora_social.accounts.admin_login import ThrottledAdminLoginForm
 from sora_social.common import health
 
 
@@ -52,3 +53,4 @@ handler500 = "sora_social.common.errors.handler500"
 admin.site.site_header = "Sora Social moderation"
 admin.site.site_title = "Sora Social"
 admin.site.index_title = "Trust & safety, members and content"
+admin.site.login_form = ThrottledAdminLoginForm

@@ -12,7 +12,8 @@ that passed are kept in a bounded in-process map keyed by their exact bytes; a
 token found there is the same token already checked, so only its expiry is
 checked again (an access token has no other state: simplejwt keeps no
 blacklist of access tokens, and the member is loaded and checked on every
-request). The map is emptied when the signing settings change.
+request, its token version included, so signing a member out everywhere
+beats the map). The map is emptied when the signing settings change.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.utils import aware_utcnow, get_md5_hash_password
 
 from sora_social.accounts.selectors import user_load
+from sora_social.accounts.tokens import token_version_of
 
 # Raw token -> its validated token. Emptied when full, not evicted one by one:
 # a dict's clear() is atomic under concurrent requests.
@@ -69,6 +71,11 @@ class BearerAuthentication(JWTAuthentication):
             raise AuthenticationFailed(_("User not found"), code="user_not_found")
         if api_settings.CHECK_USER_IS_ACTIVE and not user.is_active:
             raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
+        # The member row is loaded on every request, so this check beats the
+        # map above: a token remembered by its bytes is still refused once the
+        # member's token version moved on (password change, suspension, ban).
+        if token_version_of(validated_token) != user.token_version:
+            raise AuthenticationFailed(_("This session has ended; sign in again."), code="token_revoked")
         if api_settings.CHECK_REVOKE_TOKEN and validated_token.get(
             api_settings.REVOKE_TOKEN_CLAIM
         ) != get_md5_hash_password(user.password):

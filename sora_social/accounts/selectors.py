@@ -29,7 +29,7 @@ from sora_social.accounts.models import (
     TeenSettings,
     User,
 )
-from sora_social.common.errors import NotFound
+from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.common.ids import parse_id
 from sora_social.common.pagination import decode_cursor, encode_cursor
 

@@ -8,3 +8,6 @@ class CommonConfig(AppConfig):
 
     def ready(self) -> None:
         from sora_social.common import checks  # noqa: F401 - registers the production checks
+        from sora_social.common.logs import install_log_filters
+
+        install_log_filters()

@@ -35,3 +35,24 @@ def send_user_event(user_id: int, payload: dict[str, Any]) -> None:
 
 def send_user_event_on_commit(user_id: int, payload: dict[str, Any], *, using: str | None = None) -> None:
     transaction.on_commit(lambda: send_user_event(user_id, payload), using=using)
+
+
+def close_user_sockets(user_ids: list[int]) -> None:
+    """Close every open socket of these members now (they were signed out everywhere)."""
+    layer = get_channel_layer()
+    if layer is None or not user_ids:
+        return
+
+    async def send_all() -> None:
+        for user_id in user_ids:
+            await layer.group_send(user_group(user_id), {"type": "session.revoke"})
+
+    try:
+        async_to_sync(send_all)()
+    except Exception:
+        # Tokens are already refused; a socket missed here is refused at its next connect.
+        logger.exception("could not close the sockets of %d members", len(user_ids))
+
+
+def close_user_sockets_on_commit(user_ids: list[int], *, using: str | None = None) -> None:
+    transaction.on_commit(lambda: close_user_sockets(user_ids), using=using)

@@ -1,4 +1,11 @@
-"""JWT authentication for WebSockets: `?token=<access token>` on the connect URL."""
+"""Authentication for WebSockets: `?ticket=<ticket>` on the connect URL (`?token=` deprecated).
+
+The documented way in is a single-use ticket from `POST /api/v1/ws-ticket`,
+valid for 30 seconds: a URL ends up in access logs and proxies, and a ticket
+found there is already spent. `?token=<access token>` keeps working for
+existing clients; it gets the same checks as a bearer token on the API
+(signature, expiry, an active member, the member's current token version).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,6 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 
@@ -17,19 +23,37 @@ def _user_for_token(raw: str) -> Any:
     from rest_framework_simplejwt.settings import api_settings
     from rest_framework_simplejwt.tokens import AccessToken
 
+    from sora_social.accounts.selectors import user_load
+    from sora_social.accounts.tokens import token_version_of
+
     try:
         token = AccessToken(raw)  # type: ignore[arg-type]
-    except TokenError:
+        user_id = int(token.get(api_settings.USER_ID_CLAIM))
+    except (TokenError, TypeError, ValueError):
         return AnonymousUser()
-    user_id = token.get(api_settings.USER_ID_CLAIM)
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    return user or AnonymousUser()
+    user = user_load(user_id=user_id)
+    if user is None or not user.is_active or token_version_of(token) != user.token_version:
+        return AnonymousUser()
+    return user
+
+
+@database_sync_to_async
+def _user_for_ticket(ticket: str) -> Any:
+    from sora_social.accounts.services.sessions import ws_ticket_redeem
+
+    return ws_ticket_redeem(ticket=ticket) or AnonymousUser()
 
 
 class JWTQueryAuthMiddleware(BaseMiddleware):
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         query = parse_qs(scope.get("query_string", b"").decode())
+        ticket = (query.get("ticket") or [""])[0]
         token = (query.get("token") or [""])[0]
         scope = dict(scope)
-        scope["user"] = await _user_for_token(token) if token else AnonymousUser()
+        if ticket:
+            scope["user"] = await _user_for_ticket(ticket)
+        elif token:
+            scope["user"] = await _user_for_token(token)
+        else:
+            scope["user"] = AnonymousUser()
         return await super().__call__(scope, receive, send)

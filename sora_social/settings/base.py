@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_simplejwt",
+    "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "channels",
     # Ours, in import order: an app may import the apps above it, never below.
@@ -234,6 +235,10 @@ SIMPLE_JWT = {
     "AUTH_HEADER_TYPES": ("Bearer",),
     "USER_ID_CLAIM": "user_id",
     "UPDATE_LAST_LOGIN": False,
+    # Refresh tokens rotate; a used one presented again signs out its whole
+    # family (sora_social.accounts.services.sessions).
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -306,6 +311,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # --- accounts ---
 
 INVITES_PER_USER = env_int("INVITES_PER_USER", 4, "Invite codes every active member holds.")
+ADMIN_LOGIN_MAX_FAILURES = env_int(
+    "ADMIN_LOGIN_MAX_FAILURES", 5, "Failed admin sign-ins per username before it is locked for a while."
+)
+ADMIN_LOGIN_MAX_FAILURES_IP = env_int(
+    "ADMIN_LOGIN_MAX_FAILURES_IP", 20, "Failed admin sign-ins per client IP before it is locked for a while."
+)
+ADMIN_LOGIN_LOCKOUT_SECONDS = env_int(
+    "ADMIN_LOGIN_LOCKOUT_SECONDS", 900, "How long failed admin sign-ins are counted (and a lock lasts)."
+)
 SIGNUP_REGIONS = [
     r.upper()
     for r in env_list(

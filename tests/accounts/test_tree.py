@@ -14,6 +14,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from sora_social.accounts import selectors, services
 from sora_social.accounts.models import AccountAction, InviteCode, Notification, User
 from sora_social.accounts.signals import account_suspended
+from sora_social.accounts.tokens import tokens_for
 from sora_social.common.errors import Conflict, ValidationFailed
 from tests.accounts.factories import UserFactory, make_chain, make_member
 
@@ -196,6 +197,9 @@ def test_suspend_stops_sign_in_and_existing_tokens_and_notifies_inviter():
     assert note.kind == "invitee.suspended"
     assert note.payload["user_id"] == str(member.pk)
     services.user_unsuspend(user=member, actor=None, reason="appeal upheld")
+    assert client.get("/api/v1/me").status_code == 401  # the suspension ended every session
+    fresh = tokens_for(User.objects.get(pk=member.pk))["access"]
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {fresh}")
     assert client.get("/api/v1/me").status_code == 200
 
 

@@ -40,7 +40,7 @@ async def test_refresh_token_is_not_an_access_token():
     from rest_framework_simplejwt.tokens import RefreshToken
 
     user = await database_sync_to_async(UserFactory)()
-    refresh = str(RefreshToken.for_user(user))
+    refresh = str(await database_sync_to_async(RefreshToken.for_user)(user))
     communicator = WebsocketCommunicator(application, f"/ws/?token={refresh}")
     connected, _ = await communicator.connect()
     assert not connected

@@ -15,7 +15,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework_simplejwt import serializers as jwt_serializers
-from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from sora_social.accounts import selectors, services
@@ -27,6 +26,7 @@ from sora_social.accounts.api.serializers import (
     user_public,
 )
 from sora_social.accounts.models import Notification, ParentalLink, User
+from sora_social.accounts.tokens import MemberRefreshToken
 from sora_social.common.api.base import APIView
 from sora_social.common.errors import NotFound
 from sora_social.common.ids import parse_id
@@ -34,7 +34,9 @@ from sora_social.common.pagination import CursorPagination, int_param, page_limi
 from sora_social.common.throttles import AuthIPThrottle
 
 
-class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
+class _SignInSerializer(jwt_serializers.TokenObtainPairSerializer):
+    token_class = MemberRefreshToken
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields[self.username_field].max_length = 150
@@ -43,19 +45,24 @@ class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
             field.validators.append(MaxLengthValidator(field.max_length))
 
 
-class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
+class _RefreshSerializer(jwt_serializers.TokenRefreshSerializer):
     refresh = serializers.CharField(max_length=1024)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        return services.session_refresh(raw=attrs["refresh"])
 
 
 class TokenView(TokenObtainPairView):
-    """`{username, password}` → `{access, refresh}`."""
+    """`{username, password}` → `{access, refresh}` (a new sign-in)."""
 
-    serializer_class = TokenObtainPairSerializer
+    serializer_class = _SignInSerializer
     throttle_classes = [AuthIPThrottle]
 
 
 class TokenRefreshViewThrottled(TokenRefreshView):
-    serializer_class = TokenRefreshSerializer
+    """`{refresh}` → `{access, refresh}`: the refresh token rotates; a used one signs its family out."""
+
+    serializer_class = _RefreshSerializer
     throttle_classes = [AuthIPThrottle]
 
 
@@ -100,6 +107,46 @@ class MeView(APIView):
         data.is_valid(raise_exception=True)
         user = services.user_update_profile(user=request.user, **data.validated_data)
         return Response(user_private(user))
+
+
+_TokensOut = inline_serializer(
+    "SessionTokens", {"access": serializers.CharField(), "refresh": serializers.CharField()}
+)
+
+
+class MyPasswordView(APIView):
+    """Change my password with the current one. Every session ends (tokens and open sockets);
+    the answer carries fresh tokens for this device."""
+
+    throttle_classes = [AuthIPThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        old_password = serializers.CharField(max_length=128, write_only=True)
+        new_password = serializers.CharField(max_length=128, write_only=True)
+
+    @extend_schema(request=InputSerializer, responses=_TokensOut, operation_id="me_password_change")
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(services.user_password_change(user=request.user, **data.validated_data))
+
+
+class WebSocketTicketView(APIView):
+    """A single-use ticket for `/ws/?ticket=`, valid `expires_in` seconds."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: inline_serializer(
+                "WebSocketTicket",
+                {"ticket": serializers.CharField(), "expires_in": serializers.IntegerField()},
+            )
+        },
+        operation_id="ws_ticket_create",
+    )
+    def post(self, request: Request) -> Response:
+        ticket, seconds = services.ws_ticket_issue(user=request.user)
+        return Response({"ticket": ticket, "expires_in": seconds}, status=status.HTTP_201_CREATED)
 
 
 class SignupView(APIView):
@@ -154,9 +201,8 @@ class SignupView(APIView):
                 },
                 status=status.HTTP_202_ACCEPTED,
             )
-        refresh = RefreshToken.for_user(result.user)
         return Response(
-            {"user": user_private(result.user), "access": str(refresh.access_token), "refresh": str(refresh)},
+            {"user": user_private(result.user), **services.session_start(user=result.user)},
             status=status.HTTP_201_CREATED,
         )
 

@@ -16,9 +16,13 @@ a depth-first walk of the tree.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from sora_social.accounts.usernames import username_skeleton as skeleton_of
 from sora_social.common.ids import SnowflakeField
 
 _B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -87,6 +91,14 @@ class User(AbstractUser):
     # so they cannot sign in and their tokens stop working.
     suspended_at = models.DateTimeField(null=True, blank=True)
     banned_at = models.DateTimeField(null=True, blank=True)
+    # Every token carries the version it was minted under; raising it (password
+    # change, suspension, ban) refuses every earlier access and refresh token.
+    # Checked against the member row each request already loads: no extra query.
+    token_version = models.PositiveIntegerField(default=0)
+    # What the username looks like (accounts.usernames): unique, so no two
+    # members can hold lookalike names. Null only for the younger of two
+    # lookalikes that existed before the column did.
+    username_skeleton = models.TextField(null=True, blank=True, editable=False)
 
     class Meta:
         db_table = "accounts_user"
@@ -94,10 +106,32 @@ class User(AbstractUser):
             # A constraint rather than unique=True: Django would add a second,
             # text_pattern_ops index, which the "C" collation makes redundant.
             models.UniqueConstraint(fields=["invite_path"], name="accounts_user_invite_path_unique"),
+            models.UniqueConstraint(
+                fields=["username_skeleton"], name="accounts_user_username_skeleton_unique"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"@{self.username}"
+
+    def clean(self) -> None:
+        """NFKC (Django's) and refuse a lookalike of another member's name: what the admin forms run."""
+        super().clean()
+        skeleton = skeleton_of(self.username)
+        if User.objects.filter(username_skeleton=skeleton).exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {"username": "This username looks like another member's; choose another."},
+                code="username_confusable",
+            )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Derived from the username on every road a row is written by (signup,
+        # the admin, createsuperuser), so the unique index always sees it.
+        self.username_skeleton = skeleton_of(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_skeleton"}
+        super().save(*args, **kwargs)
 
     @property
     def tree_root_id(self) -> int:

@@ -33,6 +33,15 @@ from sora_social.accounts.services.parental import (
     teens_age_out,
 )
 from sora_social.accounts.services.profile import notification_create, user_update_profile
+from sora_social.accounts.services.sessions import (
+    refresh_tokens_flush_expired,
+    session_refresh,
+    session_start,
+    sessions_revoke,
+    user_password_change,
+    ws_ticket_issue,
+    ws_ticket_redeem,
+)
 from sora_social.accounts.services.tree import invite_counters_rebuild, lock_trees
 
 __all__ = [
@@ -53,11 +62,16 @@ __all__ = [
     "parental_link_confirm",
     "parental_link_end",
     "parental_link_start",
+    "refresh_tokens_flush_expired",
+    "session_refresh",
+    "session_start",
+    "sessions_revoke",
     "subtree_freeze",
     "subtree_reparent",
     "subtree_suspend",
     "teens_age_out",
     "user_ban",
+    "user_password_change",
     "user_report_received",
     "user_signup",
     "user_suspend",
@@ -65,4 +79,6 @@ __all__ = [
     "user_update_profile",
     "waitlist_admit",
     "waitlist_join",
+    "ws_ticket_issue",
+    "ws_ticket_redeem",
 ]

@@ -30,6 +30,7 @@ from sora_social.accounts.models import AccountAction, InviteAttempt, InviteCode
 from sora_social.accounts.models.users import child_path, root_path
 from sora_social.accounts.selectors import age_on
 from sora_social.accounts.services.tree import ancestors_add, lock_trees
+from sora_social.accounts.usernames import normalize_username, username_skeleton
 from sora_social.common.errors import ApplicationError, Conflict, Forbidden, RateLimited, ValidationFailed
 from sora_social.common.ids import new_id
 
@@ -208,6 +209,9 @@ class _TreeMoved(Exception):
     """The inviter's tree changed (reparented) while we waited for its lock: start again."""
 
 
+_CONFUSABLE = "This username looks like another member's; choose another."
+
+
 def _validate_fields(*, username: str, email: str, password: str, region: str) -> None:
     errors: dict[str, list[str]] = {}
     try:
@@ -249,7 +253,7 @@ def user_signup(
     failed-attempt throttle, then the code itself.
     """
     region = region.strip().upper()
-    username = username.strip()
+    username = normalize_username(username)
     email = email.strip()
     device_id = device_id.strip()[:64]
     _validate_fields(username=username, email=email, password=password, region=region)
@@ -367,6 +371,10 @@ def _redeem(
         raise _InviteFailure(
             "This username is taken.", code="username_taken", outcome="refused", status=409, code_id=invite.pk
         )
+    if User.objects.filter(username_skeleton=username_skeleton(username)).exists():
+        raise _InviteFailure(
+            _CONFUSABLE, code="username_confusable", outcome="refused", status=409, code_id=invite.pk
+        )
 
     user_id = new_id()
     if owner is not None:
@@ -394,8 +402,14 @@ def _redeem(
         with transaction.atomic():
             user.save(force_insert=True)
     except IntegrityError as exc:
+        # A concurrent signup took the name, or a lookalike of it, first.
+        confusable = "username_skeleton" in str(exc)
         raise _InviteFailure(
-            "This username is taken.", code="username_taken", outcome="refused", status=409, code_id=invite.pk
+            _CONFUSABLE if confusable else "This username is taken.",
+            code="username_confusable" if confusable else "username_taken",
+            outcome="refused",
+            status=409,
+            code_id=invite.pk,
         ) from exc
     if owner is not None:
         ancestors_add(path=owner.invite_path, delta=1)  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from sora_social.accounts.models import AccountAction, InviteCode, User
 from sora_social.accounts.models.users import child_path
 from sora_social.accounts.selectors import PATH_UPPER, subtree_filter
 from sora_social.accounts.services.profile import notification_create
+from sora_social.accounts.services.sessions import sessions_revoke
 from sora_social.accounts.services.tree import ancestors_add, lock_trees
 from sora_social.accounts.signals import account_suspended
 from sora_social.common.errors import Conflict, ValidationFailed
@@ -79,6 +80,7 @@ def user_suspend(*, user: User, actor: User | None, reason: str) -> AccountActio
     if user.suspended_at or user.banned_at:
         return _record(Kind.SUSPEND, actor=actor, target=user, reason=reason, affected=0, already=True)
     User.objects.filter(pk=user.pk).update(is_active=False, suspended_at=timezone.now())
+    sessions_revoke(user_ids=[user.pk])
     _notify_inviter(user, "invitee.suspended")
     account_suspended.send(sender=User, user_ids=[user.pk])
     return _record(Kind.SUSPEND, actor=actor, target=user, reason=reason, affected=1)
@@ -104,6 +106,7 @@ def user_ban(*, user: User, actor: User | None, reason: str) -> AccountAction:
     if user.banned_at:
         return _record(Kind.BAN, actor=actor, target=user, reason=reason, affected=0, already=True)
     User.objects.filter(pk=user.pk).update(is_active=False, can_invite=False, banned_at=timezone.now())
+    sessions_revoke(user_ids=[user.pk])
     codes = InviteCode.objects.filter(owner=user, state=InviteCode.State.AVAILABLE).update(
         state=InviteCode.State.DISABLED
     )
@@ -212,6 +215,7 @@ def subtree_suspend(
         cursor.execute(sql, {"now": timezone.now(), "path": path, "upper": path + PATH_UPPER})
         ids = [row[0] for row in cursor.fetchall()]
     if ids:
+        sessions_revoke(user_ids=ids)
         if include_root and root.pk in ids:
             _notify_inviter(root, "invitee.suspended")
         elif not include_root:

@@ -36,7 +36,7 @@ class Command(BaseCommand):
                     f"  API docs:   {base}/api/docs/",
                     f"  Admin:      {base}/admin/",
                     f"  Readiness:  {base}/readyz",
-                    f"  WebSocket:  ws://{host}:{port}/ws/?token=<access>",
+                    f"  WebSocket:  ws://{host}:{port}/ws/?ticket=<from POST /api/v1/ws-ticket>",
                     f"  Background: {worker}",
                     "",
                 ]

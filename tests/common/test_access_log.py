@@ -1,0 +1,99 @@
+"""Tokens never reach the logs: `/ws/` lines lose their query string; other lines keep theirs."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sora_social.common.logs import StripWebSocketQuery
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _record(name: str, msg: str, *args: object) -> logging.LogRecord:
+    return logging.LogRecord(name, logging.INFO, __file__, 1, msg, args, None)
+
+
+def test_filter_strips_the_query_of_websocket_lines():
+    """uvicorn's handshake and access lines for /ws/ keep the path and lose `?token=`/`?ticket=`."""
+    strip = StripWebSocketQuery()
+    handshake = _record(
+        "uvicorn.error", '%s - "WebSocket %s" [accepted]', "10.0.0.1:5", "/ws/?token=eyJsecret"
+    )
+    access = _record(
+        "uvicorn.access", '%s - "%s %s HTTP/%s" %d', "10.0.0.1:5", "GET", "/ws/?ticket=abc&x=1", "1.1", 403
+    )
+    formatted = _record("daphne.access", '10.0.0.1 - "WSCONNECT /ws/?token=eyJsecret" 1.2.3.4')
+    for record in (handshake, access, formatted):
+        assert strip.filter(record) is True
+        message = record.getMessage()
+        assert "secret" not in message, message
+        assert "abc" not in message, message
+        assert "/ws/" in message
+    other = _record(
+        "uvicorn.access", '%s - "%s %s HTTP/%s" %d', "c", "GET", "/api/v1/feed?cursor=x", "1.1", 200
+    )
+    strip.filter(other)
+    assert "/api/v1/feed?cursor=x" in other.getMessage()
+
+
+def test_the_filter_is_on_the_servers_loggers(caplog):
+    """Once Django is set up, a line logged the way uvicorn logs it reaches handlers without the token."""
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("uvicorn.error").info(
+            '%s - "WebSocket %s" 403', "10.0.0.1:5", "/ws/?token=eyJsecret"
+        )
+    assert caplog.records
+    assert all("eyJsecret" not in r.getMessage() for r in caplog.records)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_real_server_never_logs_the_token():
+    """uvicorn serving the app logs a refused `/ws/?token=` handshake without the token."""
+    from websockets.sync.client import connect
+
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sora_social.settings.test"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "sora_social.asgi:application",
+            "--port",
+            str(port),
+            "--lifespan",
+            "off",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        with pytest.raises(Exception):  # noqa: B017 - the handshake is refused (403)
+            connect(f"ws://127.0.0.1:{port}/ws/?token=eyJsecret-token-value", open_timeout=5).close()
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=15)
+    assert "/ws/" in output, output
+    assert "eyJsecret-token-value" not in output, output
