@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cameos', '0001_likeness_registry_consent_appearances'),
+        ("cameos", "0001_likeness_registry_consent_appearances"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='cameo',
-            name='verify_attempts',
+            model_name="cameo",
+            name="verify_attempts",
             field=models.PositiveSmallIntegerField(default=0),
         ),
     ]
