@@ -601,7 +601,9 @@ API_MAX_JSON_BYTES = env_int(
     "Largest request body outside the upload endpoints, in bytes (413 payload_too_large above).",
 )
 CAMEOS_RECORDING_MAX_PIXELS = env_int(
-    "CAMEOS_RECORDING_MAX_PIXELS", 1920 * 1920, "Largest frame (width × height) of an enrolment recording."
+    "CAMEOS_RECORDING_MAX_PIXELS",
+    1920 * 1080,
+    "Largest frame (width × height) of an enrolment recording (1080p either way up).",
 )
 CAMEOS_RECORDING_MAX_FRAMES = env_int(
     "CAMEOS_RECORDING_MAX_FRAMES", 900, "Most video frames decoded from one enrolment recording."

@@ -103,3 +103,89 @@ def test_json_parser_refuses_oversized_bodies_without_the_middleware(api_client:
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
     assert not WaitlistEntry.objects.exists()
+
+
+def _uvicorn_post(tmp_path: Any, head: bytes, *, body_mb: int, chunked: bool) -> tuple[bytes, int, int, int]:
+    """Start uvicorn on a Unix socket and POST `body_mb` MB after `head`, the body sent from a thread.
+
+    Returns the answer's first bytes, the body bytes the server let us send
+    before it answered and closed, and the server's RSS before and after.
+    """
+    import os
+    import socket
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    import psutil
+
+    sock_path = str(tmp_path / "web.sock")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sora_social.settings.test"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "sora_social.asgi:application",
+            "--uds",
+            sock_path,
+            "--lifespan",
+            "off",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    sent = 0
+
+    def send_body(client: socket.socket) -> None:
+        nonlocal sent
+        chunk = b"x" * (64 * 1024)
+        frame = b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk
+        try:
+            while sent < body_mb * MB:
+                client.sendall(frame)
+                sent += len(chunk)
+        except OSError:
+            pass  # the server answered and closed
+
+    try:
+        for _ in range(300):
+            if os.path.exists(sock_path):
+                break
+            time.sleep(0.1)
+        client = socket.socket(socket.AF_UNIX)
+        client.connect(sock_path)
+        client.settimeout(60)
+        before = psutil.Process(server.pid).memory_info().rss
+        client.sendall(head)
+        sender = threading.Thread(target=send_body, args=(client,), daemon=True)
+        sender.start()
+        answer = client.recv(200)
+        after = psutil.Process(server.pid).memory_info().rss
+        client.shutdown(socket.SHUT_RDWR)
+        sender.join(30)
+        client.close()
+        return answer, sent, before, after
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(10)
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_uvicorn_answers_413_without_reading_the_body(tmp_path: Any, chunked: bool) -> None:
+    """A real uvicorn process sent 50 MB for the waitlist answers 413 before taking the body,
+    and its memory does not grow by the body's size."""
+    framing = b"Transfer-Encoding: chunked\r\n" if chunked else b"Content-Length: %d\r\n" % (50 * MB)
+    head = (
+        b"POST /api/v1/waitlist HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n" + framing + b"\r\n"
+    )
+    answer, sent, before, after = _uvicorn_post(tmp_path, head, body_mb=50, chunked=chunked)
+    assert answer.startswith(b"HTTP/1.1 413"), answer
+    assert sent < 10 * MB, sent
+    assert after - before < 20 * MB, (before, after)
