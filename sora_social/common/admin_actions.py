@@ -21,6 +21,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from sora_social.common.errors import ApplicationError
+
 REASON_TEMPLATE = "admin/reason_form.html"
 REASON_MAX_LENGTH = 500
 
@@ -61,8 +63,15 @@ def reasoned_action(
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_bound:
             if form.is_valid():
-                with transaction.atomic():
-                    message = run(modeladmin, request, queryset, form.cleaned_data["reason"])
+                try:
+                    with transaction.atomic():
+                        message = run(modeladmin, request, queryset, form.cleaned_data["reason"])
+                except ApplicationError as exc:
+                    # Rolled back: neither the change nor its audit row happened.
+                    modeladmin.message_user(
+                        request, f"{description}: not done. {exc.message}", messages.ERROR
+                    )
+                    return None
                 modeladmin.message_user(request, message, messages.SUCCESS)
                 return None
             modeladmin.message_user(

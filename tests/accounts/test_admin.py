@@ -214,3 +214,42 @@ def test_waitlist_wave_has_a_per_action_cap(client, settings):
     response = client.post(ADMIT, {"region": "IT", "count": 3, "reason": "IT", "apply": "1"}, follow=True)
     assert "At most 2 at once" in response.content.decode()
     assert not WaitlistEntry.objects.filter(admitted_at__isnull=False).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_issuances_by_one_member_cannot_pass_the_daily_cap(settings):
+    """Eight parallel issuances of 100 codes against a cap of 250: exactly two succeed."""
+    import threading
+
+    from django.db import connection
+
+    from sora_social.common.errors import RateLimited
+
+    settings.INVITE_ADMIN_MAX_PER_ACTION = 100
+    settings.INVITE_ADMIN_DAILY_CAP = 250
+    staff = staff_with("accounts.issue_invites")
+    n = 8
+    barrier = threading.Barrier(n)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def attempt(i: int) -> None:
+        try:
+            barrier.wait()
+            try:
+                services.invite_root_codes_create(count=100, actor=staff, reason=f"batch {i}")
+                outcome = "issued"
+            except RateLimited:
+                outcome = "capped"
+            with lock:
+                outcomes.append(outcome)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["capped"] * 6 + ["issued"] * 2
+    assert InviteCode.objects.count() == 200

@@ -118,7 +118,7 @@ def _check_staff_issue(*, actor: User, permission: str, reason: str, count: int,
     member are counted one after the other and cannot both slip under the cap.
     """
     if not actor.has_perm(permission):
-        raise Forbidden("You do not have the permission to issue invite codes.", code="permission_denied")
+        raise Forbidden(f"This needs the {permission} permission.", code="permission_denied")
     if not reason.strip():
         raise ValidationFailed("Give a reason; it is kept in the audit trail.", code="reason_required")
     if count > per_action:
@@ -476,11 +476,8 @@ def waitlist_admit(
                 code="over_action_cap",
                 details={"max": settings.WAITLIST_WAVE_MAX},
             )
-    reason = (
-        f"{reason.strip()} (admit next {count} from {region})"
-        if reason.strip()
-        else (f"admit next {count} from {region}")
-    )
+    wave = f"admit next {count} from {region}"
+    reason = f"{reason.strip()} ({wave})" if reason.strip() else wave
     if dry_run:
         n = min(count, waiting.count())
         return AccountAction.objects.create(
