@@ -173,3 +173,14 @@ def test_direct_messages_follow_the_contact_rule_and_the_parent_switch():
     services.parental_controls_update(link=link, parent=parent, dms_enabled=False)
     assert not selectors.may_contact(sender=friend, recipient_id=teen.pk, direct_message=True)
     assert selectors.may_contact(sender=friend, recipient_id=teen.pk)
+
+
+def test_a_parent_without_an_email_cannot_start_a_link(client_for):
+    """No address to confirm with: 400 `email_required`, and no link is stored."""
+    parent = make_member()
+    parent.email = ""
+    parent.save()
+    res = client_for(parent).post("/api/v1/parental/links")
+    assert res.status_code == 400
+    assert res.json()["error"]["code"] == "email_required"
+    assert not ParentalLink.objects.exists()

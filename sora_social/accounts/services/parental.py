@@ -43,6 +43,9 @@ def parental_link_start(*, parent: User) -> ParentalLink:
     """An adult member starts a link; the teen accepts it with the returned code."""
     if user_is_teen(user=parent):
         raise Forbidden("Only adult members can be a parent on a link.", code="parent_must_be_adult")
+    if not parent.email:
+        # The link is confirmed by e-mail: without an address it could never become active.
+        raise ValidationFailed("Add an e-mail address to your account first.", code="email_required")
     code = "".join(secrets.choice(LINK_CODE_ALPHABET) for _ in range(LINK_CODE_LENGTH))
     return ParentalLink.objects.create(
         parent=parent,
