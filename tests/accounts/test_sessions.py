@@ -48,7 +48,7 @@ def test_refresh_rotates_to_a_new_refresh_token():
 
 
 @pytest.mark.django_db
-def test_reusing_a_rotated_refresh_token_signs_out_the_whole_family():
+def test_reusing_a_rotated_refresh_token_signs_out_the_whole_family(caplog):
     """A used refresh token presented again is refused, and the newest token of its family dies too."""
     user = UserFactory()
     first = _sign_in(user)
@@ -62,6 +62,8 @@ def test_reusing_a_rotated_refresh_token_signs_out_the_whole_family():
     newest = _refresh(third["refresh"])  # the victim's current token is gone as well
     assert newest.status_code == 401
     assert _refresh(second["refresh"]).status_code == 401
+    assert f"refresh token reused: member {user.pk}, 1 live token(s)" in caplog.text
+    assert first["refresh"] not in caplog.text
     # Another sign-in is another family: it keeps working.
     assert _refresh(other_device["refresh"]).status_code == 200
 

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import jwt
@@ -36,6 +37,8 @@ from sora_social.accounts.tokens import (
 )
 from sora_social.common.errors import ApplicationError, ValidationFailed
 from sora_social.common.events import close_user_sockets_on_commit
+
+logger = logging.getLogger(__name__)
 
 _NOT_COPIED = {"exp", "iat", api_settings.JTI_CLAIM, api_settings.TOKEN_TYPE_CLAIM}
 
@@ -100,7 +103,11 @@ def _rotate(payload: dict[str, Any], raw: str) -> dict[str, str] | str:
     if row.user_id is None:
         return "token_not_valid"  # its member is gone
     if BlacklistedToken.objects.filter(token_id=row.pk).exists():
-        _family_revoke(user_id=row.user_id, family=payload.get(FAMILY_CLAIM) or jti)
+        ended = _family_revoke(user_id=row.user_id, family=payload.get(FAMILY_CLAIM) or jti)
+        # Someone holds a copy of this member's token: worth a look by trust & safety.
+        logger.warning(
+            "refresh token reused: member %s, %d live token(s) of its sign-in ended", row.user_id, ended
+        )
         return "reused"
     user = user_load(user_id=user_id)
     if user is None or user.pk != row.user_id or not user.is_active:
