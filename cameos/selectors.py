@@ -51,7 +51,7 @@ def _effective_rank() -> Case:
 def _castable(user_id: int) -> Q:
     """Q over Cameo: `user_id` may cast it now (state is checked by callers).
 
-    The owner always may. Anyone else needs: no block either way, no explicit
+    Never when the owner is suspended or banned. The owner always may. Anyone else needs: no block either way, no explicit
     revocation, and an effective audience that admits them: `everyone`; or
     `mutuals` and a mutual follow; or `approved` (or wider) and a grant.
     """
@@ -68,7 +68,10 @@ def _castable(user_id: int) -> Q:
         | (Q(GreaterThanOrEqual(rank, _RANK[Audience.MUTUALS])) & Q(mutuals))
         | (Q(GreaterThanOrEqual(rank, _RANK[Audience.APPROVED])) & Q(granted))
     )
-    return Q(owner_id=user_id) | (~Q(revoked) & ~Q(blocked) & admitted)
+    # A suspended or banned owner's likeness is cast by nobody, the owner included:
+    # moderation took the account out, and its cameo goes with it until restored.
+    in_good_standing = Q(owner__suspended_at__isnull=True, owner__banned_at__isnull=True)
+    return in_good_standing & (Q(owner_id=user_id) | (~Q(revoked) & ~Q(blocked) & admitted))
 
 
 def may_cast(*, user_id: int, cameo_id: int, lock: bool = False) -> bool:

@@ -172,7 +172,7 @@ def cameo_process_recording(*, cameo_id: int) -> Cameo | None:
             reasons += _registry_reasons(cameo, verdict.embeddings, backend)
         if reasons:
             cameo = cameo_transition(cameo_id=cameo.pk, to=CameoState.REJECTED, reasons=sorted(set(reasons)))
-            _notify(cameo, CameoNotification.Kind.REJECTED, data={"reasons": cameo.reasons})
+            _notify(cameo, CameoNotification.Kind.REJECTED, data={"reasons": member_reasons(cameo.reasons)})
             return cameo
         registry.store(
             embedding_model=backend.embedding_model,
@@ -193,6 +193,19 @@ def cameo_process_recording(*, cameo_id: int) -> Cameo | None:
         _notify(cameo, CameoNotification.Kind.VERIFIED)
         _find_earlier_outputs(cameo, verdict.embeddings, backend)
     return cameo
+
+
+# Reasons that would tell the uploader something about another member: that the
+# face they recorded is already someone's verified cameo. The uploader sees a
+# generic failure; moderators see the stored reason (admin, `Cameo.reasons`).
+PRIVATE_REASONS = frozenset({"already_enrolled"})
+GENERIC_REASON = "verification_failed"
+
+
+def member_reasons(reasons: list[str]) -> list[str]:
+    """The rejection reasons as the uploader may see them."""
+    shown = {GENERIC_REASON if r in PRIVATE_REASONS else r for r in reasons}
+    return sorted(shown)
 
 
 def _registry_reasons(cameo: Cameo, embeddings: list[np.ndarray], backend: Any) -> list[str]:
@@ -261,7 +274,7 @@ def cameo_mark_failed(*, cameo_id: int) -> None:
         if cameo is None or cameo.state != CameoState.PROCESSING:
             return
         cameo = cameo_transition(cameo_id=cameo_id, to=CameoState.REJECTED, reasons=["processing_failed"])
-        _notify(cameo, CameoNotification.Kind.REJECTED, data={"reasons": cameo.reasons})
+        _notify(cameo, CameoNotification.Kind.REJECTED, data={"reasons": member_reasons(cameo.reasons)})
 
 
 # --- settings, deletion ----------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cameos.models import Appearance, Cameo, CameoNotification, CameoRequest
+from cameos.services import member_reasons
 
 
 def cameo_out(cameo: Cameo, *, viewer_id: int) -> dict[str, Any]:
@@ -20,7 +21,8 @@ def cameo_out(cameo: Cameo, *, viewer_id: int) -> dict[str, Any]:
     if cameo.owner_id == viewer_id:
         # The challenge and rejection reasons are the owner's business only.
         body["challenge"] = cameo.challenge if cameo.state == "awaiting_recording" else None
-        body["reasons"] = cameo.reasons
+        # Reasons naming another member's enrolment stay with moderators.
+        body["reasons"] = member_reasons(cameo.reasons)
     return body
 
 
