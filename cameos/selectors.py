@@ -24,6 +24,7 @@ from cameos.models import (
     CameoNotification,
     CameoRequest,
     CameoState,
+    CameoUseApproval,
 )
 from cameos.models.cameo import AUDIENCE_ORDER
 from sora_social.common.errors import NotFound
@@ -51,7 +52,7 @@ def _effective_rank() -> Case:
 def _castable(user_id: int) -> Q:
     """Q over Cameo: `user_id` may cast it now (state is checked by callers).
 
-    The owner always may. Anyone else needs: no block either way, no explicit
+    Never when the owner is suspended or banned. The owner always may. Anyone else needs: no block either way, no explicit
     revocation, and an effective audience that admits them: `everyone`; or
     `mutuals` and a mutual follow; or `approved` (or wider) and a grant.
     """
@@ -68,7 +69,10 @@ def _castable(user_id: int) -> Q:
         | (Q(GreaterThanOrEqual(rank, _RANK[Audience.MUTUALS])) & Q(mutuals))
         | (Q(GreaterThanOrEqual(rank, _RANK[Audience.APPROVED])) & Q(granted))
     )
-    return Q(owner_id=user_id) | (~Q(revoked) & ~Q(blocked) & admitted)
+    # A suspended or banned owner's likeness is cast by nobody, the owner included:
+    # moderation took the account out, and its cameo goes with it until restored.
+    in_good_standing = Q(owner__suspended_at__isnull=True, owner__banned_at__isnull=True)
+    return in_good_standing & (Q(owner_id=user_id) | (~Q(revoked) & ~Q(blocked) & admitted))
 
 
 def may_cast(*, user_id: int, cameo_id: int, lock: bool = False) -> bool:
@@ -202,3 +206,30 @@ def accesses_of(*, cameo: Cameo) -> QuerySet[CameoAccess]:
 def cameo_rules(*, cameo_ids: list[int]) -> dict[int, str]:
     """The owners' rules ("no political content") of a cast, for generation's prompt check; one query."""
     return dict(Cameo.objects.filter(pk__in=cameo_ids).exclude(rules="").values_list("id", "rules"))
+
+
+def cast_rules(*, user_id: int, cameo_ids: list[int]) -> list[tuple[int, int, list[str], str]]:
+    """(cameo_id, owner_id, restrictions, free-text rules) of the cast cameos that have rules and
+    are not `user_id`'s own (an owner's rules protect them from others, not from themselves); one query."""
+    if not cameo_ids:
+        return []
+    rows = (
+        Cameo.objects.filter(pk__in=cameo_ids)
+        .exclude(owner_id=user_id)
+        .exclude(Q(rules="") & Q(restrictions=[]))
+        .values_list("id", "owner_id", "restrictions", "rules")
+    )
+    order = {c: i for i, c in enumerate(cameo_ids)}
+    return sorted(((c, o, list(r), t) for c, o, r, t in rows), key=lambda row: order[row[0]])
+
+
+def use_approvals_for(*, kind: str, object_id: int) -> dict[int, str]:
+    """{cameo_id: state} of the approvals asked for one generation."""
+    return dict(
+        CameoUseApproval.objects.filter(kind=kind, object_id=object_id).values_list("cameo_id", "state")
+    )
+
+
+def use_approvals_for_owner(*, user_id: int, state: str | None = CameoUseApproval.State.PENDING) -> QuerySet:
+    qs = CameoUseApproval.objects.filter(cameo__owner_id=user_id)
+    return qs.filter(state=state) if state else qs

@@ -27,6 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from cameos import registry, signals
+from cameos import rules as cameo_rules
 from cameos.enrolment import RecordingError, new_challenge, probe
 from cameos.models import (
     Appearance,
@@ -36,6 +37,7 @@ from cameos.models import (
     CameoNotification,
     CameoRequest,
     CameoState,
+    CameoUseApproval,
     EmbeddingPool,
     PublicFigure,
     SubjectKind,
@@ -179,7 +181,7 @@ def cameo_process_recording(*, cameo_id: int) -> Cameo | None:
             reasons += _registry_reasons(cameo, verdict.embeddings, backend)
         if reasons:
             cameo = cameo_transition(cameo_id=cameo.pk, to=CameoState.REJECTED, reasons=sorted(set(reasons)))
-            _notify(cameo, CameoNotification.Kind.REJECTED, data={"reasons": cameo.reasons})
+            _notify(cameo, CameoNotification.Kind.REJECTED, data={"reasons": member_reasons(cameo.reasons)})
             return cameo
         registry.store(
             embedding_model=backend.embedding_model,
@@ -200,6 +202,19 @@ def cameo_process_recording(*, cameo_id: int) -> Cameo | None:
         _notify(cameo, CameoNotification.Kind.VERIFIED)
         _find_earlier_outputs(cameo, verdict.embeddings, backend)
     return cameo
+
+
+# Reasons that would tell the uploader something about another member: that the
+# face they recorded is already someone's verified cameo. The uploader sees a
+# generic failure; moderators see the stored reason (admin, `Cameo.reasons`).
+PRIVATE_REASONS = frozenset({"already_enrolled"})
+GENERIC_REASON = "verification_failed"
+
+
+def member_reasons(reasons: list[str]) -> list[str]:
+    """The rejection reasons as the uploader may see them."""
+    shown = {GENERIC_REASON if r in PRIVATE_REASONS else r for r in reasons}
+    return sorted(shown)
 
 
 def _registry_reasons(cameo: Cameo, embeddings: list[np.ndarray], backend: Any) -> list[str]:
@@ -302,14 +317,20 @@ def cameo_mark_failed(*, cameo_id: int) -> None:
         if cameo is None or cameo.state != CameoState.PROCESSING:
             return
         cameo = cameo_transition(cameo_id=cameo_id, to=CameoState.REJECTED, reasons=["processing_failed"])
-        _notify(cameo, CameoNotification.Kind.REJECTED, data={"reasons": cameo.reasons})
+        _notify(cameo, CameoNotification.Kind.REJECTED, data={"reasons": member_reasons(cameo.reasons)})
 
 
 # --- settings, deletion ----------------------------------------------------
 
 
 @transaction.atomic
-def cameo_update(*, cameo: Cameo, audience: str | None = None, rules: str | None = None) -> Cameo:
+def cameo_update(
+    *,
+    cameo: Cameo,
+    audience: str | None = None,
+    rules: str | None = None,
+    restrictions: list[str] | None = None,
+) -> Cameo:
     cameo = Cameo.objects.select_for_update().select_related("owner").get(pk=cameo.pk)
     fields = []
     if audience is not None:
@@ -328,6 +349,16 @@ def cameo_update(*, cameo: Cameo, audience: str | None = None, rules: str | None
     if rules is not None:
         cameo.rules = rules.strip()
         fields.append("rules")
+    if restrictions is not None:
+        unknown = sorted(set(restrictions) - set(cameo_rules.RESTRICTION_CODES))
+        if unknown:
+            raise ValidationFailed(
+                "Unknown restrictions.",
+                code="invalid_restrictions",
+                details={"restrictions": unknown, "allowed": list(cameo_rules.RESTRICTION_CODES)},
+            )
+        cameo.restrictions = [c for c in cameo_rules.RESTRICTION_CODES if c in set(restrictions)]
+        fields.append("restrictions")
     if fields:
         cameo.save(update_fields=fields)
     return cameo
@@ -664,6 +695,153 @@ def public_figure_delete(*, figure: PublicFigure) -> None:
     figure.delete()
     if name:
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- owner rules -------------------------------------------------------------
+
+
+def cast_rules_check(
+    *, user_id: int, cameo_ids: list[int], prompt: str, with_models: bool
+) -> list[cameo_rules.Violation]:
+    """The owner rules of a cast that `prompt` breaks (the requester's own cameo excepted).
+
+    `with_models=False` (web tier, at submit) checks words only; `True` (the
+    workers that run the prompt checks) adds the moderation classifiers'
+    scores at each cameo's thresholds and the free-text similarity.
+    """
+    from cameos.selectors import cast_rules
+
+    ruled = cast_rules(user_id=user_id, cameo_ids=cameo_ids)
+    if not ruled:
+        return []
+    scores: dict[str, float] | None = None
+    embed = None
+    if with_models:
+        from moderation.services import prompt_scores, text_embedder
+
+        if any(restrictions for _, _, restrictions, _ in ruled):
+            scores = prompt_scores(text=prompt)
+        if any(text for _, _, _, text in ruled):
+            embed = text_embedder()
+    found: list[cameo_rules.Violation] = []
+    for cameo_id, _owner, restrictions, text in ruled:
+        found += cameo_rules.check(
+            cameo_id=cameo_id,
+            restrictions=restrictions,
+            rules=text,
+            prompt=prompt,
+            scores=scores,
+            embed=embed,
+        )
+    return found
+
+
+def approval_missing(*, user_id: int, cameo_ids: list[int], kind: str, object_id: int) -> list[int]:
+    """Cast cameos whose owner asks to approve every use and has not approved this one."""
+    from cameos.selectors import cast_rules, use_approvals_for
+
+    needing = [
+        c for c, _o, restrictions, _t in cast_rules(user_id=user_id, cameo_ids=cameo_ids)
+        if cameo_rules.APPROVAL_REQUIRED in restrictions
+    ]  # fmt: skip
+    if not needing:
+        return []
+    decided = use_approvals_for(kind=kind, object_id=object_id)
+    return [c for c in needing if decided.get(c) != CameoUseApproval.State.APPROVED]
+
+
+# Repeated attempts by one member against one rule tell the owner once per window.
+RULE_NOTICE_WINDOW = timedelta(minutes=10)
+
+
+def rule_attempts_record(
+    *, violations: list[cameo_rules.Violation], actor_id: int, prompt: str, stage: str
+) -> int:
+    """Tell each owner that someone tried to use their cameo against their rules (refused).
+
+    The owner sees who, which rule and the prompt: it is their likeness. One
+    notice per (cameo, member, rule) per `RULE_NOTICE_WINDOW`, so a member
+    retrying cannot flood the owner. Returns how many notices were stored.
+    """
+    stored = 0
+    since = timezone.now() - RULE_NOTICE_WINDOW
+    with transaction.atomic():
+        for violation in violations:
+            recent = CameoNotification.objects.filter(
+                cameo_id=violation.cameo_id,
+                kind=CameoNotification.Kind.RULE_BLOCKED,
+                actor_id=actor_id,
+                data__rule=violation.rule,
+                created_at__gte=since,
+            )
+            if recent.exists():
+                continue
+            cameo = Cameo.objects.filter(pk=violation.cameo_id).first()
+            if cameo is None:
+                continue
+            _notify(
+                cameo,
+                CameoNotification.Kind.RULE_BLOCKED,
+                actor_id=actor_id,
+                data={**violation.as_details(), "prompt": prompt[:500], "stage": stage},
+            )
+            stored += 1
+    return stored
+
+
+@transaction.atomic
+def use_approvals_request(
+    *, cameo_ids: list[int], requester_id: int, kind: str, object_id: int, prompt: str
+) -> list[CameoUseApproval]:
+    """Ask each owner to approve this one use (idempotent per cameo and object)."""
+    made = []
+    for cameo in Cameo.objects.filter(pk__in=cameo_ids):
+        approval, created = CameoUseApproval.objects.get_or_create(
+            cameo=cameo,
+            kind=kind,
+            object_id=object_id,
+            defaults={"requester_id": requester_id, "prompt": prompt[:1000]},
+        )
+        if created:
+            _notify(
+                cameo,
+                CameoNotification.Kind.APPROVAL,
+                actor_id=requester_id,
+                data={
+                    "approval_id": str(approval.pk),
+                    "kind": kind,
+                    "object_id": str(object_id),
+                    "prompt": prompt[:500],
+                },
+            )
+        made.append(approval)
+    return made
+
+
+@transaction.atomic
+def use_approval_decide(*, owner_id: int, approval_id: object, approve: bool) -> CameoUseApproval:
+    """The owner approves or denies one pending use; generation hears it (`cameo_use_decided`)."""
+    pk = parse_id(approval_id)
+    approval = (
+        CameoUseApproval.objects.select_for_update().filter(pk=pk, cameo__owner_id=owner_id).first()
+        if pk
+        else None
+    )
+    if approval is None:
+        raise NotFound(code="approval_not_found")
+    if approval.state != CameoUseApproval.State.PENDING:
+        raise Conflict("This use was already decided.", code="approval_decided")
+    approval.state = CameoUseApproval.State.APPROVED if approve else CameoUseApproval.State.DENIED
+    approval.decided_at = timezone.now()
+    approval.save(update_fields=["state", "decided_at"])
+    signals.cameo_use_decided.send(
+        sender=Cameo,
+        cameo_id=approval.cameo_id,
+        kind=approval.kind,
+        object_id=approval.object_id,
+        approved=approve,
+    )
+    return approval
 
 
 # --- notifications ---------------------------------------------------------

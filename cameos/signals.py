@@ -25,6 +25,12 @@ statement per signal, whatever the number of ids) and idempotent.
     Sent before the cameo row and its face data are erased (after
     `appearance_removed` for all its appearances). Generation cancels every
     job casting the cameo, whoever submitted it.
+
+`cameo_use_decided(sender, cameo_id, kind, object_id, approved)`
+    The owner of a cameo whose rules ask to approve every use decided on one
+    (`kind` "generation", `object_id` the job). Generation: a denial ends the
+    job `blocked` (`cameo_rule_violation`); an approval lets it go on to the GPU
+    once every such owner of its cast approved.
 """
 
 from django.dispatch import Signal
@@ -32,3 +38,4 @@ from django.dispatch import Signal
 cameo_access_revoked = Signal()
 appearance_removed = Signal()
 cameo_deleted = Signal()
+cameo_use_decided = Signal()

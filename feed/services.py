@@ -155,6 +155,17 @@ def post_publish(
                     raise Forbidden(
                         "A cameo's owner withdrew consent for this video.", code="cameo_consent_withdrawn"
                     )
+            # A likeness found in the video but never cast (its owner enrolled after the
+            # draft was made) needs consent at publish just the same (rule 3).
+            carried = cameos_in_object(kind="generation", object_id=job.id)
+            detected = sorted(c for c in carried if c not in job.cameo_ids)
+            without = [c for c in detected if not may_cast(user_id=author.id, cameo_id=c, lock=True)]
+            if without:
+                raise Forbidden(
+                    "This video shows someone who has not agreed to appear in it.",
+                    code="cameo_likeness_without_consent",
+                    details={"cameos": [str(c) for c in without]},
+                )
 
             post_id = new_id()
             state = PostState.PUBLISHED
@@ -196,7 +207,6 @@ def post_publish(
                 _adjust_lineage_counts([(post.path, +1)])
             _credit_views(author_id=author.id, post_id=post.id)
             # The post carries every likeness its generation carries (cast or detected).
-            carried = cameos_in_object(kind="generation", object_id=job.id)
             for cameo_id in job.cameo_ids:
                 carried.setdefault(cameo_id, "cast")
             for cameo_id, source in carried.items():

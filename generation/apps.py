@@ -34,4 +34,7 @@ class GenerationConfig(AppConfig):
         cameo_signals.appearance_removed.connect(
             services.on_appearance_removed, dispatch_uid="generation.appearance_removed"
         )
+        cameo_signals.cameo_use_decided.connect(
+            services.on_cameo_use_decided, dispatch_uid="generation.cameo_use_decided"
+        )
         content_actioned.connect(services.on_content_actioned, dispatch_uid="generation.content_actioned")

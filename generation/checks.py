@@ -33,6 +33,7 @@ import numpy as np
 from sora_social.common.errors import Forbidden
 
 ALLOW, BLOCK, CANCEL = "allow", "block", "cancel"
+RULE_VIOLATION = "cameo_rule_violation"
 SUBJECT_KIND = "generation"
 LIKENESS_FRAMES = 6
 
@@ -88,8 +89,33 @@ def no_real_person_in_image(job: Any, payload: dict[str, Any]) -> Outcome:
     return Outcome(ALLOW, detail={"faces": 0})
 
 
+def _rule_outcome(job: Any, violations: list[Any], stage: str) -> Outcome:
+    from cameos.services import rule_attempts_record
+
+    rule_attempts_record(violations=violations, actor_id=job.user_id, prompt=job.prompt, stage=stage)
+    first = violations[0]
+    return Outcome(
+        BLOCK,
+        RULE_VIOLATION,
+        {**first.as_details(), "violations": [{**v.as_details(), **v.evidence} for v in violations]},
+    )
+
+
+def owner_rules(job: Any, payload: dict[str, Any]) -> Outcome:
+    """The cast cameos' owner rules, with the classifiers and the free-text similarity (rules 1, 3)."""
+    from cameos.services import cast_rules_check
+
+    violations = cast_rules_check(
+        user_id=job.user_id, cameo_ids=list(job.cameo_ids), prompt=job.prompt, with_models=True
+    )
+    if violations:
+        return _rule_outcome(job, violations, "prompt_check")
+    return Outcome(ALLOW, detail={"cameos": [str(c) for c in job.cameo_ids]})
+
+
 PROMPT_CHECKS: list[Step] = [
     Step("moderation.check_prompt", prompt_safety),
+    Step("cameos.rules", owner_rules),
     Step("cameos.face_detect", no_real_person_in_image),
 ]
 
@@ -150,8 +176,31 @@ def consent_still_given(job: Any, payload: dict[str, Any]) -> Outcome:
     return Outcome(ALLOW, detail={"cameos": [str(c) for c in job.cameo_ids]})
 
 
+def owner_rules_still_kept(job: Any, payload: dict[str, Any]) -> Outcome:
+    """Before storing: the owners' rules as they are now (tightened since submit?), and for
+    owners who approve every use, their approval of this generation."""
+    from cameos.rules import APPROVAL_REQUIRED, RESTRICTIONS
+    from cameos.rules import Violation as RuleViolation
+    from cameos.services import approval_missing, cast_rules_check
+
+    cameo_ids = list(job.cameo_ids)
+    violations = cast_rules_check(
+        user_id=job.user_id, cameo_ids=cameo_ids, prompt=job.prompt, with_models=True
+    )
+    unapproved = approval_missing(
+        user_id=job.user_id, cameo_ids=cameo_ids, kind=SUBJECT_KIND, object_id=job.id
+    )
+    violations += [
+        RuleViolation(c, APPROVAL_REQUIRED, RESTRICTIONS[APPROVAL_REQUIRED].label) for c in unapproved
+    ]
+    if violations:
+        return _rule_outcome(job, violations, "store")
+    return Outcome(ALLOW, detail={"cameos": [str(c) for c in cameo_ids]})
+
+
 STORE_CHECKS: list[Step] = [
     Step("cameos.may_cast", consent_still_given),
+    Step("cameos.rules", owner_rules_still_kept),
 ]
 
 
@@ -195,6 +244,40 @@ def consent_at_submit(*, user_id: int, cameo_ids: list[int]) -> None:
             code="cameo_consent_required",
             details={"cameos": [str(c) for c in refused]},
         )
+
+
+def rules_at_submit(*, user_id: int, cameo_ids: list[int], prompt: str) -> None:
+    """Refuse at once (403 `cameo_rule_violation`) a prompt whose words break a cast cameo's
+    owner rules; the owner is told. Words only: the classifiers and the free-text
+    similarity run moments later in `checking_prompt` (workers), before any GPU time.
+
+    Only cameos the requester may cast are looked at: an owner is not told of
+    attempts by people refused for want of consent anyway.
+    """
+    from cameos.selectors import usable_cameo_ids
+    from cameos.services import cast_rules_check, rule_attempts_record
+
+    usable = usable_cameo_ids(user_id=user_id, cameo_ids=cameo_ids)
+    ordered = [c for c in cameo_ids if c in usable]
+    violations = cast_rules_check(user_id=user_id, cameo_ids=ordered, prompt=prompt, with_models=False)
+    if not violations:
+        return
+    rule_attempts_record(violations=violations, actor_id=user_id, prompt=prompt, stage="submit")
+    first = violations[0]
+    raise Forbidden(
+        f"The owner of this cameo does not allow it here: {first.label}.",
+        code=RULE_VIOLATION,
+        details={**first.as_details(), "violations": [v.as_details() for v in violations]},
+    )
+
+
+def approvals_needed(job: Any) -> list[int]:
+    """Cast cameos whose owners must approve this generation before it renders."""
+    from cameos.services import approval_missing
+
+    return approval_missing(
+        user_id=job.user_id, cameo_ids=list(job.cameo_ids), kind=SUBJECT_KIND, object_id=job.id
+    )
 
 
 def wired() -> dict[str, list[str]]:

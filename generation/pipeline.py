@@ -78,6 +78,26 @@ def job_advance(*, job_id: int) -> str:
             )
             return job.state
         with transaction.atomic():
+            waiting_for = checks.approvals_needed(job)
+            if waiting_for:
+                # Owners who approve every use see the prompt that passed the checks;
+                # nothing renders until each of them approved (their decision moves it on).
+                from cameos.services import use_approvals_request
+
+                job = job_transition(
+                    job_id=job_id,
+                    to=JobState.NEEDS_APPROVAL,
+                    expect={JobState.CHECKING_PROMPT},
+                    checks={**job.checks, "prompt": record},
+                )
+                use_approvals_request(
+                    cameo_ids=waiting_for,
+                    requester_id=job.user_id,
+                    kind=checks.SUBJECT_KIND,
+                    object_id=job.id,
+                    prompt=job.prompt,
+                )
+                return job.state
             job = job_transition(
                 job_id=job_id,
                 to=JobState.WAITING_FOR_GPU,

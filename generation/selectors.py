@@ -76,6 +76,7 @@ def job_to_dict(job: GenerationJob) -> dict[str, Any]:
         "video_url": None,
         "poster_url": None,
         "blocked_reason": None,
+        "blocked_detail": None,
     }
     if job.output_removed_at is not None:
         body["blocked_reason"] = job.blocked_reason or "removed"
@@ -84,7 +85,21 @@ def job_to_dict(job: GenerationJob) -> dict[str, Any]:
         body["poster_url"] = media_url(job.poster)
     if job.state in (JobState.BLOCKED, JobState.CANCELLED) and job.blocked_reason:
         body["blocked_reason"] = job.blocked_reason
+        if job.blocked_reason == RULE_VIOLATION:
+            body["blocked_detail"] = _rule_detail(job.checks)
     return body
+
+
+RULE_VIOLATION = "cameo_rule_violation"
+
+
+def _rule_detail(recorded: dict[str, Any]) -> dict[str, Any] | None:
+    """The cameo and owner rule that refused a job, from its check records (scores left out)."""
+    for stage in ("store", "approval", "prompt"):
+        for record in (recorded.get(stage) or {}).values():
+            if isinstance(record, dict) and record.get("reason") == RULE_VIOLATION:
+                return {k: record.get(k) for k in ("cameo", "rule", "rule_text")}
+    return None
 
 
 @dataclass(frozen=True)

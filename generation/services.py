@@ -246,6 +246,7 @@ def job_submit(
         cameo_ids += [c for c in source.cameo_ids if c not in cameo_ids]
 
     _safety_available()
+    checks.rules_at_submit(user_id=user.id, cameo_ids=cameo_ids, prompt=prompt)
     width, height = _frame_size(aspect)
     with transaction.atomic():
         # One member's submissions are serialised on their row, so concurrent
@@ -377,6 +378,48 @@ def on_appearance_removed(
         outputs_remove(job_ids=object_ids, reason="removed_by_cameo_owner")
 
 
+def on_cameo_use_decided(
+    sender: Any, cameo_id: int, kind: str, object_id: int, approved: bool, **kwargs: Any
+) -> None:
+    """Receiver of `cameos.signals.cameo_use_decided`: an owner approved or denied one use.
+
+    A denial refuses the job; the last approval a job waited for sends it to
+    the GPU queue. Runs inside the owner's deciding transaction.
+    """
+    if kind != checks.SUBJECT_KIND:
+        return
+    job = GenerationJob.objects.select_for_update().filter(pk=object_id).first()
+    if job is None or job.state != JobState.NEEDS_APPROVAL:
+        return
+    if not approved:
+        from cameos.rules import APPROVAL_REQUIRED, RESTRICTIONS
+
+        detail = {
+            "cameo": str(cameo_id),
+            "rule": APPROVAL_REQUIRED,
+            "rule_text": RESTRICTIONS[APPROVAL_REQUIRED].label,
+        }
+        job_transition(
+            job_id=job.id,
+            to=JobState.BLOCKED,
+            expect={JobState.NEEDS_APPROVAL},
+            blocked_reason=checks.RULE_VIOLATION,
+            checks={
+                **job.checks,
+                "approval": {
+                    "cameos.approval": {"decision": checks.BLOCK, "reason": checks.RULE_VIOLATION, **detail}
+                },
+            },
+        )
+        return
+    if checks.approvals_needed(job):
+        return
+    from generation.tasks import render_job
+
+    job_transition(job_id=job.id, to=JobState.WAITING_FOR_GPU, expect={JobState.NEEDS_APPROVAL})
+    enqueue_on_commit(render_job, job.id)
+
+
 def on_content_actioned(sender: Any, kind: str, object_id: int, action: str, **kwargs: Any) -> None:
     """Receiver of `moderation.signals.content_actioned` for generations (drafts)."""
     from moderation.signals import REMOVE
@@ -466,7 +509,7 @@ def jobs_reconcile(*, now: Any = None, batch: int = 200) -> dict[str, int]:
     with transaction.atomic():
         stuck = list(
             GenerationJob.objects.select_for_update(skip_locked=True)
-            .filter(state__in=states.ACTIVE, heartbeat_at__lt=cutoff)
+            .filter(state__in=states.ACTIVE - states.WAITING_FOR_PERSON, heartbeat_at__lt=cutoff)
             .order_by("heartbeat_at")[:batch]
         )
         for job in stuck:

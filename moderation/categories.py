@@ -95,6 +95,62 @@ DESCRIPTIONS: dict[str, list[str]] = {
     ],
 }
 
+# Categories no global policy acts on: they exist for cameo owners' rules
+# ("never in political content"), which generation checks at a cameo's own,
+# stricter thresholds (cameos/rules.py). The text classifiers score them with
+# the others; `policies.decide` ignores them, so they refuse nothing by themselves.
+POLITICAL = "political"
+SUGGESTIVE = "suggestive"
+APPEARANCE_CHANGE = "appearance_change"
+DEMEANING = "demeaning"
+
+RULE_CATEGORIES: tuple[str, ...] = (POLITICAL, SUGGESTIVE, APPEARANCE_CHANGE, DEMEANING)
+
+LABELS.update(
+    {
+        POLITICAL: "Political content",
+        SUGGESTIVE: "Suggestive content",
+        APPEARANCE_CHANGE: "Changes to a person's appearance",
+        DEMEANING: "Embarrassing or demeaning content",
+    }
+)
+
+DESCRIPTIONS.update(
+    {
+        POLITICAL: [
+            "political content: elections, campaigns, parties, politicians and protests",
+            "giving a campaign speech at an election rally",
+            "endorsing a candidate for president, vote for him",
+            "holding a protest sign at a political demonstration",
+            "debating immigration policy as a member of parliament",
+            "a political party advertisement asking people to vote",
+        ],
+        SUGGESTIVE: [
+            "suggestive, flirty or seductive content, sexy poses and revealing clothes",
+            "posing seductively in lingerie on a bed",
+            "a sexy dance in a tiny bikini",
+            "kissing passionately and flirting",
+            "a sultry striptease tease in a nightclub",
+        ],
+        APPEARANCE_CHANGE: [
+            "changing a person's appearance: body, face, age, hair, weight or skin",
+            "a person made to look fat and old",
+            "a person given a shaved head and face tattoos",
+            "aged into an old man with wrinkles and grey hair",
+            "skin colour changed and a different face swapped in",
+            "body reshaped, much thinner or much heavier",
+        ],
+        DEMEANING: [
+            "embarrassing, humiliating or demeaning a person, making them look stupid",
+            "falling face first into mud while a crowd laughs",
+            "drunk and vomiting at a party",
+            "crying and begging on their knees, pathetic",
+            "wetting their pants in front of the whole class",
+            "dressed as a clown being mocked and ridiculed",
+        ],
+    }
+)
+
 # Phrasings for zero-shot CLIP on frames: one "safe" anchor per category keeps
 # the softmax honest when nothing in the frame matches any concept.
 SAFE_VISUAL: list[str] = [

@@ -165,6 +165,29 @@ def check_prompt(*, text: str, user: Any = None, subject: SubjectArg = None) -> 
     return _store(kind=StoredVerdict.Kind.PROMPT, result=result, user=user, subject=subject, text=text)
 
 
+def prompt_scores(*, text: str) -> dict[str, float]:
+    """Every text classifier's category scores for a prompt, rule-only categories included
+    (`categories.RULE_CATEGORIES`); decides and stores nothing.
+
+    For checks that apply their own thresholds: a cameo owner's rules
+    (cameos/rules.py). Fails closed like `check_prompt`.
+    """
+    models = _require("text")
+    result = Scores()
+    for classifier in (_blocklist, *models):
+        result = result.merge(classifier.score_texts([text])[0])
+    return dict(result.scores)
+
+
+def text_embedder() -> Any:
+    """The configured sentence-embedding function (texts → L2-normalised rows), or None when off."""
+    loaded, _broken = loader.classifiers("text")
+    for classifier in loaded:
+        if getattr(classifier, "name", "") == "prompt_embeddings":
+            return classifier.embed
+    return None
+
+
 def sample_frames(
     frames: list[np.ndarray], *, fps: float | None = None, limit: int | None = None
 ) -> list[np.ndarray]:

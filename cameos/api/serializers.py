@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cameos.models import Appearance, Cameo, CameoNotification, CameoRequest
+from cameos.models import Appearance, Cameo, CameoNotification, CameoRequest, CameoUseApproval
+from cameos.services import member_reasons
 
 
 def cameo_out(cameo: Cameo, *, viewer_id: int) -> dict[str, Any]:
@@ -14,13 +15,15 @@ def cameo_out(cameo: Cameo, *, viewer_id: int) -> dict[str, Any]:
         "state": cameo.state,
         "audience": cameo.audience,
         "rules": cameo.rules,
+        "restrictions": list(cameo.restrictions),
         "created_at": cameo.created_at,
         "verified_at": cameo.verified_at,
     }
     if cameo.owner_id == viewer_id:
         # The challenge and rejection reasons are the owner's business only.
         body["challenge"] = cameo.challenge if cameo.state == "awaiting_recording" else None
-        body["reasons"] = cameo.reasons
+        # Reasons naming another member's enrolment stay with moderators.
+        body["reasons"] = member_reasons(cameo.reasons)
     return body
 
 
@@ -57,4 +60,18 @@ def notification_out(note: CameoNotification) -> dict[str, Any]:
         "data": note.data,
         "created_at": note.created_at,
         "read_at": note.read_at,
+    }
+
+
+def approval_out(approval: CameoUseApproval) -> dict[str, Any]:
+    return {
+        "id": str(approval.pk),
+        "cameo_id": str(approval.cameo_id),
+        "requester_id": str(approval.requester_id),
+        "kind": approval.kind,
+        "object_id": str(approval.object_id),
+        "prompt": approval.prompt,
+        "state": approval.state,
+        "created_at": approval.created_at,
+        "decided_at": approval.decided_at,
     }

@@ -34,6 +34,17 @@ urlpatterns = [
         views.CameoRequestDenyView.as_view(),
         name="cameo-request-deny",
     ),
+    path("me/cameo-approvals", views.MyCameoApprovalsView.as_view(), name="me-cameo-approvals"),
+    path(
+        "cameo-approvals/<str:approval_id>/approve",
+        views.CameoApprovalApproveView.as_view(),
+        name="cameo-approval-approve",
+    ),
+    path(
+        "cameo-approvals/<str:approval_id>/deny",
+        views.CameoApprovalDenyView.as_view(),
+        name="cameo-approval-deny",
+    ),
     path("me/cameo-notifications", views.MyCameoNotificationsView.as_view(), name="me-cameo-notifications"),
     path(
         "me/cameo-notifications/read",

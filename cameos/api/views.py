@@ -15,8 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cameos import selectors, services
-from cameos.api.serializers import appearance_out, cameo_out, notification_out, request_out
+from cameos.api.serializers import appearance_out, approval_out, cameo_out, notification_out, request_out
 from cameos.models import Audience
+from cameos.rules import RESTRICTION_CODES
 from sora_social.common.api.base import APIView
 from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.common.ids import ID_CHARS, parse_id
@@ -33,6 +34,7 @@ def _cameo_schema(many: bool = False) -> Any:
             "state": serializers.ChoiceField(["awaiting_recording", "processing", "verified", "rejected"]),
             "audience": serializers.ChoiceField(Audience.values),
             "rules": serializers.CharField(),
+            "restrictions": serializers.ListField(child=serializers.ChoiceField(RESTRICTION_CODES)),
             "challenge": serializers.JSONField(required=False, allow_null=True),
             "reasons": serializers.ListField(child=serializers.CharField(), required=False),
             "created_at": serializers.DateTimeField(),
@@ -90,6 +92,24 @@ def _notification_schema(many: bool = False) -> Any:
     )
 
 
+def _approval_schema(many: bool = False) -> Any:
+    return component(
+        "CameoUseApproval",
+        {
+            "id": serializers.CharField(),
+            "cameo_id": serializers.CharField(),
+            "requester_id": serializers.CharField(),
+            "kind": serializers.ChoiceField(["generation"]),
+            "object_id": serializers.CharField(),
+            "prompt": serializers.CharField(),
+            "state": serializers.ChoiceField(["pending", "approved", "denied"]),
+            "created_at": serializers.DateTimeField(),
+            "decided_at": serializers.DateTimeField(allow_null=True),
+        },
+        many=many,
+    )
+
+
 def _page(request: Request, view: APIView, qs: Any, render: Any) -> Response:
     paginator = CursorPagination()
     page = paginator.paginate_queryset(qs, request, view=view) or []
@@ -122,7 +142,22 @@ class CameoListView(APIView):
 class CameoDetailView(APIView):
     class InputSerializer(serializers.Serializer):
         audience = serializers.ChoiceField(Audience.values, required=False)
-        rules = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+        rules = serializers.CharField(
+            max_length=2000,
+            required=False,
+            allow_blank=True,
+            help_text="Free text, checked against prompts by meaning and words (docs/CAMEOS.md).",
+        )
+        restrictions = serializers.ListField(
+            child=serializers.ChoiceField(RESTRICTION_CODES),
+            required=False,
+            max_length=len(RESTRICTION_CODES),
+            help_text=(
+                "Structured rules, replacing the current set: no_political, no_sexual (sexual or "
+                "suggestive), no_violence, no_appearance_changes, no_demeaning (embarrassing or "
+                "demeaning), approval_required (every use waits for my approval)."
+            ),
+        )
 
     @extend_schema(responses=_cameo_schema(), operation_id="cameo_get")
     def get(self, request: Request, cameo_id: str) -> Response:
@@ -300,3 +335,38 @@ class MyCameoNotificationsReadView(APIView):
             user_id=request.user.pk, up_to_id=parse_id(up_to) if up_to else None
         )
         return Response({"marked": marked})
+
+
+class MyCameoApprovalsView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("state", str, description="pending (default), approved, denied or all")],
+        responses=_approval_schema(many=True),
+        operation_id="me_cameo_approvals",
+    )
+    def get(self, request: Request) -> Response:
+        state = request.query_params.get("state", "pending")
+        if state not in {"pending", "approved", "denied", "all"}:
+            raise ValidationFailed("Unknown state.", code="invalid_state")
+        qs = selectors.use_approvals_for_owner(
+            user_id=request.user.pk, state=None if state == "all" else state
+        )
+        return _page(request, self, qs, approval_out)
+
+
+class CameoApprovalDecideView(APIView):
+    decision = ""
+
+    @extend_schema(request=None, responses=_approval_schema(), operation_id=None)
+    def post(self, request: Request, approval_id: str) -> Response:
+        decided = services.use_approval_decide(
+            owner_id=request.user.pk, approval_id=approval_id, approve=self.decision == "approve"
+        )
+        return Response(approval_out(decided))
+
+
+class CameoApprovalApproveView(CameoApprovalDecideView):
+    decision = "approve"
+
+
+class CameoApprovalDenyView(CameoApprovalDecideView):
+    decision = "deny"

@@ -3,7 +3,7 @@ notifications, and the likeness registry (one embedding table per face model).""
 
 from cameos.models.appearance import Appearance
 from cameos.models.cameo import Audience, Cameo, CameoState
-from cameos.models.consent import CameoAccess, CameoRequest
+from cameos.models.consent import CameoAccess, CameoRequest, CameoUseApproval
 from cameos.models.notification import CameoNotification
 from cameos.models.registry import (
     ArcFaceEmbedding,
@@ -22,6 +22,7 @@ __all__ = [
     "CameoNotification",
     "CameoRequest",
     "CameoState",
+    "CameoUseApproval",
     "DlibFaceEmbedding",
     "EmbeddingPool",
     "PublicFigure",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
@@ -72,6 +73,8 @@ class Cameo(models.Model):
     audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.ONLY_ME)
     # Free-text owner rules ("no political content"), checked by generation against prompts.
     rules = models.TextField(blank=True, default="")
+    # Structured owner rules: codes of `cameos.rules.RESTRICTIONS` ("no_political", ...).
+    restrictions = ArrayField(models.CharField(max_length=32), default=list, blank=True)
     recording = models.FileField(upload_to=recording_path, blank=True, max_length=200)
     reference_image = models.FileField(upload_to=reference_path, blank=True, max_length=200)
     # Which face model produced this cameo's registry rows (e.g. "dlib_128").

@@ -65,3 +65,40 @@ class CameoRequest(models.Model):
 
     def __str__(self) -> str:
         return f"request by {self.requester_id} for cameo {self.cameo_id} ({self.state})"
+
+
+class CameoUseApproval(models.Model):
+    """The owner's word on one specific use of a cameo whose rules ask to approve every video.
+
+    One row per (cameo, generation): the generation waits (`needs_approval`)
+    until every such owner approved; a denial refuses it. The prompt is kept so
+    the owner decides on what will be made, and so moderators can see it.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        APPROVED = "approved"
+        DENIED = "denied"
+
+    id = SnowflakeField()
+    cameo = models.ForeignKey("cameos.Cameo", on_delete=models.CASCADE, related_name="use_approvals")
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, default="generation")
+    object_id = models.BigIntegerField()
+    prompt = models.TextField(blank=True, default="")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "cameos_use_approval"
+        constraints = [
+            models.UniqueConstraint(fields=["cameo", "kind", "object_id"], name="cameos_one_approval_per_use")
+        ]
+        indexes = [
+            models.Index(fields=["cameo", "state", "-id"], name="cameos_approval_cameo_state"),
+            models.Index(fields=["kind", "object_id"], name="cameos_approval_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"use of cameo {self.cameo_id} in {self.kind} {self.object_id} ({self.state})"

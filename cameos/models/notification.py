@@ -15,6 +15,10 @@ class CameoNotification(models.Model):
         DETECTED = "detected"
         VERIFIED = "verified"
         REJECTED = "rejected"
+        # Someone tried to use the cameo against the owner's rules (refused).
+        RULE_BLOCKED = "rule_blocked"
+        # A use waits for the owner's approval (rule `approval_required`).
+        APPROVAL = "approval"
 
     id = SnowflakeField()
     recipient = models.ForeignKey(

@@ -27,6 +27,9 @@ _JOB = inline_serializer(
         "video_url": serializers.CharField(allow_null=True),
         "poster_url": serializers.CharField(allow_null=True),
         "blocked_reason": serializers.CharField(allow_null=True),
+        "blocked_detail": serializers.JSONField(
+            allow_null=True, help_text="For cameo_rule_violation: {cameo, rule, rule_text}."
+        ),
     },
 )
 

@@ -215,3 +215,21 @@ def test_cameo_rules_for_a_cast(django_assert_num_queries):
     other = CameoFactory()
     with django_assert_num_queries(1):
         assert selectors.cameo_rules(cameo_ids=[ruled.pk, other.pk]) == {ruled.pk: "no political content"}
+
+
+def test_suspended_or_banned_owner_cameo_cannot_be_cast():
+    """A suspended or banned owner's cameo is castable by nobody, granted members included, and not listed as usable."""
+    from django.utils import timezone
+
+    from sora_social.accounts.models import User
+
+    for field in ("suspended_at", "banned_at"):
+        cameo = CameoFactory(audience=Audience.EVERYONE)
+        friend = UserFactory()
+        services.cameo_grant(cameo=cameo, user_id=friend.pk)
+        assert selectors.may_cast(user_id=friend.pk, cameo_id=cameo.pk)
+        User.objects.filter(pk=cameo.owner_id).update(is_active=False, **{field: timezone.now()})
+        assert not selectors.may_cast(user_id=friend.pk, cameo_id=cameo.pk)
+        assert not selectors.may_cast(user_id=friend.pk, cameo_id=cameo.pk, lock=True)
+        assert selectors.usable_cameo_ids(user_id=friend.pk, cameo_ids=[cameo.pk]) == set()
+        assert not selectors.cameos_usable_by(user_id=friend.pk).filter(pk=cameo.pk).exists()

@@ -222,3 +222,16 @@ def test_one_live_cameo_per_member():
     services.cameo_create(owner=owner)
     with pytest.raises(Conflict):
         services.cameo_create(owner=owner)
+
+
+def test_already_enrolled_is_told_to_the_uploader_as_a_generic_failure(client_for):
+    """The uploader of a face enrolled elsewhere sees `verification_failed`; moderators keep `already_enrolled`."""
+    assert enrol(4).state == CameoState.VERIFIED
+    second = enrol(4)
+    assert second.reasons == ["already_enrolled"]  # stored for moderators (admin)
+    body = client_for(second.owner).get(f"/api/v1/cameos/{second.pk}").json()
+    assert body["reasons"] == ["verification_failed"]
+    note = CameoNotification.objects.get(cameo=second, kind="rejected")
+    assert note.data["reasons"] == ["verification_failed"]
+    listed = client_for(second.owner).get("/api/v1/me/cameo-notifications").json()["results"]
+    assert "already_enrolled" not in str(listed)

@@ -104,3 +104,41 @@ def test_removed_generation_appearance_takes_down_its_post_and_blocks_drafts():
     from feed.models import UnpublishableDraft
 
     assert UnpublishableDraft.objects.filter(job_id=draft.id, cameo_id=cameo.id).exists()
+
+
+def test_suspended_owner_cameo_cannot_be_published():
+    """A draft casting a cameo whose owner was suspended since is refused at publish."""
+    from feed import services
+    from sora_social.accounts.services.moderation import user_suspend
+
+    cameo = CameoFactory()
+    user = UserFactory()
+    cameo_services.cameo_grant(cameo=cameo, user_id=user.id)
+    job = ready_job(user, cameo_ids=[cameo.id])
+    user_suspend(user=cameo.owner, actor=None, reason="abuse")
+    with pytest.raises(Forbidden) as err:
+        services.post_publish(author=user, generation_id=job.id)
+    assert err.value.code == "cameo_consent_withdrawn"
+    assert not Post.objects.exists()
+
+
+def test_detected_likeness_is_checked_for_consent_at_publish():
+    """A draft in which a cameo was detected (not cast) cannot be published by someone who may not use it."""
+    from feed import services
+
+    cameo = CameoFactory(audience="approved")
+    user = UserFactory()
+    job = ready_job(user)
+    # The person enrolled after the draft was made; enrolment found their face in it.
+    cameo_services.appearance_record(
+        cameo_id=cameo.id, kind="generation", object_id=job.id, source="detected", score=0.2
+    )
+    with pytest.raises(Forbidden) as err:
+        services.post_publish(author=user, generation_id=job.id)
+    assert err.value.code == "cameo_likeness_without_consent"
+    assert err.value.details == {"cameos": [str(cameo.id)]}
+    assert not Post.objects.exists()
+    # With the owner's grant the same draft may go out, carrying the detected appearance.
+    cameo_services.cameo_grant(cameo=cameo, user_id=user.id)
+    post = services.post_publish(author=user, generation_id=job.id)
+    assert Appearance.objects.filter(cameo=cameo, kind="post", object_id=post.id, source="detected").exists()
