@@ -171,6 +171,7 @@ def post_publish(
             if parent is not None and state == PostState.PUBLISHED:
                 _adjust_lineage_counts([(post.path, +1)])
             _credit_views(author_id=author.id, post_id=post.id)
+            posts_media_place(post_ids=[post.id])
             # The post carries every likeness its generation carries (cast or detected).
             carried = cameos_in_object(kind="generation", object_id=job.id)
             for cameo_id in job.cameo_ids:
@@ -224,6 +225,91 @@ def _adjust_lineage_counts(moves: list[tuple[str, int]]) -> None:
             " FROM unnest(%s::bigint[], %s::int[], %s::int[]) AS d(id, n, r) WHERE p.id = d.id",
             [ids, [descendants[i] for i in ids], [direct[i] for i in ids]],
         )
+
+
+# --- where a post's files live (rule 10) ----------------------------------------------
+
+# States a moderator can still bring back to published.
+_RESTORABLE = frozenset({PostState.REMOVED_BY_MODERATION, PostState.HIDDEN_PENDING_REVIEW})
+
+
+@transaction.atomic
+def posts_media_place(*, post_ids: list[int]) -> list[int]:
+    """Put each post's video and poster where its state and visibility allow; call it, in the
+    same transaction, after any change to either. Returns the ids whose files moved.
+
+    Only a published public post has files under `public/` (a copy under fresh
+    random names; the generation keeps its private original as the author's
+    draft). Any other post points at its generation's private files, which
+    only signed URLs reach; without those (demo posts, removed outputs) a post
+    that may come back keeps its files in quarantine, and one that cannot has
+    them deleted. Whatever leaves `public/` is moved or deleted here, before
+    the change commits, so its public URL is dead once anyone can see the
+    change (a rollback can at worst cost the post its files, never expose them).
+    """
+    from django.core.files.storage import default_storage
+
+    from generation.models import GenerationJob
+    from sora_social.common import storage as media
+
+    if not post_ids:
+        return []
+    posts = list(
+        Post.objects.select_for_update()
+        .filter(pk__in=post_ids)
+        .only("id", "state", "visibility", "video", "poster", "generation_id")
+        .order_by("id")
+    )
+    public = {p.id: p.state == PostState.PUBLISHED and p.visibility == Visibility.PUBLIC for p in posts}
+    todo = [
+        p
+        for p in posts
+        if any(name and media.is_public(name) != public[p.id] for name in (p.video, p.poster))
+    ]
+    if not todo:
+        return []
+    names = [n for p in todo for n in (p.video, p.poster) if n]
+    shared = {
+        r["video"]
+        for r in Post.objects.filter(video__in=names).values("video").annotate(n=Count("id"))
+        if r["n"] > 1
+    } | {
+        r["poster"]
+        for r in Post.objects.filter(poster__in=names).values("poster").annotate(n=Count("id"))
+        if r["n"] > 1
+    }
+    drafts = {
+        j["id"]: j
+        for j in GenerationJob.objects.filter(
+            pk__in=[p.generation_id for p in todo if p.generation_id], output_removed_at=None
+        ).values("id", "video", "poster")
+    }
+
+    def place(post: Post, name: str, field: str) -> str:
+        if not name or media.is_public(name) == public[post.id]:
+            return name
+        if public[post.id]:
+            # Entering public: a fresh random public name (quarantine is left, a draft stays).
+            if name.startswith(media.QUARANTINE) and name not in shared:
+                return media.move(default_storage, name, media.PUBLIC)
+            return media.copy(default_storage, name, media.PUBLIC)
+        draft = drafts.get(post.generation_id or 0, {}).get(field)
+        if draft:
+            new = draft
+        elif post.state in _RESTORABLE or post.state == PostState.PUBLISHED:
+            to = media.QUARANTINE if post.state in _RESTORABLE else media.PRIVATE
+            return (media.copy if name in shared else media.move)(default_storage, name, to)
+        else:
+            new = ""
+        if name not in shared:
+            default_storage.delete(name)
+        return new
+
+    for post in todo:
+        post.video = place(post, post.video, "video")
+        post.poster = place(post, post.poster, "poster")
+    Post.objects.bulk_update(todo, ["video", "poster"])
+    return [p.id for p in todo]
 
 
 # --- removal ------------------------------------------------------------------------
@@ -296,6 +382,13 @@ def posts_remove(*, post_ids: list[int], to: str, cameo_id: int | None = None) -
         cursor.execute(sql, params)
         rows = cursor.fetchall()
         _adjust_lineage_counts([(path, -1) for _, old, path, _ in rows if old == PostState.PUBLISHED])
+        posts_media_place(post_ids=[r[0] for r in rows])
+        if to != PostState.REMOVED_BY_MODERATION:
+            # Final removals keep no face embeddings of the video (moderation's may be restored).
+            from cameos.services import output_faces_erase
+
+            final = [pid for pid, _, _, target in rows if target or to == PostState.REMOVED_BY_LIKENESS_OWNER]
+            output_faces_erase(kind="post", object_ids=final)
     return {
         "removed": sorted(pid for pid, _, _, target in rows if target),
         "descendants": sorted(pid for pid, _, _, target in rows if not target),
@@ -325,6 +418,7 @@ def post_restore(*, post_id: int) -> dict[str, list[int]]:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
         _adjust_lineage_counts([(path, +1) for _, path in rows])
+        posts_media_place(post_ids=[pid for pid, _ in rows])
     return {"restored": sorted(pid for pid, _ in rows)}
 
 
@@ -340,6 +434,7 @@ def post_transition(*, post_id: int, to: str) -> Post:
         Post.objects.filter(pk=post.id).update(state=to, state_changed_at=timezone.now(), hidden_by_id=None)
         if was_published != (to == PostState.PUBLISHED):
             _adjust_lineage_counts([(post.path, +1 if to == PostState.PUBLISHED else -1)])
+        posts_media_place(post_ids=[post.id])
         post.refresh_from_db()
         return post
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 
@@ -47,12 +50,18 @@ def narrowest(a: str, b: str) -> str:
     return AUDIENCE_ORDER[min(AUDIENCE_ORDER.index(a), AUDIENCE_ORDER.index(b))]
 
 
+def biometric_storage() -> Storage:
+    """Enrolment recordings and face crops live in their own storage, which has no URLs (rule 10)."""
+    return storages["biometric"]
+
+
+# Random directories, never the cameo id: even the biometric storage's names are not guessable.
 def recording_path(instance: Cameo, filename: str) -> str:
-    return f"cameos/{instance.pk}/recording{_ext(filename)}"
+    return f"cameos/{secrets.token_urlsafe(18)}/recording{_ext(filename)}"
 
 
 def reference_path(instance: Cameo, filename: str) -> str:
-    return f"cameos/{instance.pk}/reference.png"
+    return f"cameos/{secrets.token_urlsafe(18)}/reference.png"
 
 
 def _ext(filename: str) -> str:
@@ -72,8 +81,12 @@ class Cameo(models.Model):
     audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.ONLY_ME)
     # Free-text owner rules ("no political content"), checked by generation against prompts.
     rules = models.TextField(blank=True, default="")
-    recording = models.FileField(upload_to=recording_path, blank=True, max_length=200)
-    reference_image = models.FileField(upload_to=reference_path, blank=True, max_length=200)
+    recording = models.FileField(
+        upload_to=recording_path, storage=biometric_storage, blank=True, max_length=200
+    )
+    reference_image = models.FileField(
+        upload_to=reference_path, storage=biometric_storage, blank=True, max_length=200
+    )
     # Which face model produced this cameo's registry rows (e.g. "dlib_128").
     embedding_model = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -81,6 +94,9 @@ class Cameo(models.Model):
 
     class Meta:
         db_table = "cameos_cameo"
+        permissions = [
+            ("view_biometrics", "Can view biometric data (recordings, face crops, gallery photos); audited")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["owner"], condition=Q(state__in=LIVE_STATES), name="cameos_one_live_cameo_per_owner"

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from generation import selectors, services
 from generation.models import GenerationJob
 from sora_social.common.api.base import APIView
+from sora_social.common.media import media_url
 from sora_social.common.pagination import CursorPagination
 
 _JOB = inline_serializer(
@@ -85,6 +86,7 @@ class UploadCreateView(APIView):
                     "id": serializers.CharField(),
                     "width": serializers.IntegerField(),
                     "height": serializers.IntegerField(),
+                    "url": serializers.CharField(help_text="Signed; lives MEDIA_URL_TTL_S seconds."),
                 },
             )
         },
@@ -99,6 +101,7 @@ class UploadCreateView(APIView):
                 "width": upload.width,
                 "height": upload.height,
                 "size_bytes": upload.size_bytes,
+                "url": media_url(upload.file),
             },
             status=201,
         )
