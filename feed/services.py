@@ -171,7 +171,9 @@ def post_publish(
             if parent is not None and state == PostState.PUBLISHED:
                 _adjust_lineage_counts([(post.path, +1)])
             _credit_views(author_id=author.id, post_id=post.id)
-            posts_media_place(post_ids=[post.id])
+            post.video, post.poster = posts_media_place(post_ids=[post.id]).get(
+                post.id, (post.video, post.poster)
+            )
             # The post carries every likeness its generation carries (cast or detected).
             carried = cameos_in_object(kind="generation", object_id=job.id)
             for cameo_id in job.cameo_ids:
@@ -234,18 +236,25 @@ _RESTORABLE = frozenset({PostState.REMOVED_BY_MODERATION, PostState.HIDDEN_PENDI
 
 
 @transaction.atomic
-def posts_media_place(*, post_ids: list[int]) -> list[int]:
+def posts_media_place(*, post_ids: list[int]) -> dict[int, tuple[str, str]]:
     """Put each post's video and poster where its state and visibility allow; call it, in the
-    same transaction, after any change to either. Returns the ids whose files moved.
+    same transaction, after any change to either. Returns {id: (video, poster)} of the posts
+    whose names changed.
 
-    Only a published public post has files under `public/` (a copy under fresh
-    random names; the generation keeps its private original as the author's
-    draft). Any other post points at its generation's private files, which
-    only signed URLs reach; without those (demo posts, removed outputs) a post
-    that may come back keeps its files in quarantine, and one that cannot has
-    them deleted. Whatever leaves `public/` is moved or deleted here, before
-    the change commits, so its public URL is dead once anyone can see the
-    change (a rollback can at worst cost the post its files, never expose them).
+    A post has its own copy of its generation's files (the generation keeps the
+    original as the author's draft), under fresh random names:
+
+    - published and public: `public/…`, fetched without authorization;
+    - published, not public: `private/…`, reached only by signed URLs;
+    - removed by moderation or hidden pending review: `quarantine/…`, never
+      given to members (a restore moves it back under a fresh name);
+    - removed for good (by its author, by a likeness owner): deleted.
+
+    Every change moves or deletes the object before the change commits, so any
+    URL minted before (public, signed or presigned) names a key that no longer
+    exists once anyone can see the change; a rollback can at worst cost the post
+    its files, never expose them. Files a post shares (its generation's draft,
+    demo posts' common video) are copied, never moved or deleted.
     """
     from django.core.files.storage import default_storage
 
@@ -253,22 +262,16 @@ def posts_media_place(*, post_ids: list[int]) -> list[int]:
     from sora_social.common import storage as media
 
     if not post_ids:
-        return []
+        return {}
     posts = list(
         Post.objects.select_for_update()
         .filter(pk__in=post_ids)
         .only("id", "state", "visibility", "video", "poster", "generation_id")
         .order_by("id")
     )
-    public = {p.id: p.state == PostState.PUBLISHED and p.visibility == Visibility.PUBLIC for p in posts}
-    todo = [
-        p
-        for p in posts
-        if any(name and media.is_public(name) != public[p.id] for name in (p.video, p.poster))
-    ]
-    if not todo:
-        return []
-    names = [n for p in todo for n in (p.video, p.poster) if n]
+    names = [n for p in posts for n in (p.video, p.poster) if n]
+    if not names:
+        return {}
     shared = {
         r["video"]
         for r in Post.objects.filter(video__in=names).values("video").annotate(n=Count("id"))
@@ -278,38 +281,43 @@ def posts_media_place(*, post_ids: list[int]) -> list[int]:
         for r in Post.objects.filter(poster__in=names).values("poster").annotate(n=Count("id"))
         if r["n"] > 1
     }
-    drafts = {
-        j["id"]: j
-        for j in GenerationJob.objects.filter(
-            pk__in=[p.generation_id for p in todo if p.generation_id], output_removed_at=None
-        ).values("id", "video", "poster")
-    }
+    for video, poster in GenerationJob.objects.filter(
+        pk__in=[p.generation_id for p in posts if p.generation_id]
+    ).values_list("video", "poster"):
+        shared.update((video, poster))
 
-    def place(post: Post, name: str, field: str) -> str:
-        if not name or media.is_public(name) == public[post.id]:
+    def where(name: str) -> str:
+        if media.is_public(name):
+            return media.PUBLIC
+        return media.QUARANTINE if name.startswith(media.QUARANTINE) else media.PRIVATE
+
+    def place(post: Post, name: str) -> str:
+        if not name:
             return name
-        if public[post.id]:
-            # Entering public: a fresh random public name (quarantine is left, a draft stays).
-            if name.startswith(media.QUARANTINE) and name not in shared:
-                return media.move(default_storage, name, media.PUBLIC)
-            return media.copy(default_storage, name, media.PUBLIC)
-        draft = drafts.get(post.generation_id or 0, {}).get(field)
-        if draft:
-            new = draft
-        elif post.state in _RESTORABLE or post.state == PostState.PUBLISHED:
-            to = media.QUARANTINE if post.state in _RESTORABLE else media.PRIVATE
-            return (media.copy if name in shared else media.move)(default_storage, name, to)
+        if post.state == PostState.PUBLISHED:
+            to = media.PUBLIC if post.visibility == Visibility.PUBLIC else media.PRIVATE
+        elif post.state in _RESTORABLE:
+            to = media.QUARANTINE
         else:
-            new = ""
-        if name not in shared:
-            default_storage.delete(name)
-        return new
+            to = None
+        owned = name not in shared
+        if to is None:
+            if owned:
+                default_storage.delete(name)
+            return ""
+        if owned and where(name) == to:
+            return name
+        return (media.move if owned else media.copy)(default_storage, name, to)
 
-    for post in todo:
-        post.video = place(post, post.video, "video")
-        post.poster = place(post, post.poster, "poster")
-    Post.objects.bulk_update(todo, ["video", "poster"])
-    return [p.id for p in todo]
+    changed = []
+    for post in posts:
+        video, poster = place(post, post.video), place(post, post.poster)
+        if (video, poster) != (post.video, post.poster):
+            post.video, post.poster = video, poster
+            changed.append(post)
+    if changed:
+        Post.objects.bulk_update(changed, ["video", "poster"])
+    return {p.id: (p.video, p.poster) for p in changed}
 
 
 # --- removal ------------------------------------------------------------------------
