@@ -36,7 +36,6 @@ import shutil
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -67,17 +66,21 @@ def is_public(name: str) -> bool:
 
 
 def is_servable(name: str) -> bool:
-    return bool(name) and not name.startswith(NEVER_SERVED) and ".." not in name.split("/")
+    # Our names never hold "..", so any name that does is refused outright.
+    return bool(name) and not name.startswith(NEVER_SERVED) and ".." not in name
 
 
 @functools.cache
-def _signing_key(secret: str) -> bytes:
-    return hashlib.sha256(b"sora_social.media.url\x00" + secret.encode()).digest()
+def _keyed(secret: str) -> Any:
+    """An HMAC already keyed (its pads hashed), copied per URL: a feed page signs 40."""
+    key = hashlib.sha256(b"sora_social.media.url\x00" + secret.encode()).digest()
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def signature(name: str, expires: int) -> str:
-    """The HMAC binding a storage name to an expiry (URL-safe, 32 characters)."""
-    mac = hmac.new(_signing_key(settings.SECRET_KEY), f"{name}\n{expires}".encode(), hashlib.sha256)
+    """The HMAC binding a storage name to an expiry (URL-safe base64, 32 characters, no padding)."""
+    mac = _keyed(settings.SECRET_KEY).copy()
+    mac.update(f"{name}\n{expires}".encode())
     return base64.urlsafe_b64encode(mac.digest()[:24]).decode()
 
 
@@ -101,7 +104,7 @@ def local_url(base: str, name: str) -> str:
     if is_public(name):
         return path
     expires = expiry()
-    return f"{path}?exp={expires}&sig={quote(signature(name, expires))}"
+    return f"{path}?exp={expires}&sig={signature(name, expires)}"
 
 
 class MediaFileStorage(FileSystemStorage):
