@@ -292,3 +292,39 @@ def test_biometric_files_are_never_served_to_members(django_capture_on_commit_ca
     client = Client()
     client.force_login(world["users"]["staff_bio"])
     assert client.get(doors["reference"]).status_code == 404
+
+
+def test_urls_handed_out_before_a_removal_stop_working_at_once():
+    """A public post's URL dies when a moderator removes the post, and a draft's URL when its
+    output is removed, inside the removing transaction (not only for new requests)."""
+    from feed import services as feed
+    from feed.receivers import on_content_actioned
+    from generation.services import outputs_remove
+    from moderation import signals as m
+
+    owner, viewer = UserFactory(), UserFactory()
+    names = []
+    for tag in ("post", "draft"):
+        video = default_storage.save(f"x{tag}/video.mp4", ContentFile(b"video" * 100))
+        poster = default_storage.save(f"x{tag}/poster.jpg", ContentFile(b"poster" * 100))
+        names.append((video, poster))
+    published = GenerationJobFactory(
+        user=owner, state="ready", mode="text", video=names[0][0], poster=names[0][1]
+    )
+    draft = GenerationJobFactory(
+        user=owner, state="ready", mode="text", video=names[1][0], poster=names[1][1]
+    )
+    post = feed.post_publish(author=owner, generation_id=published.id, visibility="public")
+
+    viewer_api, owner_api = APIClient(), APIClient()
+    viewer_api.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer(viewer)}")
+    owner_api.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer(owner)}")
+    post_url = viewer_api.get(f"/api/v1/posts/{post.id}").json()["video_url"]
+    draft_url = owner_api.get(f"/api/v1/generations/{draft.id}").json()["video_url"]
+    assert _fetch(post_url) == 200
+    assert _fetch(draft_url) == 200
+
+    on_content_actioned(sender=None, kind="post", object_id=post.id, action=m.REMOVE)
+    outputs_remove(job_ids=[draft.id], reason="removed_by_moderation")
+    assert _fetch(post_url) == 404
+    assert _fetch(draft_url) == 404
