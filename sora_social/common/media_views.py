@@ -3,11 +3,11 @@
 Public names (`public/…`) are served to anyone; every other name only with a
 valid, unexpired signature bound to that exact name (`?exp=…&sig=…`, minted by
 `sora_social.common.media.media_url` for a caller allowed to see the object at
-that moment). Anything outside the media root is never served; quarantined
-names need a signature (minted only for staff); biometric data is not in this
-storage. Failures are 404 with the JSON
-error body, whatever the reason (no signature, bad signature, expired,
-missing), so a probe learns nothing about which names exist.
+that moment). Quarantined names need a signature too (minted only for staff);
+nothing outside the media root is served, and biometric data is not in this
+storage. Failures are 404 with the JSON error body, whatever the reason (no
+signature, bad signature, expired, missing), so a probe learns nothing about
+which names exist.
 
 With `MEDIA_X_ACCEL_PREFIX` set, the checked file is handed to a fronting
 nginx (`X-Accel-Redirect` to an `internal` location aliasing the media root);

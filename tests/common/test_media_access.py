@@ -328,3 +328,36 @@ def test_urls_handed_out_before_a_removal_stop_working_at_once():
     outputs_remove(job_ids=[draft.id], reason="removed_by_moderation")
     assert _fetch(post_url) == 404
     assert _fetch(draft_url) == 404
+
+
+def test_staff_open_drafts_and_uploads_from_the_admin_by_signed_links(admin_client):
+    """The job and upload admin pages carry short-lived signed links that work; removed outputs have none."""
+    import re
+
+    from generation.models import ImageUpload
+    from generation.services import outputs_remove
+
+    owner = UserFactory()
+    job = _job(owner, "admin")
+    upload = ImageUpload.objects.create(
+        user=owner,
+        file=default_storage.save("private/u/upload.png", ContentFile(image_bytes())),
+        content_type="image/png",
+        width=320,
+        height=240,
+        size_bytes=1,
+        sha256="0" * 64,
+    )
+    for page in (
+        f"/admin/generation/generationjob/{job.id}/change/",
+        f"/admin/generation/imageupload/{upload.id}/change/",
+    ):
+        html = admin_client.get(page).content.decode()
+        links = re.findall(r'href="(/media/[^"]+)"', html)
+        assert links, page
+        for link in links:
+            assert "sig=" in link
+            assert _fetch(link.replace("&amp;", "&")) == 200
+    outputs_remove(job_ids=[job.id], reason="removed_by_moderation")
+    html = admin_client.get(f"/admin/generation/generationjob/{job.id}/change/").content.decode()
+    assert not re.findall(r'href="(/media/[^"]+)"', html)
