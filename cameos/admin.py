@@ -6,18 +6,23 @@ recordings are erased and the removal signals reach generation and feed.
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from cameos import services
 from cameos.models import Appearance, Cameo, CameoAccess, CameoRequest, PublicFigure
 from moderation import services as moderation_services
 from sora_social.common.admin_actions import permission_check, reasoned_action
 from sora_social.common.errors import ApplicationError
+from sora_social.common.ids import parse_id
 
 
 class CameoAccessInline(admin.TabularInline):
@@ -55,14 +60,40 @@ class CameoAdmin(admin.ModelAdmin):
         "state_changed_at",
         "challenge",
         "reasons",
-        "recording",
-        "reference_image",
+        "recording_link",
+        "reference_image_link",
         "embedding_model",
         "created_at",
         "verified_at",
     )
     fields = ("audience", "rules", *readonly_fields)
     inlines = [CameoAccessInline, AppearanceInline]
+
+    # Biometric files have no URLs of their own: staff with `view_biometrics` open
+    # them through `biometric_view`, which writes an audit row per view.
+    @admin.display(description="recording")
+    def recording_link(self, obj: Cameo) -> str:
+        return biometric_link(obj.recording, "cameo", obj.pk, "recording")
+
+    @admin.display(description="reference image")
+    def reference_image_link(self, obj: Cameo) -> str:
+        return biometric_link(obj.reference_image, "cameo", obj.pk, "reference_image")
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<str:object_id>/biometric/<str:field>/",
+                self.admin_site.admin_view(self.biometric_view),
+                name="cameos_cameo_biometric",
+            ),
+            *super().get_urls(),
+        ]
+
+    def biometric_view(self, request: HttpRequest, object_id: str, field: str) -> HttpResponse:
+        if field not in ("recording", "reference_image"):
+            raise Http404
+        cameo = Cameo.objects.filter(pk=parse_id(object_id) or 0).first()
+        return biometric_response(request, cameo, "cameo", field)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # cameos exist only through enrolment
@@ -150,8 +181,41 @@ class CameoRequestAdmin(admin.ModelAdmin):
         return False
 
 
+def biometric_link(file: Any, kind: str, object_id: int, field: str) -> str:
+    """A link to a biometric file; opening it needs `view_biometrics` and writes an audit row."""
+    if not file:
+        return "-"
+    name = "cameos_cameo_biometric" if kind == "cameo" else "cameos_publicfigure_biometric"
+    url = reverse(f"admin:{name}", args=[object_id, field])
+    return format_html('<a href="{}" target="_blank">open (audited)</a>', url)
+
+
+def biometric_response(request: HttpRequest, obj: Any, kind: str, field: str) -> HttpResponse:
+    """Stream one biometric file to staff holding `view_biometrics`, after writing the audit row."""
+    if not request.user.has_perm("cameos.view_biometrics"):
+        raise PermissionDenied
+    file = getattr(obj, field, None) if obj is not None else None
+    if not file:
+        raise Http404
+    services.biometric_access_record(
+        actor=request.user, obj=obj, field=field, ip=request.META.get("REMOTE_ADDR")
+    )
+    try:
+        handle = file.storage.open(file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, content_type=mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 class PublicFigureForm(forms.ModelForm):
-    photo = forms.ImageField(help_text="A photo with exactly one clear, frontal face.")
+    # A plain file input: the stored photo has no URL to show (biometric storage).
+    photo = forms.ImageField(
+        help_text="A photo with exactly one clear, frontal face.", widget=forms.FileInput
+    )
 
     class Meta:
         model = PublicFigure
@@ -166,6 +230,29 @@ class PublicFigureAdmin(admin.ModelAdmin):
     list_display = ("name", "active", "embedding_model", "created_at")
     list_filter = ("active",)
     search_fields = ("name",)
+    readonly_fields = ("photo_link",)
+
+    @admin.display(description="current photo")
+    def photo_link(self, obj: PublicFigure) -> str:
+        if obj.pk is None:
+            return "-"
+        return biometric_link(obj.photo, "public_figure", obj.pk, "photo")
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<str:object_id>/biometric/<str:field>/",
+                self.admin_site.admin_view(self.biometric_view),
+                name="cameos_publicfigure_biometric",
+            ),
+            *super().get_urls(),
+        ]
+
+    def biometric_view(self, request: HttpRequest, object_id: str, field: str) -> HttpResponse:
+        if field != "photo":
+            raise Http404
+        figure = PublicFigure.objects.filter(pk=parse_id(object_id) or 0).first()
+        return biometric_response(request, figure, "public_figure", field)
 
     def save_model(self, request: HttpRequest, obj: PublicFigure, form: Any, change: bool) -> None:
         photo = form.cleaned_data["photo"]

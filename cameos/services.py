@@ -872,3 +872,21 @@ def notifications_mark_read(*, user_id: int, up_to_id: int | None = None) -> int
     if up_to_id:
         qs = qs.filter(id__lte=up_to_id)
     return qs.update(read_at=timezone.now())
+
+
+# --- biometric access audit -------------------------------------------------
+
+
+def biometric_access_record(*, actor: Any, obj: Cameo | PublicFigure, field: str, ip: str | None) -> None:
+    """Write the audit row for one staff view of a biometric file (before the bytes go out)."""
+    from cameos.models import BiometricAccess
+
+    is_cameo = isinstance(obj, Cameo)
+    BiometricAccess.objects.create(
+        actor_id=actor.pk,
+        subject_kind=BiometricAccess.Subject.CAMEO if is_cameo else BiometricAccess.Subject.PUBLIC_FIGURE,
+        subject_id=obj.pk,
+        owner_id=obj.owner_id if is_cameo else None,
+        field=field,
+        ip=ip or None,
+    )

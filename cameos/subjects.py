@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+
 from cameos.models import Appearance, Cameo
 from moderation.registry import SubjectView
 
@@ -36,7 +38,10 @@ class CameoSubjects:
             title=f"Cameo of @{cameo.owner.username}",
             owner_id=cameo.owner_id,
             text=cameo.rules,
-            image_url=cameo.reference_image.url if cameo.reference_image else None,
+            # The admin's audited door, not a file URL (needs `view_biometrics`).
+            image_url=reverse("admin:cameos_cameo_biometric", args=[cameo.pk, "reference_image"])
+            if cameo.reference_image
+            else None,
             admin_url=f"/admin/cameos/cameo/{cameo.pk}/change/",
             extra={"state": cameo.state, "audience": cameo.audience},
         )

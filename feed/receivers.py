@@ -94,10 +94,12 @@ def on_content_actioned(
             Post.objects.filter(pk=object_id, state=PostState.HIDDEN_PENDING_REVIEW).update(
                 state=PostState.PUBLISHED
             )
+            services.posts_media_place(post_ids=[object_id])
         elif action == m.HIDE:
             Post.objects.filter(pk=object_id, state__in=sources_of(PostState.HIDDEN_PENDING_REVIEW)).update(
                 state=PostState.HIDDEN_PENDING_REVIEW
             )
+            services.posts_media_place(post_ids=[object_id])
         elif action == m.AGE_RESTRICT:
             Post.objects.filter(pk=object_id).update(rating=Rating.MATURE)
     elif kind == "comment":

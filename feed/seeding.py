@@ -10,14 +10,19 @@ posts count toward M.
 from __future__ import annotations
 
 import argparse
+import logging
 from typing import Any
 
 from django.db import connection, transaction
 
 from sora_social.common.ids import EPOCH_MS
 
-DEMO_VIDEO = "demo/post.mp4"
-DEMO_POSTER = "demo/post.jpg"
+# Demo posts share one public video (rule 10: public names are served without
+# authorization; this one is shared, so a removal copies it away, never moves it).
+logger = logging.getLogger(__name__)
+
+DEMO_VIDEO = "public/demo/post.mp4"
+DEMO_POSTER = "public/demo/post.jpg"
 TOPICS = ["animation", "sports", "nature", "music", "cooking", "travel", "comedy", "pets", "space", "dance"]
 
 # Fixed-width base 36 in SQL (matches feed.models.posts.path_segment).
@@ -147,6 +152,43 @@ def seed_posts(*, count: int, days: int = 30, remix_share: float = 0.1, node: in
         return cursor.fetchone()[0] - have
 
 
+def demo_media_ensure() -> None:
+    """Render the shared demo video and poster once (procedural, watermarked, C2PA-signed),
+    so demo posts play; a failure is logged and leaves the posts without playable media."""
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    if default_storage.exists(DEMO_VIDEO) and default_storage.exists(DEMO_POSTER):
+        return
+    try:
+        from generation import media, provenance
+        from generation.backends import RenderContext, RenderRequest
+        from generation.backends.procedural import ProceduralBackend
+
+        fps = 12
+        request = RenderRequest(prompt="a demo video", seed=7, duration_s=3, width=288, height=512, fps=fps)
+        result = ProceduralBackend().render(request, RenderContext())
+        frames = result.frames
+        media.burn_watermark(frames, fps=fps, text=settings.GENERATION_WATERMARK_TEXT)
+        encoded = media.encode_mp4(
+            frames,
+            result.audio,
+            sample_rate=result.sample_rate,
+            fps=fps,
+            crf=settings.GENERATION_X264_CRF,
+            preset=settings.GENERATION_X264_PRESET,
+        )
+        for name, data in (
+            (DEMO_VIDEO, provenance.sign_mp4(encoded, title="demo.mp4", job_id=0, cameo_ids=[])),
+            (DEMO_POSTER, media.poster_jpeg(frames[min(len(frames) - 1, fps)])),
+        ):
+            if not default_storage.exists(name):
+                default_storage.save(name, ContentFile(data))
+    except Exception:
+        logger.warning("demo media could not be rendered; demo posts will not play", exc_info=True)
+
+
 class PostsSeeder:
     name = "posts"
 
@@ -155,6 +197,8 @@ class PostsSeeder:
         parser.add_argument("--post-days", type=int, default=30, help="Days the demo posts spread over.")
 
     def run(self, options: dict[str, Any], progress: Any) -> list[str]:
+        if options.get("posts"):
+            demo_media_ensure()
         added = seed_posts(
             count=max(0, int(options.get("posts") or 0)), days=int(options.get("post_days") or 30)
         )

@@ -206,6 +206,9 @@ def post_publish(
             if parent is not None and state == PostState.PUBLISHED:
                 _adjust_lineage_counts([(post.path, +1)])
             _credit_views(author_id=author.id, post_id=post.id)
+            post.video, post.poster = posts_media_place(post_ids=[post.id]).get(
+                post.id, (post.video, post.poster)
+            )
             # The post carries every likeness its generation carries (cast or detected).
             for cameo_id in job.cameo_ids:
                 carried.setdefault(cameo_id, "cast")
@@ -258,6 +261,97 @@ def _adjust_lineage_counts(moves: list[tuple[str, int]]) -> None:
             " FROM unnest(%s::bigint[], %s::int[], %s::int[]) AS d(id, n, r) WHERE p.id = d.id",
             [ids, [descendants[i] for i in ids], [direct[i] for i in ids]],
         )
+
+
+# --- where a post's files live (rule 10) ----------------------------------------------
+
+# States a moderator can still bring back to published.
+_RESTORABLE = frozenset({PostState.REMOVED_BY_MODERATION, PostState.HIDDEN_PENDING_REVIEW})
+
+
+@transaction.atomic
+def posts_media_place(*, post_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Put each post's video and poster where its state and visibility allow; call it, in the
+    same transaction, after any change to either. Returns {id: (video, poster)} of the posts
+    whose names changed.
+
+    A post has its own copy of its generation's files (the generation keeps the
+    original as the author's draft), under fresh random names:
+
+    - published and public: `public/…`, fetched without authorization;
+    - published, not public: `private/…`, reached only by signed URLs;
+    - removed by moderation or hidden pending review: `quarantine/…`, never
+      given to members (a restore moves it back under a fresh name);
+    - removed for good (by its author, by a likeness owner): deleted.
+
+    Every change moves or deletes the object before the change commits, so any
+    URL minted before (public, signed or presigned) names a key that no longer
+    exists once anyone can see the change; a rollback can at worst cost the post
+    its files, never expose them. Files a post shares (its generation's draft,
+    demo posts' common video) are copied, never moved or deleted.
+    """
+    from django.core.files.storage import default_storage
+
+    from generation.models import GenerationJob
+    from sora_social.common import storage as media
+
+    if not post_ids:
+        return {}
+    posts = list(
+        Post.objects.select_for_update()
+        .filter(pk__in=post_ids)
+        .only("id", "state", "visibility", "video", "poster", "generation_id")
+        .order_by("id")
+    )
+    names = [n for p in posts for n in (p.video, p.poster) if n]
+    if not names:
+        return {}
+    shared = {
+        r["video"]
+        for r in Post.objects.filter(video__in=names).values("video").annotate(n=Count("id"))
+        if r["n"] > 1
+    } | {
+        r["poster"]
+        for r in Post.objects.filter(poster__in=names).values("poster").annotate(n=Count("id"))
+        if r["n"] > 1
+    }
+    for video, poster in GenerationJob.objects.filter(
+        pk__in=[p.generation_id for p in posts if p.generation_id]
+    ).values_list("video", "poster"):
+        shared.update((video, poster))
+
+    def where(name: str) -> str:
+        if media.is_public(name):
+            return media.PUBLIC
+        return media.QUARANTINE if name.startswith(media.QUARANTINE) else media.PRIVATE
+
+    def place(post: Post, name: str) -> str:
+        if not name:
+            return name
+        if post.state == PostState.PUBLISHED:
+            to = media.PUBLIC if post.visibility == Visibility.PUBLIC else media.PRIVATE
+        elif post.state in _RESTORABLE:
+            to = media.QUARANTINE
+        else:
+            to = None
+        owned = name not in shared
+        if to is None:
+            if owned:
+                default_storage.delete(name)
+            return ""
+        if owned and where(name) == to:
+            return name
+        return (media.move if owned else media.copy)(default_storage, name, to)
+
+    changed = []
+    for post in posts:
+        video, poster = place(post, post.video), place(post, post.poster)
+        if (video, poster) != (post.video, post.poster):
+            post.video, post.poster = video, poster
+            changed.append(post)
+    if changed:
+        Post.objects.bulk_update(changed, ["video", "poster"])
+    return {p.id: (p.video, p.poster) for p in changed}
 
 
 # --- removal ------------------------------------------------------------------------
@@ -330,6 +424,13 @@ def posts_remove(*, post_ids: list[int], to: str, cameo_id: int | None = None) -
         cursor.execute(sql, params)
         rows = cursor.fetchall()
         _adjust_lineage_counts([(path, -1) for _, old, path, _ in rows if old == PostState.PUBLISHED])
+        posts_media_place(post_ids=[r[0] for r in rows])
+        if to != PostState.REMOVED_BY_MODERATION:
+            # Final removals keep no face embeddings of the video (moderation's may be restored).
+            from cameos.services import output_faces_erase
+
+            final = [pid for pid, _, _, target in rows if target or to == PostState.REMOVED_BY_LIKENESS_OWNER]
+            output_faces_erase(kind="post", object_ids=final)
     return {
         "removed": sorted(pid for pid, _, _, target in rows if target),
         "descendants": sorted(pid for pid, _, _, target in rows if not target),
@@ -359,6 +460,7 @@ def post_restore(*, post_id: int) -> dict[str, list[int]]:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
         _adjust_lineage_counts([(path, +1) for _, path in rows])
+        posts_media_place(post_ids=[pid for pid, _ in rows])
     return {"restored": sorted(pid for pid, _ in rows)}
 
 
@@ -374,6 +476,7 @@ def post_transition(*, post_id: int, to: str) -> Post:
         Post.objects.filter(pk=post.id).update(state=to, state_changed_at=timezone.now(), hidden_by_id=None)
         if was_published != (to == PostState.PUBLISHED):
             _adjust_lineage_counts([(post.path, +1 if to == PostState.PUBLISHED else -1)])
+        posts_media_place(post_ids=[post.id])
         post.refresh_from_db()
         return post
 

@@ -35,6 +35,7 @@ from generation.services import StaleTransition, job_transition
 from generation.states import JobState
 from sora_social.common.errors import ApplicationError, NotFound
 from sora_social.common.events import send_user_event
+from sora_social.common.storage import PRIVATE, new_name
 from sora_social.common.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -291,10 +292,10 @@ def _after_error(*, job_id: int, attempt: int, error: str) -> None:
 
 
 def _output_names(job: GenerationJob, attempt: int) -> tuple[str, str]:
-    # Per-attempt names: a stale worker can never overwrite the files of the
-    # attempt that owns the job.
-    base = f"generations/{job.user_id}/{job.id}/a{attempt}"
-    return f"{base}/video.mp4", f"{base}/poster.jpg"
+    # Fresh random private names (rule 10: never ids, which are enumerable):
+    # a stale worker can never overwrite the files of the attempt that owns the job.
+    base = new_name(PRIVATE, "")
+    return f"{base}video.mp4", f"{base}poster.jpg"
 
 
 def finish(

@@ -32,6 +32,7 @@ from generation.states import JobState
 from sora_social.common.errors import ApplicationError, Conflict, NotFound, RateLimited, ValidationFailed
 from sora_social.common.events import send_user_event_on_commit
 from sora_social.common.ids import parse_id
+from sora_social.common.storage import PRIVATE, new_name
 from sora_social.common.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -339,7 +340,13 @@ def jobs_cancel_for_deleted_cameo(*, cameo_id: int) -> list[int]:
 
 def outputs_remove(*, job_ids: list[int], reason: str) -> list[int]:
     """Take down generated videos for everyone (their drafts included): unfinished jobs are
-    cancelled, finished ones lose their files. Set-based; files go once the removal commits."""
+    cancelled, finished ones lose their files and their frame and face embeddings.
+
+    Set-based. The files are deleted before the removal commits (rule 10): every
+    URL minted before names an object that no longer exists by the time anyone
+    can see the removal; a rollback can at worst cost the draft its files."""
+    from cameos.services import output_faces_erase
+
     ids = [int(i) for i in job_ids]
     _cancel_where(GenerationJob.objects.filter(pk__in=ids), reason=reason)
     with transaction.atomic():
@@ -351,13 +358,15 @@ def outputs_remove(*, job_ids: list[int], reason: str) -> list[int]:
         )
         if not rows:
             return []
-        GenerationJob.objects.filter(pk__in=[r[0] for r in rows]).update(
-            output_removed_at=timezone.now(), blocked_reason=reason
+        removed = [r[0] for r in rows]
+        GenerationJob.objects.filter(pk__in=removed).update(
+            output_removed_at=timezone.now(), blocked_reason=reason, embedding=None
         )
-        OutputFrameEmbedding.objects.filter(job_id__in=[r[0] for r in rows]).delete()
-        names = [name for _, video, poster in rows for name in (video, poster) if name]
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
-    return [r[0] for r in rows]
+        OutputFrameEmbedding.objects.filter(job_id__in=removed).delete()
+        output_faces_erase(kind="generation", object_ids=removed)
+        for name in {name for _, video, poster in rows for name in (video, poster) if name}:
+            default_storage.delete(name)
+    return removed
 
 
 def on_cameo_access_revoked(sender: Any, cameo_id: int, user_id: int, **kwargs: Any) -> None:
@@ -479,7 +488,7 @@ def upload_create(*, user: Any, file: Any) -> ImageUpload:
         size_bytes=len(data),
         sha256=digest,
     )
-    name = default_storage.save(f"uploads/{user.id}/{upload.id}.{ext}", ContentFile(data))
+    name = default_storage.save(new_name(PRIVATE, f"upload.{ext}"), ContentFile(data))
     try:
         upload.file = name
         upload.save()

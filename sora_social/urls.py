@@ -1,13 +1,13 @@
-"""Root URLs: the API under /api/v1/, schema and docs, admin, health, local media."""
+"""Root URLs: the API under /api/v1/, schema and docs, admin, health, local media (checked)."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from sora_social.accounts.admin_login import ThrottledAdminLoginForm
 from sora_social.common import health
+from sora_social.common.media_views import media_serve
 
 
 def _routes(urlconf: str) -> list:
@@ -40,10 +40,9 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
 ]
 
-if settings.SERVE_STATIC and not getattr(settings, "AWS_STORAGE_BUCKET_NAME", None):
-    urlpatterns.append(
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}, name="media")
-    )
+if not getattr(settings, "AWS_STORAGE_BUCKET_NAME", None):
+    # Local media only through the checks of `media_serve` (public names, or a valid signature).
+    urlpatterns.append(re_path(r"^media/(?P<name>.+)$", media_serve, name="media"))
 
 handler400 = "sora_social.common.errors.handler400"
 handler403 = "sora_social.common.errors.handler403"

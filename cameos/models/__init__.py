@@ -2,6 +2,7 @@
 notifications, and the likeness registry (one embedding table per face model)."""
 
 from cameos.models.appearance import Appearance
+from cameos.models.audit import BiometricAccess
 from cameos.models.cameo import Audience, Cameo, CameoState
 from cameos.models.consent import CameoAccess, CameoRequest, CameoUseApproval
 from cameos.models.notification import CameoNotification
@@ -17,6 +18,7 @@ __all__ = [
     "Appearance",
     "ArcFaceEmbedding",
     "Audience",
+    "BiometricAccess",
     "Cameo",
     "CameoAccess",
     "CameoNotification",

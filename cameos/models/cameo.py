@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 
@@ -48,12 +51,18 @@ def narrowest(a: str, b: str) -> str:
     return AUDIENCE_ORDER[min(AUDIENCE_ORDER.index(a), AUDIENCE_ORDER.index(b))]
 
 
+def biometric_storage() -> Storage:
+    """Enrolment recordings and face crops live in their own storage, which has no URLs (rule 10)."""
+    return storages["biometric"]
+
+
+# Random directories, never the cameo id: even the biometric storage's names are not guessable.
 def recording_path(instance: Cameo, filename: str) -> str:
-    return f"cameos/{instance.pk}/recording{_ext(filename)}"
+    return f"cameos/{secrets.token_urlsafe(18)}/recording{_ext(filename)}"
 
 
 def reference_path(instance: Cameo, filename: str) -> str:
-    return f"cameos/{instance.pk}/reference.png"
+    return f"cameos/{secrets.token_urlsafe(18)}/reference.png"
 
 
 def _ext(filename: str) -> str:
@@ -75,8 +84,12 @@ class Cameo(models.Model):
     rules = models.TextField(blank=True, default="")
     # Structured owner rules: codes of `cameos.rules.RESTRICTIONS` ("no_political", ...).
     restrictions = ArrayField(models.CharField(max_length=32), default=list, blank=True)
-    recording = models.FileField(upload_to=recording_path, blank=True, max_length=200)
-    reference_image = models.FileField(upload_to=reference_path, blank=True, max_length=200)
+    recording = models.FileField(
+        upload_to=recording_path, storage=biometric_storage, blank=True, max_length=200
+    )
+    reference_image = models.FileField(
+        upload_to=reference_path, storage=biometric_storage, blank=True, max_length=200
+    )
     # Which face model produced this cameo's registry rows (e.g. "dlib_128").
     embedding_model = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -87,6 +100,9 @@ class Cameo(models.Model):
 
     class Meta:
         db_table = "cameos_cameo"
+        permissions = [
+            ("view_biometrics", "Can view biometric data (recordings, face crops, gallery photos); audited")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["owner"], condition=Q(state__in=LIVE_STATES), name="cameos_one_live_cameo_per_owner"

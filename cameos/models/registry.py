@@ -15,10 +15,13 @@ HNSW candidates (which would cost recall).
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 from django.db.models import Q
 from pgvector.django import HnswIndex, VectorField
 
+from cameos.models.cameo import biometric_storage
 from sora_social.common.ids import SnowflakeField
 
 
@@ -111,7 +114,7 @@ class ArcFaceEmbedding(FaceEmbeddingBase):
 
 
 def public_figure_photo_path(instance: PublicFigure, filename: str) -> str:
-    return f"public_figures/{instance.pk}/photo{filename[filename.rfind('.') :].lower()[:8]}"
+    return f"public_figures/{secrets.token_urlsafe(18)}/photo{filename[filename.rfind('.') :].lower()[:8]}"
 
 
 class PublicFigure(models.Model):
@@ -119,7 +122,7 @@ class PublicFigure(models.Model):
 
     id = SnowflakeField()
     name = models.CharField(max_length=128)
-    photo = models.FileField(upload_to=public_figure_photo_path, max_length=200)
+    photo = models.FileField(upload_to=public_figure_photo_path, storage=biometric_storage, max_length=200)
     active = models.BooleanField(default=True)
     embedding_model = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

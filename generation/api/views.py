@@ -12,6 +12,7 @@ from generation import selectors, services
 from generation.models import GenerationJob
 from sora_social.common.api.base import APIView
 from sora_social.common.ids import ID_CHARS
+from sora_social.common.media import media_url
 from sora_social.common.pagination import CursorPagination
 
 _JOB = inline_serializer(
@@ -93,6 +94,7 @@ class UploadCreateView(APIView):
                     "id": serializers.CharField(),
                     "width": serializers.IntegerField(),
                     "height": serializers.IntegerField(),
+                    "url": serializers.CharField(help_text="Signed; lives MEDIA_URL_TTL_S seconds."),
                 },
             )
         },
@@ -107,6 +109,7 @@ class UploadCreateView(APIView):
                 "width": upload.width,
                 "height": upload.height,
                 "size_bytes": upload.size_bytes,
+                "url": media_url(upload.file),
             },
             status=201,
         )

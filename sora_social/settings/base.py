@@ -258,23 +258,37 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-SERVE_STATIC = env_bool(
-    "SERVE_STATIC", True, "Serve /static/ (admin assets) and local /media/ from the app server."
-)
+SERVE_STATIC = env_bool("SERVE_STATIC", True, "Serve /static/ (admin assets) from the app server.")
 
 AWS_STORAGE_BUCKET_NAME = env_str(
     "S3_BUCKET", None, "S3 bucket for media. Unset: local disk under `var/media`."
 )
 AWS_S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL", None, "S3 endpoint, for S3-compatible stores.")
 AWS_S3_REGION_NAME = env_str("S3_REGION", "us-east-1", "S3 region.")
+# Private media (see sora_social/common/storage.py) is reached only through
+# signed URLs that live this long; biometric data has no URLs at all.
+MEDIA_URL_TTL_S = env_int(
+    "MEDIA_URL_TTL_S", 300, "Seconds a signed media URL (local HMAC or S3 presigned GET) stays valid."
+)
+MEDIA_X_ACCEL_PREFIX = env_str(
+    "MEDIA_X_ACCEL_PREFIX",
+    None,
+    "Internal nginx location (e.g. `/protected-media/`) the local media view hands checked files to "
+    "with `X-Accel-Redirect`. Unset: the app streams them.",
+)
+# Local biometric data: beside MEDIA_ROOT (`var/biometric`), never under it.
+BIOMETRIC_ROOT = None
 if AWS_STORAGE_BUCKET_NAME:
     AWS_QUERYSTRING_AUTH = True
     AWS_DEFAULT_ACL = None
-    _media_storage = {"BACKEND": "storages.backends.s3.S3Storage"}
+    _media_storage = {"BACKEND": "sora_social.common.storage.MediaS3Storage"}
+    _biometric_storage = {"BACKEND": "sora_social.common.storage.BiometricS3Storage"}
 else:
-    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _media_storage = {"BACKEND": "sora_social.common.storage.MediaFileStorage"}
+    _biometric_storage = {"BACKEND": "sora_social.common.storage.BiometricFileStorage"}
 STORAGES = {
     "default": _media_storage,
+    "biometric": _biometric_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

@@ -28,7 +28,11 @@ def test_publish_a_finished_generation(client_for):
     assert body["topic"] == "animation"
     assert body["visibility"] == "public"
     assert body["counts"] == {"likes": 0, "comments": 0, "views": 0, "remixes": 0, "descendants": 0}
-    assert body["video_url"].endswith(f"generations/{user.username}.mp4")
+    # A public post's video is a copy under a fresh random public name, never the draft's.
+    assert body["video_url"].startswith("/media/public/")
+    assert body["video_url"].endswith(".mp4")
+    assert str(job.id) not in body["video_url"]
+    assert "?" not in body["video_url"]
 
 
 def test_only_the_owner_publishes_and_only_once(client_for):

@@ -39,7 +39,9 @@ PIPELINE = [
 
 
 def _files_of(job: GenerationJob) -> list[str]:
-    base = f"generations/{job.user_id}/{job.id}"
+    # Output names are random (rule 10); each test has its own media root, so every
+    # private file there belongs to the test's one job.
+    base = "private"
     found: list[str] = []
 
     def walk(path: str) -> None:
@@ -90,8 +92,9 @@ async def test_text_job_becomes_a_signed_watermarked_mp4_with_progress(inprocess
 
     detail = (await sync_to_async(client.get)(f"/api/v1/generations/{job_id}")).json()
     assert detail["state"] == "ready"
-    assert detail["video_url"].endswith("video.mp4")
-    assert detail["poster_url"].endswith("poster.jpg")
+    assert detail["video_url"].split("?")[0].endswith("video.mp4")
+    assert detail["poster_url"].split("?")[0].endswith("poster.jpg")
+    assert "sig=" in detail["video_url"]  # a draft: signed, short-lived
     assert detail["blocked_reason"] is None
 
     job = await database_sync_to_async(GenerationJob.objects.get)(pk=int(job_id))
@@ -217,7 +220,8 @@ def test_worker_killed_mid_render_is_reconciled_and_finishes_exactly_once(
     assert _files_of(job) == [job.video, job.poster] or sorted(_files_of(job)) == sorted(
         [job.video, job.poster]
     )
-    assert "/a2/" in job.video
+    assert job.video.startswith("private/")
+    assert str(job.id) not in job.video
 
     # Redelivered messages and later reconciler runs do nothing more.
     render_job.apply(args=(job.id,))
