@@ -97,7 +97,16 @@ class _Generator:
         if not getattr(settings, "SNOWFLAKE_LEASE", True):
             self._node = preferred
             return self._node
-        self._node, self._lease = _lease_node(preferred)
+        import psycopg
+
+        try:
+            self._node, self._lease = _lease_node(preferred)
+        except psycopg.OperationalError as exc:
+            # No database to lease from (e.g. `manage.py check` instantiating a model on a
+            # build machine): an id made now cannot be stored there either. Not cached, so
+            # the next id tries to lease again.
+            logger.warning("snowflake node: no lease (%s); using %s for this id", exc, preferred)
+            return preferred
         self._checked_at = now
         return self._node
 
