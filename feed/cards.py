@@ -13,6 +13,7 @@ audience, rating, author activity and ownership.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -68,7 +69,7 @@ def _tables() -> dict[str, str]:
 # Column order of every card row; `_card` reads them by position.
 _COLUMNS = """
     p.id, p.author_id, a.username, a.display_name, p.caption, p.topic, p.video, p.poster,
-    p.visibility, p.allow_remix, p.rating, p.state, p.parent_id, pp.state, pa.id, pa.username,
+    p.visibility, p.allow_remix, p.rating, p.state, p.parent_id, {parent_visible}, pa.id, pa.username,
     p.root_id, p.depth, p.like_count, p.comment_count, p.view_count, p.remix_count,
     p.descendant_count, p.created_at,
     EXISTS (SELECT 1 FROM {like} l WHERE l.post_id = p.id AND l.user_id = %(viewer)s),
@@ -90,10 +91,21 @@ _JOINS = """
            OR (pb.blocker_id = pp.author_id AND pb.blocked_id = %(viewer)s))"""
 
 
+def _parent_visible_sql() -> str:
+    """Whether the viewer may see the remix's parent (`pp`, author `pa`): the same rule, on the parent.
+
+    Only then does the card link the parent's id; a parent the viewer may not
+    see (not public to them, removed, mature for a teen, blocked) stays unnamed
+    by id, so the card does not leak it.
+    """
+    rule = re.sub(r"\bp\.", "pp.", visible_sql())
+    return "COALESCE(" + re.sub(r"\ba\.", "pa.", rule) + ", false)"
+
+
 @cache
 def _sql(variant: str) -> str:
     t = _tables()
-    columns, joins = _COLUMNS.format(**t), _JOINS.format(**t)
+    columns, joins = _COLUMNS.format(**t, parent_visible=_parent_visible_sql()), _JOINS.format(**t)
     by_ids = (
         f"SELECT {columns} FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY w(id, n)"
         f" JOIN {t['post']} p ON p.id = w.id {joins} WHERE"
@@ -119,15 +131,15 @@ def _sql(variant: str) -> str:
 
 def _card(r: tuple[Any, ...], reasons: dict[int, str] | None) -> dict[str, Any]:
     (pid, author_id, username, display_name, caption, topic, video, poster, visibility, allow_remix,
-     rating, state, parent_id, parent_state, parent_author_id, parent_author, root_id, depth, likes,
+     rating, state, parent_id, parent_visible, parent_author_id, parent_author, root_id, depth, likes,
      comments, views, remixes, descendants, created_at, liked, cameos) = r  # fmt: skip
     remix_of = None
     if parent_id:
         # The label credits the parent's author even when the parent is gone;
-        # only a parent still published is linked. No author: the parent was
+        # only a parent the viewer may see is linked. No author: the parent was
         # deleted outright, or a block stands between its author and the viewer.
         remix_of = {
-            "post_id": str(parent_id) if parent_state == PostState.PUBLISHED and parent_author_id else None,
+            "post_id": str(parent_id) if parent_visible else None,
             "author": {"id": str(parent_author_id), "username": parent_author} if parent_author_id else None,
             "label": f"Remix of @{parent_author}" if parent_author_id else "Remix",
         }

@@ -143,6 +143,21 @@ def test_blocked_members_see_no_usernames_on_cards():
     assert len(seen["cameos"]) == 2
 
 
+def test_a_remix_links_its_parent_only_for_viewers_who_may_see_it():
+    """A followers-only parent: its followers get the parent's id on the remix's card, others only the
+    author's name (the id of a post they may not see is not on the card)."""
+    author, follower, stranger = UserFactory(), UserFactory(), UserFactory()
+    Follow.objects.create(follower=follower, followee=author)
+    parent = publish(author, visibility="followers")
+    Follow.objects.create(follower=UserFactory(), followee=author)
+    remix = publish(follower, remix_of=parent)
+    [seen] = cards.cards_by_ids(viewer_id=follower.id, teen=False, ids=[remix.id])
+    [unseen] = cards.cards_by_ids(viewer_id=stranger.id, teen=False, ids=[remix.id])
+    assert seen["remix_of"]["post_id"] == str(parent.id)
+    assert unseen["remix_of"]["post_id"] is None
+    assert unseen["remix_of"]["label"] == f"Remix of @{author.username}"
+
+
 def _prepared_statements() -> list[str]:
     with connection.cursor() as cur:
         cur.execute("SELECT statement FROM pg_prepared_statements")
@@ -177,8 +192,9 @@ def _expected(post: Post, *, liked: bool, viewer_id: int | None = None) -> dict:
     at = post.created_at.astimezone(dt.UTC)
     remix_of = None
     if post.parent_id:
+        linked = parent and Post.objects.filter(visible_q(Viewer(id=viewer_id or 0)), pk=parent.id).exists()
         remix_of = {
-            "post_id": str(parent.id) if parent and parent.state == PostState.PUBLISHED else None,
+            "post_id": str(parent.id) if linked else None,
             "author": {"id": str(parent.author_id), "username": parent.author.username} if parent else None,
             "label": f"Remix of @{parent.author.username}" if parent else "Remix",
         }
@@ -233,8 +249,9 @@ def test_the_card_is_the_api_card_field_by_field_and_in_order():
     blocker = UserFactory()
     of_blocker = publish(remix_of=publish(blocker))
     Block.objects.create(blocker=blocker, blocked=viewer)
+    of_hidden = publish(remix_of=publish(visibility="followers"))
     services.like_add(user=viewer, post_id=whole.id)
-    posts = [odd, whole, fine, orphan, parent, of_blocker]
+    posts = [odd, whole, fine, orphan, parent, of_blocker, of_hidden]
     got = orjson.loads(dumps(cards.cards_by_ids(viewer_id=viewer.id, teen=False, ids=[p.id for p in posts])))
     want = [_expected(p, liked=p.id == whole.id, viewer_id=viewer.id) for p in posts]
     assert [list(c) for c in got] == [list(w) for w in want]  # the keys, in the API's order
