@@ -53,6 +53,7 @@ class CameoAdmin(admin.ModelAdmin):
         "state_changed_at",
         "challenge",
         "reasons",
+        "restrictions",
         "recording",
         "reference_image",
         "embedding_model",

@@ -48,17 +48,22 @@ def test_table_is_exactly_the_declared_one():
         (S.CHECKING_OUTPUT, S.BLOCKED),
         (S.CHECKING_OUTPUT, S.WAITING_FOR_GPU),
         (S.FINISHING, S.READY),
+        (S.FINISHING, S.BLOCKED),
         (S.FINISHING, S.WAITING_FOR_GPU),
+        (S.CHECKING_PROMPT, S.NEEDS_APPROVAL),
+        (S.NEEDS_APPROVAL, S.WAITING_FOR_GPU),
+        (S.NEEDS_APPROVAL, S.BLOCKED),
     }
     expected |= {(s, end) for s in states.ACTIVE for end in (S.CANCELLED, S.FAILED)}
     actual = {(a, b) for a, targets in states.TRANSITIONS.items() for b in targets}
     assert actual == expected
 
 
-def test_blocked_only_from_the_two_check_states():
-    """Only a check can block a job: from checking_prompt or checking_output."""
+def test_blocked_only_from_the_check_states_and_an_owner_decision():
+    """Only a check can block a job (checking_prompt, checking_output, the store checks in
+    finishing), or a cameo owner denying a use it waits for (needs_approval)."""
     sources = {a for a, targets in states.TRANSITIONS.items() if S.BLOCKED in targets}
-    assert sources == {S.CHECKING_PROMPT, S.CHECKING_OUTPUT}
+    assert sources == {S.CHECKING_PROMPT, S.CHECKING_OUTPUT, S.FINISHING, S.NEEDS_APPROVAL}
 
 
 @pytest.mark.django_db
