@@ -140,3 +140,16 @@ def test_state_changed_at_moves_forward():
     job = GenerationJobFactory(state_changed_at=timezone.now() - timedelta(hours=1))
     moved = job_transition(job_id=job.id, to=S.CHECKING_PROMPT)
     assert moved.state_changed_at > timezone.now() - timedelta(minutes=1)
+
+
+@pytest.mark.django_db
+def test_reconciler_leaves_jobs_waiting_for_an_owner_alone():
+    """A job in needs_approval waits for a person: however old its heartbeat, the reconciler
+    neither re-sends it nor takes it back to a GPU."""
+    old = timezone.now() - timedelta(days=2)
+    job = GenerationJobFactory(state=S.NEEDS_APPROVAL, heartbeat_at=old, state_changed_at=old)
+    from generation.services import jobs_reconcile
+
+    assert jobs_reconcile() == {"renudged": 0, "taken_back": 0, "failed": 0}
+    job.refresh_from_db()
+    assert job.state == S.NEEDS_APPROVAL
