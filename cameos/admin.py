@@ -60,6 +60,7 @@ class CameoAdmin(admin.ModelAdmin):
         "state_changed_at",
         "challenge",
         "reasons",
+        "restrictions",
         "recording_link",
         "reference_image_link",
         "embedding_model",

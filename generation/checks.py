@@ -3,17 +3,20 @@
 Three points in a job's life, in order:
 
 - `PROMPT_CHECKS` run in `checking_prompt`, before any GPU time (rule 4):
-  moderation's prompt classifiers, and for image-to-video cameos' face
-  detector (a photo of a real person is refused).
+  moderation's prompt classifiers, the cast cameos' owner rules (classifier
+  scores at each cameo's thresholds, free-text similarity), and for
+  image-to-video cameos' face detector (a photo of a real person is refused).
 - `OUTPUT_CHECKS` run in `checking_output` on the rendered frames, before a
   draft exists (rules 3 and 4): moderation's frame classifiers, then cameos'
   likeness detection against the cameo registry and the public-figure gallery.
 - `STORE_CHECKS` run in `finishing`, inside the transaction that makes the job
   `ready` (rule 1): consent for every cast cameo, again, holding each cameo
   row FOR KEY SHARE so a concurrent revocation waits for us and then sees the
-  job.
+  job; then the owner rules as they are now, and approvals of this job.
 
-Consent at submit is `consent_at_submit`, inside the accepting transaction.
+Consent at submit is `consent_at_submit`, inside the accepting transaction;
+owner rules at submit are `rules_at_submit` (their words only: the web tier
+loads no model).
 
 A step is a function `(job, payload) -> Outcome`. The first outcome that is
 not `allow` decides: `block` ends the job `blocked` with the outcome's reason

@@ -48,17 +48,22 @@ def test_table_is_exactly_the_declared_one():
         (S.CHECKING_OUTPUT, S.BLOCKED),
         (S.CHECKING_OUTPUT, S.WAITING_FOR_GPU),
         (S.FINISHING, S.READY),
+        (S.FINISHING, S.BLOCKED),
         (S.FINISHING, S.WAITING_FOR_GPU),
+        (S.CHECKING_PROMPT, S.NEEDS_APPROVAL),
+        (S.NEEDS_APPROVAL, S.WAITING_FOR_GPU),
+        (S.NEEDS_APPROVAL, S.BLOCKED),
     }
     expected |= {(s, end) for s in states.ACTIVE for end in (S.CANCELLED, S.FAILED)}
     actual = {(a, b) for a, targets in states.TRANSITIONS.items() for b in targets}
     assert actual == expected
 
 
-def test_blocked_only_from_the_two_check_states():
-    """Only a check can block a job: from checking_prompt or checking_output."""
+def test_blocked_only_from_the_check_states_and_an_owner_decision():
+    """Only a check can block a job (checking_prompt, checking_output, the store checks in
+    finishing), or a cameo owner denying a use it waits for (needs_approval)."""
     sources = {a for a, targets in states.TRANSITIONS.items() if S.BLOCKED in targets}
-    assert sources == {S.CHECKING_PROMPT, S.CHECKING_OUTPUT}
+    assert sources == {S.CHECKING_PROMPT, S.CHECKING_OUTPUT, S.FINISHING, S.NEEDS_APPROVAL}
 
 
 @pytest.mark.django_db
@@ -135,3 +140,16 @@ def test_state_changed_at_moves_forward():
     job = GenerationJobFactory(state_changed_at=timezone.now() - timedelta(hours=1))
     moved = job_transition(job_id=job.id, to=S.CHECKING_PROMPT)
     assert moved.state_changed_at > timezone.now() - timedelta(minutes=1)
+
+
+@pytest.mark.django_db
+def test_reconciler_leaves_jobs_waiting_for_an_owner_alone():
+    """A job in needs_approval waits for a person: however old its heartbeat, the reconciler
+    neither re-sends it nor takes it back to a GPU."""
+    old = timezone.now() - timedelta(days=2)
+    job = GenerationJobFactory(state=S.NEEDS_APPROVAL, heartbeat_at=old, state_changed_at=old)
+    from generation.services import jobs_reconcile
+
+    assert jobs_reconcile() == {"renudged": 0, "taken_back": 0, "failed": 0}
+    job.refresh_from_db()
+    assert job.state == S.NEEDS_APPROVAL
