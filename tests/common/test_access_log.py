@@ -7,7 +7,7 @@ import os
 import socket
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -60,40 +60,42 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _read_lines(stream, lines: list[str], started: threading.Event) -> None:
+    for line in stream:
+        lines.append(line)
+        if "Uvicorn running on" in line:
+            started.set()
+
+
 def test_a_real_server_never_logs_the_token():
     """uvicorn serving the app logs a refused `/ws/?token=` handshake without the token."""
+    from websockets.exceptions import InvalidStatus
     from websockets.sync.client import connect
 
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sora_social.settings.test"}
+    command = [sys.executable, "-m", "uvicorn", "sora_social.asgi:application", "--port", str(port)]
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "sora_social.asgi:application",
-            "--port",
-            str(port),
-            "--lifespan",
-            "off",
-        ],
+        [*command, "--lifespan", "off"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+    lines: list[str] = []
+    started = threading.Event()
+    reader = threading.Thread(target=_read_lines, args=(server.stdout, lines, started), daemon=True)
+    reader.start()
     try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        with pytest.raises(Exception):  # noqa: B017 - the handshake is refused (403)
-            connect(f"ws://127.0.0.1:{port}/ws/?token=eyJsecret-token-value", open_timeout=5).close()
+        assert started.wait(120), "".join(lines)
+        with pytest.raises(InvalidStatus) as refused:
+            connect(f"ws://127.0.0.1:{port}/ws/?token=eyJsecret-token-value", open_timeout=30).close()
+        assert refused.value.response.status_code == 403
     finally:
         server.terminate()
-        output, _ = server.communicate(timeout=15)
+        server.wait(timeout=30)
+        reader.join(timeout=10)
+    output = "".join(lines)
     assert "/ws/" in output, output
     assert "eyJsecret-token-value" not in output, output
