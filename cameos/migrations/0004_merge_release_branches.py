@@ -4,13 +4,11 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cameos', '0002_appearance_remove_permission'),
-        ('cameos', '0002_cameo_verify_attempts'),
-        ('cameos', '0002_owner_restrictions_and_use_approvals'),
-        ('cameos', '0003_move_biometric_files_out_of_media'),
+        ("cameos", "0002_appearance_remove_permission"),
+        ("cameos", "0002_cameo_verify_attempts"),
+        ("cameos", "0002_owner_restrictions_and_use_approvals"),
+        ("cameos", "0003_move_biometric_files_out_of_media"),
     ]
 
-    operations = [
-    ]
+    operations = []

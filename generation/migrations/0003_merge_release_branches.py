@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0002_generation_cancel_permission'),
-        ('generation', '0002_needs_approval_state'),
+        ("generation", "0002_generation_cancel_permission"),
+        ("generation", "0002_needs_approval_state"),
     ]
 
-    operations = [
-    ]
+    operations = []

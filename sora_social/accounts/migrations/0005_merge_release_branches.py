@@ -4,12 +4,10 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_invite_and_waitlist_permissions'),
-        ('accounts', '0003_parental_link_email_confirmation_and_end'),
-        ('accounts', '0004_user_username_skeleton'),
+        ("accounts", "0003_invite_and_waitlist_permissions"),
+        ("accounts", "0003_parental_link_email_confirmation_and_end"),
+        ("accounts", "0004_user_username_skeleton"),
     ]
 
-    operations = [
-    ]
+    operations = []
