@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from rest_framework import exceptions as drf_exceptions
 from rest_framework import pagination
 from rest_framework.response import Response
+
+from sora_social.common.errors import ValidationFailed
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -17,6 +20,22 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 20
     page_size_query_param = "limit"
     max_page_size = 100
+
+    def get_page_size(self, request: Any) -> int | None:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw not in (None, ""):
+            try:
+                int(raw)
+            except ValueError:
+                raise ValidationFailed("limit must be a number.", code="invalid_limit") from None
+        return super().get_page_size(request)
+
+    def decode_cursor(self, request: Any) -> Any:
+        try:
+            return super().decode_cursor(request)
+        except drf_exceptions.NotFound:
+            # A cursor the server did not make is a bad request, not a missing page.
+            raise ValidationFailed("Invalid cursor.", code="invalid_cursor") from None
 
     def get_paginated_response(self, data: Any) -> Response:
         return Response({"results": data, "next": self.encode_next_cursor()})

@@ -208,7 +208,15 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # One name for the cameo audience levels wherever they appear (cameos, parental controls).
-    "ENUM_NAME_OVERRIDES": {"CameoAudienceEnum": ["only_me", "approved", "mutuals", "everyone"]},
+    "ENUM_NAME_OVERRIDES": {
+        "CameoAudienceEnum": ["only_me", "approved", "mutuals", "everyone"],
+        "CameoRequestStateEnum": ["pending", "approved", "denied"],
+    },
+    # The error component and every operation's error statuses (see sora_social/common/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sora_social.common.schema.postprocess",
+    ],
 }
 
 # --- Storage ---------------------------------------------------------------
