@@ -14,6 +14,7 @@ import importlib
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +63,24 @@ def generate_client(base_url: str, into: Path) -> Any:
 
 
 @pytest.fixture
-def small_renders(settings: Any) -> Any:
+def small_renders(settings: Any) -> Iterator[Any]:
+    """Small, fast renders, and the rule classifiers only (no model loads).
+
+    The journey is about the client; the model-backed checks have their own
+    tests (tests/generation, tests/moderation). Every stage still runs.
+    """
+    from moderation.classifiers import loader
+
     settings.GENERATION_SHORT_SIDE = 144
     settings.GENERATION_DEFAULT_DURATION_S = 2
     settings.GENERATION_FPS = 12
     settings.GENERATION_BACKEND = "procedural"
-    return settings
+    settings.SAFETY_PROMPT_MODEL = "off"
+    settings.SAFETY_NSFW_MODEL = "off"
+    settings.SAFETY_CLIP_MODEL = None
+    loader.reset()
+    yield settings
+    loader.reset()
 
 
 def test_generated_client_signs_up_generates_publishes_and_reads_the_feed(
