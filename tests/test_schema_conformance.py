@@ -93,6 +93,8 @@ SEMANTIC_REFUSALS: dict[str, tuple[int, str]] = {
     "generation_list_create_post": (400, "the fields each mode needs: a prompt, an image or a post"),
     "post_create_post": (400, "an audience only for visibility=chosen"),
     "parental_link_accept": (400, "a parent cannot accept their own code"),
+    "cameo_request_create": (400, "one cannot ask for one's own cameo (own_cameo)"),
+    "cameo_grant": (400, "one cannot grant one's own cameo to oneself (own_cameo)"),
     "upload_create_post": (415, "the image's real type and size are checked on its bytes"),
 }
 _WORLD = ["2xx", 401, 403, 404, 409, 410, 429, 503]

@@ -4,6 +4,13 @@ Views nest their serializers (`SignupView.InputSerializer`), so the class
 name alone repeats across the API and drf-spectacular would merge different
 request bodies into one component. Components here are named after the view
 that owns them, and operation ids after the view and method.
+
+The schema is what the mobile clients are generated from, so it must say
+everything the server does: `postprocess` (a drf-spectacular hook) adds the
+`Error` component and every operation's error statuses by the rules of the
+API, OpenAPI links from created objects to their operations, and an example
+for every body and answer; tags are the apps. `tests/test_schema_conformance.py`
+holds the result to the running server. Nothing here may import an app.
 """
 
 from __future__ import annotations
