@@ -113,7 +113,10 @@ class CameoListView(APIView):
     )
     def get(self, request: Request) -> Response:
         """My cameo, or with usable=true every cameo I may cast right now (mine included)."""
-        usable = request.query_params.get("usable", "").lower() in {"1", "true", "yes"}
+        raw = request.query_params.get("usable", "false").lower()
+        if raw not in {"true", "false"}:
+            raise ValidationFailed("usable is true or false.", code="invalid_usable")
+        usable = raw == "true"
         qs = (
             selectors.cameos_usable_by(user_id=request.user.pk)
             if usable

@@ -127,6 +127,15 @@ _RETRY_AFTER = {
     }
 }
 
+CONVENTIONS = """
+
+Every error answers `{"error": {"code", "message", "details"}}` (the `Error`
+component); branch on `code`. Lists are pages: `{"results": [...], "next"}`,
+pass `next` back as `?cursor=`. JSON values must have the documented type (a
+number where a string is documented is refused, not converted), and no string
+may contain a NUL character (U+0000): both answer 400 `validation_error`.
+"""
+
 # status: (description, example code, extra response fields)
 _ERRORS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "400": (
@@ -358,6 +367,8 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
     """drf-spectacular postprocessing hook: the error component and every operation's error statuses."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR_SCHEMA
+    info = result.setdefault("info", {})
+    info["description"] = (info.get("description", "") + CONVENTIONS).strip()
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:

@@ -71,3 +71,16 @@ def test_region_is_two_ascii_letters(api_client, region):
     error = assert_error_shape(response, 400, "validation_error")
     assert "region" in error["details"]
     assert not WaitlistEntry.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["2", "yes", "1", ""])
+def test_a_boolean_query_parameter_takes_only_true_or_false(auth_client, value):
+    """?usable= is a boolean in the schema; anything but true/false is a 400, not a silent false."""
+    assert_error_shape(auth_client.get("/api/v1/cameos", {"usable": value}), 400, "invalid_usable")
+
+
+def test_nul_in_a_string_is_refused(auth_client):
+    """The schema's conventions say no string holds U+0000; the server refuses it with 400."""
+    response = auth_client.put("/api/v1/feed/preferences", {"text": "kites\u0000"}, format="json")
+    error = assert_error_shape(response, 400, "validation_error")
+    assert "text" in error["details"]
