@@ -134,7 +134,24 @@ component); branch on `code`. Lists are pages: `{"results": [...], "next"}`,
 pass `next` back as `?cursor=`. JSON values must have the documented type (a
 number where a string is documented is refused, not converted), and no string
 may contain a NUL character (U+0000): both answer 400 `validation_error`.
+Strings are trimmed of surrounding whitespace before they are checked.
 """
+
+
+def _not_blank(schemas: dict[str, Any]) -> None:
+    """Request strings that may not be blank must hold a non-space character.
+
+    DRF trims whitespace before it checks a string, so `"\u00a0"` passes a
+    `minLength` of 1 but is refused as blank; the pattern says so.
+    """
+    for name, schema in schemas.items():
+        if not name.endswith("Request"):
+            continue
+        for prop in schema.get("properties", {}).values():
+            plain = not ({"pattern", "enum", "format", "$ref"} & set(prop))
+            if prop.get("type") == "string" and prop.get("minLength", 0) >= 1 and plain:
+                prop["pattern"] = r"\S"
+
 
 # status: (description, example code, extra response fields)
 _ERRORS: dict[str, tuple[str, str, dict[str, Any]]] = {
@@ -367,6 +384,7 @@ def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bo
     """drf-spectacular postprocessing hook: the error component and every operation's error statuses."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas["Error"] = ERROR_SCHEMA
+    _not_blank(schemas)
     info = result.setdefault("info", {})
     info["description"] = (info.get("description", "") + CONVENTIONS).strip()
     for path, operations in result.get("paths", {}).items():
