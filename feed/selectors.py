@@ -129,7 +129,7 @@ def decode_int_cursor(raw: str | None) -> int | None:
 
 
 def page_size(raw: Any) -> int:
-    if raw in (None, ""):
+    if raw is None:
         return PAGE_SIZE
     try:
         value = int(raw)

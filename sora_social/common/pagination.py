@@ -23,7 +23,7 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_page_size(self, request: Any) -> int | None:
         raw = request.query_params.get(self.page_size_query_param)
-        if raw not in (None, ""):
+        if raw is not None:
             try:
                 int(raw)
             except ValueError:

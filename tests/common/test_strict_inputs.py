@@ -54,10 +54,11 @@ def test_a_cursor_the_server_did_not_make_is_400(auth_client, url):
     assert_error_shape(auth_client.get(url, {"cursor": "bz14"}), 400, "invalid_cursor")
 
 
-@pytest.mark.parametrize("url", ["/api/v1/me/strikes", "/api/v1/me/cameo-notifications"])
-def test_a_limit_that_is_not_a_number_is_400(auth_client, url):
-    """?limit=null is refused with invalid_limit instead of silently paging by 20."""
-    assert_error_shape(auth_client.get(url, {"limit": "null"}), 400, "invalid_limit")
+@pytest.mark.parametrize("limit", ["null", ""])
+@pytest.mark.parametrize("url", ["/api/v1/me/strikes", "/api/v1/me/cameo-notifications", "/api/v1/feed"])
+def test_a_limit_that_is_not_a_number_is_400(auth_client, url, limit):
+    """?limit=null or an empty ?limit= is refused with invalid_limit instead of silently paging by 20."""
+    assert_error_shape(auth_client.get(url, {"limit": limit}), 400, "invalid_limit")
 
 
 @pytest.mark.parametrize("region", ["ÄÖ", "1A", " US", "u"])
