@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_USERS ?= 200
 
-.PHONY: run test install browser lint format bench migrate stop lock clean
+.PHONY: run test install browser lint format bench migrate stop lock clean fuzz
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,16 @@ browser:
 
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The schema conformance run with a nightly budget: more examples per operation
+# and a longer time box than the one CI runs inside `make test`. The reports
+# (JSON, JUnit) land in var/fuzz.
+FUZZ_MAX_EXAMPLES ?= 100
+FUZZ_MAX_TIME ?= 1800
+fuzz: install
+	mkdir -p var/fuzz
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_MAX_TIME=$(FUZZ_MAX_TIME) FUZZ_REPORT_DIR=var/fuzz \
+		$(PY) -m pytest tests/test_schema_conformance.py -p no:cacheprovider -s $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

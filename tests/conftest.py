@@ -4,6 +4,9 @@ present, the in-process Celery worker, and signed-in API clients."""
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -98,3 +101,38 @@ def inprocess_worker(django_db_setup: Any, django_db_blocker: Any) -> Iterator[A
         worker = start_inprocess_worker(concurrency=2, beat=False)
         yield worker
         stop_inprocess_worker()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def live_api(settings: Any, tmp_path: Any) -> Iterator[str]:
+    """The ASGI application under a real uvicorn server, in a thread of this process.
+
+    Its requests run on their own connections, so tests that use it need
+    `@pytest.mark.django_db(transaction=True)`. Media go to a temporary folder.
+    """
+    import uvicorn
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.FEED_REDIS_URL = None
+    from sora_social.asgi import application
+
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive(), "uvicorn stopped while starting"
+        assert time.monotonic() < deadline, "uvicorn did not start in time"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

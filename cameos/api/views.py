@@ -22,7 +22,7 @@ from sora_social.common.api.base import APIView
 from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.common.ids import ID_CHARS, parse_id
 from sora_social.common.pagination import CursorPagination
-from sora_social.common.schema import component
+from sora_social.common.schema import component, page, page_parameters
 
 
 def _cameo_schema(many: bool = False) -> Any:
@@ -119,18 +119,24 @@ def _page(request: Request, view: APIView, qs: Any, render: Any) -> Response:
 class CameoListView(APIView):
     @extend_schema(request=None, responses={201: _cameo_schema()}, operation_id="cameo_create")
     def post(self, request: Request) -> Response:
+        """Start enrolling my cameo: the answer carries the liveness challenge to read while recording."""
         cameo = services.cameo_create(owner=request.user)
         return Response(cameo_out(cameo, viewer_id=request.user.pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("usable", bool, description="true: cameos I may cast now (mine included)")
+            OpenApiParameter("usable", bool, description="true: cameos I may cast now (mine included)"),
+            *page_parameters(),
         ],
-        responses=_cameo_schema(many=True),
+        responses=page("CameoPage", _cameo_schema()),
         operation_id="cameo_list",
     )
     def get(self, request: Request) -> Response:
-        usable = request.query_params.get("usable", "").lower() in {"1", "true", "yes"}
+        """My cameo, or with usable=true every cameo I may cast right now (mine included)."""
+        raw = request.query_params.get("usable", "false").lower()
+        if raw not in {"true", "false"}:
+            raise ValidationFailed("usable is true or false.", code="invalid_usable")
+        usable = raw == "true"
         qs = (
             selectors.cameos_usable_by(user_id=request.user.pk)
             if usable
@@ -161,11 +167,13 @@ class CameoDetailView(APIView):
 
     @extend_schema(responses=_cameo_schema(), operation_id="cameo_get")
     def get(self, request: Request, cameo_id: str) -> Response:
+        """One cameo I own or may see."""
         cameo = selectors.cameo_visible_to(user_id=request.user.pk, cameo_id=cameo_id)
         return Response(cameo_out(cameo, viewer_id=request.user.pk))
 
     @extend_schema(request=InputSerializer, responses=_cameo_schema(), operation_id="cameo_update")
     def patch(self, request: Request, cameo_id: str) -> Response:
+        """Change my cameo's audience or the rules a creator must follow."""
         cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -174,6 +182,7 @@ class CameoDetailView(APIView):
 
     @extend_schema(responses={204: None}, operation_id="cameo_delete")
     def delete(self, request: Request, cameo_id: str) -> Response:
+        """Delete my cameo: every appearance is removed and its face data erased."""
         cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
         services.cameo_delete(cameo=cameo)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -187,6 +196,7 @@ class CameoRecordingView(APIView):
 
     @extend_schema(request=InputSerializer, responses={202: _cameo_schema()}, operation_id="cameo_recording")
     def post(self, request: Request, cameo_id: str) -> Response:
+        """Upload the enrolment recording (multipart `file`); liveness and identity checks run in the background."""
         cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
         upload = request.FILES.get("file")
         if upload is None:
@@ -203,6 +213,7 @@ class CameoRequestCreateView(APIView):
         request=InputSerializer, responses={201: _request_schema()}, operation_id="cameo_request_create"
     )
     def post(self, request: Request, cameo_id: str) -> Response:
+        """Ask a cameo's owner for permission to cast it."""
         cameo = selectors.cameo_visible_to(user_id=request.user.pk, cameo_id=cameo_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -212,11 +223,20 @@ class CameoRequestCreateView(APIView):
 
 class MyCameoRequestsView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("state", str, description="pending (default), approved, denied or all")],
-        responses=_request_schema(many=True),
+        parameters=[
+            OpenApiParameter(
+                "state",
+                str,
+                enum=["pending", "approved", "denied", "all"],
+                description="pending (default), approved, denied or all",
+            ),
+            *page_parameters(),
+        ],
+        responses=page("CameoRequestPage", _request_schema()),
         operation_id="me_cameo_requests",
     )
     def get(self, request: Request) -> Response:
+        """Requests to use my cameo, newest first."""
         state = request.query_params.get("state", "pending")
         if state not in {"pending", "approved", "denied", "all"}:
             raise ValidationFailed("Unknown state.", code="invalid_state")
@@ -229,6 +249,7 @@ class CameoRequestDecideView(APIView):
 
     @extend_schema(request=None, responses=_request_schema(), operation_id=None)
     def post(self, request: Request, request_id: str) -> Response:
+        """Decide a request to use my cameo (approve grants access, deny does not)."""
         decided = services.cameo_request_decide(
             owner_id=request.user.pk, request_id=request_id, approve=self.decision == "approve"
         )
@@ -256,10 +277,15 @@ class CameoGrantListView(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={201: inline_serializer("CameoGrant", {"user_id": serializers.CharField()})},
+        responses={
+            201: inline_serializer(
+                "CameoGrant", {"user_id": serializers.CharField(), "state": serializers.CharField()}
+            )
+        },
         operation_id="cameo_grant",
     )
     def post(self, request: Request, cameo_id: str) -> Response:
+        """Let a member cast my cameo."""
         cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -269,16 +295,22 @@ class CameoGrantListView(APIView):
         )
 
     @extend_schema(
-        responses=inline_serializer(
-            "CameoAccessList",
-            {
-                "results": serializers.ListField(child=serializers.DictField()),
-                "next": serializers.CharField(),
-            },
+        parameters=page_parameters(),
+        responses=page(
+            "CameoAccessPage",
+            component(
+                "CameoAccess",
+                {
+                    "user_id": serializers.CharField(),
+                    "state": serializers.CharField(),
+                    "changed_at": serializers.DateTimeField(),
+                },
+            ),
         ),
         operation_id="cameo_grants",
     )
     def get(self, request: Request, cameo_id: str) -> Response:
+        """Who may use my cameo, and who had access withdrawn."""
         cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
         qs = selectors.accesses_of(cameo=cameo)
         return _page(
@@ -292,14 +324,20 @@ class CameoGrantListView(APIView):
 class CameoGrantDetailView(APIView):
     @extend_schema(responses={204: None}, operation_id="cameo_revoke")
     def delete(self, request: Request, cameo_id: str, user_id: str) -> Response:
+        """Withdraw a member's access: their queued jobs and unpublished drafts with my cameo are cancelled."""
         cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
         services.cameo_revoke(cameo=cameo, user_id=_user_id(user_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CameoAppearanceListView(APIView):
-    @extend_schema(responses=_appearance_schema(many=True), operation_id="cameo_appearances")
+    @extend_schema(
+        parameters=page_parameters(),
+        responses=page("CameoAppearancePage", _appearance_schema()),
+        operation_id="cameo_appearances",
+    )
     def get(self, request: Request, cameo_id: str) -> Response:
+        """Every video with my likeness, including other people's drafts."""
         cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
         return _page(request, self, selectors.appearances_of(cameo=cameo), appearance_out)
 
@@ -307,14 +345,20 @@ class CameoAppearanceListView(APIView):
 class CameoAppearanceDetailView(APIView):
     @extend_schema(responses={204: None}, operation_id="cameo_appearance_remove")
     def delete(self, request: Request, cameo_id: str, appearance_id: str) -> Response:
+        """Remove a video with my likeness, for everyone."""
         cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
         services.appearance_remove(cameo=cameo, appearance_id=appearance_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MyCameoNotificationsView(APIView):
-    @extend_schema(responses=_notification_schema(many=True), operation_id="me_cameo_notifications")
+    @extend_schema(
+        parameters=page_parameters(),
+        responses=page("CameoNotificationPage", _notification_schema()),
+        operation_id="me_cameo_notifications",
+    )
     def get(self, request: Request) -> Response:
+        """Notifications about my cameo (requests, uses, detections), newest first."""
         return _page(request, self, selectors.notifications_for(user_id=request.user.pk), notification_out)
 
 
@@ -328,6 +372,7 @@ class MyCameoNotificationsReadView(APIView):
         operation_id="me_cameo_notifications_read",
     )
     def post(self, request: Request) -> Response:
+        """Mark my cameo notifications read, all or up to an id."""
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         up_to = data.validated_data.get("up_to_id")

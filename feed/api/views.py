@@ -15,23 +15,59 @@ from sora_social.common.api.base import APIView
 from sora_social.common.errors import ValidationFailed
 from sora_social.common.ids import ID_CHARS
 from sora_social.common.pagination import page_limit
-from sora_social.common.schema import component
+from sora_social.common.schema import component, page
 
 _POST = component(
     "Post",
     {
         "id": serializers.CharField(),
-        "author": serializers.DictField(),
-        "caption": serializers.CharField(),
+        "author": component(
+            "PostCardAuthor",
+            {
+                "id": serializers.CharField(),
+                "username": serializers.CharField(),
+                "display_name": serializers.CharField(allow_blank=True),
+            },
+        ),
+        "caption": serializers.CharField(allow_blank=True),
+        "topic": serializers.CharField(allow_blank=True, allow_null=True),
         "video_url": serializers.CharField(allow_null=True),
         "poster_url": serializers.CharField(allow_null=True),
-        "visibility": serializers.CharField(),
+        "visibility": serializers.ChoiceField(choices=Visibility.choices),
         "allow_remix": serializers.BooleanField(),
-        "remix_of": serializers.DictField(allow_null=True),
+        "rating": serializers.CharField(allow_null=True),
+        "state": serializers.CharField(),
+        "remix_of": component(
+            "PostRemixLabel",
+            {
+                "post_id": serializers.CharField(
+                    allow_null=True, help_text="null when the parent is no longer published"
+                ),
+                "author": component(
+                    "PostAuthor",
+                    {"id": serializers.CharField(), "username": serializers.CharField()},
+                    allow_null=True,
+                ),
+                "label": serializers.CharField(),
+            },
+            allow_null=True,
+        ),
+        "root_id": serializers.CharField(),
+        "depth": serializers.IntegerField(),
         "cameos": serializers.ListField(child=serializers.DictField()),
-        "counts": serializers.DictField(),
+        "counts": component(
+            "PostCounts",
+            {
+                "likes": serializers.IntegerField(),
+                "comments": serializers.IntegerField(),
+                "views": serializers.IntegerField(),
+                "remixes": serializers.IntegerField(),
+                "descendants": serializers.IntegerField(),
+            },
+        ),
         "liked": serializers.BooleanField(),
-        "reason": serializers.CharField(required=False),
+        "created_at": serializers.DateTimeField(),
+        "reason": serializers.CharField(required=False, help_text="Why this is shown (feeds only)"),
     },
 )
 _AUTHOR = component("PostAuthor", {"id": serializers.CharField(), "username": serializers.CharField()})
@@ -144,7 +180,7 @@ class PostLikeView(APIView):
     def post(self, request: Request, post_id: str) -> Response:
         return Response(services.like_add(user=request.user, post_id=post_id))
 
-    @extend_schema(request=None, responses=_LIKE, summary="Unlike a post")
+    @extend_schema(request=None, responses={200: _LIKE}, summary="Unlike a post")
     def delete(self, request: Request, post_id: str) -> Response:
         return Response(services.like_remove(user=request.user, post_id=post_id))
 
@@ -200,7 +236,9 @@ class PostRemixesView(APIView):
 
 
 class UserPostsView(APIView):
-    @extend_schema(parameters=_PAGE, responses={200: _POST}, summary="A member's posts, newest first")
+    @extend_schema(
+        parameters=_PAGE, responses={200: page("PostPage", _POST)}, summary="A member's posts, newest first"
+    )
     def get(self, request: Request, user_id: str) -> Response:
         return Response(
             selectors.user_posts(viewer=Viewer.of(request.user), user_id=user_id, **_page_args(request))
@@ -210,7 +248,18 @@ class UserPostsView(APIView):
 class FeedView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("kind", str, enum=["for_you", "following"], required=False), *_PAGE],
-        responses={200: _POST},
+        responses={
+            200: component(
+                "FeedPage",
+                {
+                    "results": component("Post", {}, many=True),
+                    "next": serializers.CharField(allow_null=True),
+                    "budget_exhausted": serializers.BooleanField(
+                        required=False, help_text="Teens: today's feed budget is spent"
+                    ),
+                },
+            )
+        },
         summary="For you or Following (each item has a reason; teens: budget_exhausted)",
     )
     def get(self, request: Request) -> Response:

@@ -14,17 +14,29 @@ from sora_social.common.api.base import APIView
 from sora_social.common.ids import ID_CHARS
 from sora_social.common.media import media_url
 from sora_social.common.pagination import CursorPagination
+from sora_social.common.schema import component, page, page_parameters
 
-_JOB = inline_serializer(
+_JOB = component(
     "Generation",
     {
         "id": serializers.CharField(),
-        "mode": serializers.CharField(),
-        "state": serializers.CharField(),
-        "progress": serializers.FloatField(),
-        "prompt": serializers.CharField(),
+        "mode": serializers.ChoiceField(choices=GenerationJob.Mode.choices),
+        "state": serializers.CharField(help_text="queued … ready, or blocked / failed / cancelled"),
+        "progress": serializers.FloatField(min_value=0, max_value=1),
+        "prompt": serializers.CharField(allow_blank=True),
+        "style": serializers.CharField(allow_blank=True),
+        "seed": serializers.IntegerField(),
+        "duration_s": serializers.IntegerField(),
+        "aspect": serializers.CharField(),
+        "width": serializers.IntegerField(),
+        "height": serializers.IntegerField(),
+        "fps": serializers.IntegerField(),
         "cameos": serializers.ListField(child=serializers.CharField()),
         "remix_of": serializers.CharField(allow_null=True),
+        "image_upload_id": serializers.CharField(allow_null=True),
+        "created_at": serializers.DateTimeField(),
+        "state_changed_at": serializers.DateTimeField(),
+        "finished_at": serializers.DateTimeField(allow_null=True),
         "video_url": serializers.CharField(allow_null=True),
         "poster_url": serializers.CharField(allow_null=True),
         "blocked_reason": serializers.CharField(allow_null=True),
@@ -62,7 +74,11 @@ class GenerationListCreateView(APIView):
         job = services.job_submit(user=request.user, **data.validated_data)
         return Response(selectors.job_to_dict(job), status=202)
 
-    @extend_schema(responses={200: _JOB}, summary="My generations, newest first")
+    @extend_schema(
+        parameters=page_parameters(),
+        responses={200: page("GenerationPage", _JOB)},
+        summary="My generations, newest first",
+    )
     def get(self, request: Request) -> Response:
         paginator = CursorPagination()
         page = paginator.paginate_queryset(selectors.jobs_for_user(user=request.user), request, view=self)
@@ -92,9 +108,11 @@ class UploadCreateView(APIView):
                 "ImageUpload",
                 {
                     "id": serializers.CharField(),
+                    "content_type": serializers.CharField(),
                     "width": serializers.IntegerField(),
                     "height": serializers.IntegerField(),
                     "url": serializers.CharField(help_text="Signed; lives MEDIA_URL_TTL_S seconds."),
+                    "size_bytes": serializers.IntegerField(),
                 },
             )
         },

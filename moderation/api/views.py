@@ -14,6 +14,7 @@ from moderation.models import Report, Strike
 from sora_social.common.api.base import APIView
 from sora_social.common.ids import parse_id
 from sora_social.common.pagination import CursorPagination
+from sora_social.common.schema import component, page, page_parameters
 
 
 def report_out(report: Report) -> dict[str, Any]:
@@ -61,14 +62,8 @@ _STRIKE_FIELDS = {
     "appealed_at": serializers.DateTimeField(allow_null=True),
     "decided_at": serializers.DateTimeField(allow_null=True),
 }
-_StrikeOut = inline_serializer("Strike", _STRIKE_FIELDS)
-_StrikePage = inline_serializer(
-    "StrikePage",
-    {
-        "results": inline_serializer("StrikeItem", _STRIKE_FIELDS, many=True),
-        "next": serializers.CharField(allow_null=True),
-    },
-)
+_StrikeOut = component("Strike", {**_STRIKE_FIELDS})
+_StrikePage = page("StrikePage", _StrikeOut)
 
 
 class ReportCreateView(APIView):
@@ -94,8 +89,9 @@ class ReportCreateView(APIView):
 
 
 class MyStrikesView(APIView):
-    @extend_schema(responses=_StrikePage, operation_id="me_strikes")
+    @extend_schema(parameters=page_parameters(), responses=_StrikePage, operation_id="me_strikes")
     def get(self, request: Request) -> Response:
+        """My strikes, newest first, with their appeal deadlines."""
         paginator = CursorPagination()
         page = paginator.paginate_queryset(selectors.strikes_for_user(user=request.user), request, view=self)
         return paginator.get_paginated_response([strike_out(s) for s in page or []])
@@ -107,6 +103,7 @@ class StrikeAppealView(APIView):
 
     @extend_schema(request=InputSerializer, responses=_StrikeOut, operation_id="strike_appeal")
     def post(self, request: Request, strike_id: str) -> Response:
+        """Appeal a strike once, within its appeal window."""
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         strike = services.strike_appeal(

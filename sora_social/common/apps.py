@@ -11,3 +11,7 @@ class CommonConfig(AppConfig):
         from sora_social.common.logs import install_log_filters
 
         install_log_filters()
+
+        from sora_social.common.fields import install_strict_json_fields
+
+        install_strict_json_fields()

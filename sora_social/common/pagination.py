@@ -99,7 +99,11 @@ def page_limit(raw: Any, *, default: int = PAGE_SIZE, maximum: int = MAX_PAGE) -
     except (TypeError, ValueError):
         value = 0
     if not 1 <= value <= maximum:
-        raise ValidationFailed(details={"limit": [f"Ensure this is an integer from 1 to {maximum}."]})
+        raise ValidationFailed(
+            f"limit must be an integer from 1 to {maximum}.",
+            code="invalid_limit",
+            details={"limit": [f"Ensure this is an integer from 1 to {maximum}."]},
+        )
     return value
 
 

@@ -4,6 +4,13 @@ Views nest their serializers (`SignupView.InputSerializer`), so the class
 name alone repeats across the API and drf-spectacular would merge different
 request bodies into one component. Components here are named after the view
 that owns them, and operation ids after the view and method.
+
+The schema is what the mobile clients are generated from, so it must say
+everything the server does: `postprocess` (a drf-spectacular hook) adds the
+`Error` component and every operation's error statuses by the rules of the
+API, OpenAPI links from created objects to their operations, and an example
+for every body and answer; tags are the apps. `tests/test_schema_conformance.py`
+holds the result to the running server. Nothing here may import an app.
 """
 
 from __future__ import annotations
@@ -36,6 +43,15 @@ class AutoSchema(SpectacularAutoSchema):
     def get_operation_id(self) -> str:
         return f"{_snake(_view_stem(type(self.view).__name__))}_{self.method.lower()}"
 
+    def get_tags(self) -> list[str]:
+        """One tag per app, so that a generated client has one module per app."""
+        parts = type(self.view).__module__.split(".")
+        return [parts[1] if parts[0] == "sora_social" else parts[0]]
+
+    def get_description(self) -> str:
+        """The docstring (drf-spectacular's choice), else the summary: never empty."""
+        return super().get_description() or self.get_summary() or ""
+
 
 _COMPONENTS: dict[str, type] = {}
 
@@ -54,3 +70,374 @@ def component(name: str, fields: dict[str, Any], **kwargs: Any) -> Any:
         cls = type(inline_serializer(name, fields))
         _COMPONENTS[name] = cls
     return cls(**kwargs)
+
+
+def page(name: str, item: Any) -> Any:
+    """The page component of a list endpoint: `{"results": [item], "next": cursor | null}`.
+
+    `item` is a component instance (from `component` or a serializer); every
+    list of the API answers in this shape (`sora_social.common.pagination`).
+    """
+    from rest_framework import serializers
+
+    item_cls = type(item)
+    return component(
+        name,
+        {
+            "results": item_cls(many=True),
+            "next": serializers.CharField(
+                allow_null=True, help_text="Pass as ?cursor= for the next page; null on the last page."
+            ),
+        },
+    )
+
+
+# --- The error responses every operation documents ---------------------------------
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Every error of the API: a stable code, a message for people, and details.",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "details"],
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "description": "Stable, machine-readable (see docs/API.md for the list).",
+                    "example": "validation_error",
+                },
+                "message": {"type": "string", "example": "Some fields are not valid."},
+                "details": {
+                    "type": "object",
+                    "additionalProperties": True,
+                    "description": "Per-field messages for validation errors; context otherwise.",
+                },
+            },
+        }
+    },
+}
+
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+
+CONVENTIONS = """
+
+Every error answers `{"error": {"code", "message", "details"}}` (the `Error`
+component); branch on `code`. Lists are pages: `{"results": [...], "next"}`,
+pass `next` back as `?cursor=`. JSON values must have the documented type (a
+number where a string is documented is refused, not converted), and no string
+may contain a NUL character (U+0000): both answer 400 `validation_error`.
+Strings are trimmed of surrounding whitespace before they are checked.
+"""
+
+
+def _not_blank(schemas: dict[str, Any]) -> None:
+    """Request strings that may not be blank must hold a non-space character.
+
+    DRF trims whitespace before it checks a string, so `"\u00a0"` passes a
+    `minLength` of 1 but is refused as blank; the pattern says so.
+    """
+    for name, schema in schemas.items():
+        if not name.endswith("Request"):
+            continue
+        for prop in schema.get("properties", {}).values():
+            plain = not ({"pattern", "enum", "format", "$ref"} & set(prop))
+            if prop.get("type") == "string" and prop.get("minLength", 0) >= 1 and plain:
+                prop["pattern"] = r"\S"
+
+
+# status: (description, example code, extra response fields)
+_ERRORS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "400": (
+        "Malformed JSON, invalid fields or query parameters, or a rule of the request broken.",
+        "validation_error",
+        {},
+    ),
+    "401": ("No credentials, or an expired or invalid token.", "not_authenticated", {}),
+    "403": ("Signed in, but not allowed to do this.", "forbidden", {}),
+    "404": ("No such object, or one the caller may not see (ids do not leak).", "not_found", {}),
+    "409": ("The object's current state does not allow this.", "conflict", {}),
+    "410": ("Expired: start again.", "challenge_expired", {}),
+    "413": ("The body (or an uploaded file) is larger than allowed.", "payload_too_large", {}),
+    "415": ("A content type (or file type) the operation does not take.", "unsupported_media_type", {}),
+    "429": (
+        "Too many requests, or a quota is spent; retry after the given seconds.",
+        "rate_limited",
+        {"headers": _RETRY_AFTER},
+    ),
+    "503": (
+        "A dependency (safety checks, storage, code issuance) is down; try again later.",
+        "safety_unavailable",
+        {},
+    ),
+}
+
+# Statuses beyond the standard ones, by operation id: where a service can
+# answer 403, 409, 410 or 503 (grep for Forbidden/Conflict/status= in services).
+EXTRA_STATUSES: dict[str, tuple[str, ...]] = {
+    "auth_signup": ("503",),  # invite codes could not be issued
+    "cameo_recording": ("410",),  # the liveness challenge expired
+    "generation_list_create_post": ("503",),  # safety classifiers down (fail closed)
+}
+
+
+def _error_response(status: str) -> dict[str, Any]:
+    description, code, extra = _ERRORS[status]
+    return {
+        "description": description,
+        "content": {
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"},
+                "example": {"error": {"code": code, "message": description, "details": {}}},
+            }
+        },
+        **extra,
+    }
+
+
+def error_statuses(method: str, operation: dict[str, Any], path: str) -> list[str]:
+    """The error statuses an operation can answer, by the rules of the API."""
+    params = operation.get("parameters", [])
+    statuses = {"400", "401", "429"}
+    if any(p.get("in") == "path" for p in params) or "{" in path:
+        statuses.add("404")
+    if "requestBody" in operation:
+        statuses |= {"413", "415"}
+    if method != "get":
+        # Writes: permission rules (403), object states (409), and ids in the body (404).
+        statuses |= {"403", "404", "409"}
+    statuses.update(EXTRA_STATUSES.get(operation.get("operationId", ""), ()))
+    return sorted(statuses)
+
+
+# OpenAPI links: what a client (and the stateful conformance run) may do next
+# with the object an operation created. source operation id → (status,
+# target operation id, {target parameter: runtime expression}).
+LINKS: dict[str, list[tuple[str, str, dict[str, str]]]] = {
+    "generation_list_create_post": [
+        ("202", "generation_detail_get", {"job_id": "$response.body#/id"}),
+        ("202", "generation_detail_delete", {"job_id": "$response.body#/id"}),
+    ],
+    "cameo_create": [
+        ("201", "cameo_get", {"cameo_id": "$response.body#/id"}),
+        ("201", "cameo_update", {"cameo_id": "$response.body#/id"}),
+        ("201", "cameo_delete", {"cameo_id": "$response.body#/id"}),
+    ],
+    "post_create_post": [
+        ("201", "post_detail_get", {"post_id": "$response.body#/id"}),
+        ("201", "post_comments_post", {"post_id": "$response.body#/id"}),
+        ("201", "post_like_post", {"post_id": "$response.body#/id"}),
+        ("201", "post_detail_delete", {"post_id": "$response.body#/id"}),
+    ],
+    "cameo_request_create": [
+        ("201", "cameo_request_approve_post", {"request_id": "$response.body#/id"}),
+        ("201", "cameo_request_deny_post", {"request_id": "$response.body#/id"}),
+    ],
+    "parental_link_start": [
+        ("201", "parental_link_update", {"link_id": "$response.body#/id"}),
+        ("201", "parental_link_accept", {"code": "$response.body#/code"}),
+    ],
+}
+
+
+def _add_links(operations: dict[str, dict[str, Any]]) -> None:
+    for source, links in LINKS.items():
+        operation = operations.get(source)
+        if operation is None:
+            continue
+        for status, target, parameters in links:
+            if target not in operations:
+                continue
+            response = operation["responses"].get(status)
+            if response is not None:
+                response.setdefault("links", {})[target] = {"operationId": target, "parameters": parameters}
+
+
+# --- Examples -----------------------------------------------------------------------
+#
+# Every request body and success response carries an example built from its
+# schema, with values that read like the API's (snowflake ids as strings,
+# ISO dates, a prompt that reads like one), so generated clients and the docs
+# show real shapes. The values are synthetic: no real member, post or token.
+
+_EXAMPLE_ID = "253080654710767616"
+_NAMED: dict[str, Any] = {
+    "email": "ada@example.test",
+    "username": "ada",
+    "display_name": "Ada",
+    "password": "a long and unusual passphrase",
+    "region": "US",
+    "invite_code": "8CG4-4ZHZ-9VVN",
+    "code": "8CG4-4ZHZ-9VVN",
+    "prompt": "paper lanterns drifting over a river at dusk",
+    "caption": "lanterns at dusk",
+    "text": "love the colours",
+    "message": "may I cast you in a short about kites?",
+    "rules": "no horror, keep it kind",
+    "bio": "I make tiny films about paper things",
+    "style": "watercolour",
+    "next": "cD0yNTMwODA2NTQ3MTA3Njc2MTY%3D",
+    "access": "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyX2lkIjoiMjUzMDgwNjU0NzEwNzY3NjE2In0.sig",
+    "refresh": "eyJhbGciOiJIUzI1NiJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCJ9.sig",
+    "aspect": "9:16",
+    "content_type": "image/png",
+    "label": "Remix of @ada",
+    "reason": "From @ada, whom you follow",
+    "state": "queued",
+    "topic": "animation",
+    "cameos": _EXAMPLE_ID,
+    "audience": _EXAMPLE_ID,
+    "remix_of": _EXAMPLE_ID,
+}
+_NAMED_INT = {"width": 720, "height": 1280, "fps": 24, "duration_s": 10, "seed": 7, "depth": 1}
+
+# Request examples a schema cannot infer: which fields go together.
+REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
+    "generation_list_create_post": {"mode": "text", "prompt": _NAMED["prompt"], "aspect": "9:16"},
+    "post_create_post": {
+        "generation_id": _EXAMPLE_ID,
+        "caption": _NAMED["caption"],
+        "visibility": "public",
+        "allow_remix": True,
+    },
+}
+
+
+def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = components.get(schema["$ref"].rsplit("/", 1)[-1], {})
+    if "allOf" in schema and len(schema["allOf"]) == 1:
+        return _resolve(
+            {**schema["allOf"][0], **{k: v for k, v in schema.items() if k != "allOf"}}, components
+        )
+    return schema
+
+
+def example_for(schema: dict[str, Any], components: dict[str, Any], name: str = "", depth: int = 0) -> Any:
+    """A plausible value for `schema` (named `name`), following `$ref`s."""
+    schema = _resolve(schema, components)
+    if "example" in schema:
+        return schema["example"]
+    if "enum" in schema:
+        return next((v for v in schema["enum"] if v not in ("", None)), schema["enum"][0])
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        if depth > 4:
+            return {}
+        return {
+            key: example_for(sub, components, key, depth + 1)
+            for key, sub in schema.get("properties", {}).items()
+        }
+    if kind == "array":
+        return [example_for(schema.get("items", {}), components, name, depth + 1)]
+    if kind == "integer":
+        return _NAMED_INT.get(name, max(int(schema.get("minimum", 1)), 1))
+    if kind == "number":
+        return 0.5
+    if kind == "boolean":
+        return True
+    if kind == "string":
+        fmt = schema.get("format")
+        if fmt == "date-time":
+            return "2026-11-30T09:00:00Z"
+        if fmt == "date":
+            return "1990-05-17"
+        if fmt == "binary":
+            return None
+        if name in _NAMED:
+            return _NAMED[name]
+        if name == "id" or name.endswith("_id"):
+            return _EXAMPLE_ID
+        if name.endswith("_url"):
+            return f"https://media.example.test/generations/{_EXAMPLE_ID}.mp4?signature=…"
+        return name.replace("_", " ") or "text"
+    return None
+
+
+def _add_examples(operation: dict[str, Any], components: dict[str, Any]) -> None:
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if body is not None and "example" not in body:
+        given = REQUEST_EXAMPLES.get(operation.get("operationId", ""))
+        if given is None:
+            # The required fields only: optional ones often go with others.
+            schema = _resolve(body.get("schema", {}), components)
+            full = example_for(schema, components)
+            required = set(schema.get("required", []))
+            given = {k: v for k, v in full.items() if k in required} if isinstance(full, dict) else full
+        body["example"] = given
+    for status, response in operation["responses"].items():
+        if not status.startswith("2"):
+            continue
+        for media in response.get("content", {}).values():
+            if "example" not in media:
+                media["example"] = example_for(media.get("schema", {}), components)
+
+
+def postprocess(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: the error component and every operation's error statuses."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR_SCHEMA
+    _not_blank(schemas)
+    info = result.setdefault("info", {})
+    info["description"] = (info.get("description", "") + CONVENTIONS).strip()
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            body = operation.get("requestBody", {}).get("content", {})
+            # The mobile API speaks JSON, and multipart where it takes a file;
+            # the form parsers stay for the browsable API only.
+            for preferred in ("application/json", "multipart/form-data"):
+                if preferred in body:
+                    for media_type in [m for m in body if m != preferred]:
+                        del body[media_type]
+                    break
+            responses = operation["responses"]
+            for status in error_statuses(method, operation, path):
+                responses.setdefault(status, _error_response(status))
+            _add_examples(operation, schemas)
+            for status, response in responses.items():
+                if not response.get("description"):
+                    response["description"] = _SUCCESS.get(status, "Done.")
+    _add_links(
+        {
+            operation["operationId"]: operation
+            for operations in result.get("paths", {}).values()
+            for operation in operations.values()
+            if isinstance(operation, dict) and "operationId" in operation
+        }
+    )
+    return result
+
+
+_SUCCESS = {
+    "200": "OK.",
+    "201": "Created.",
+    "202": "Accepted: the work continues in the background.",
+    "204": "Done; no body.",
+}
+
+
+def page_parameters() -> list[Any]:
+    """The query parameters of every paged list: `cursor` (opaque) and `limit` (1-100)."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter
+
+    return [
+        OpenApiParameter(
+            "cursor",
+            OpenApiTypes.STR,
+            required=False,
+            description="The `next` of the previous page, as it came; a tampered cursor answers 400 invalid_cursor.",
+        ),
+        OpenApiParameter(
+            "limit", OpenApiTypes.INT, required=False, description="Page size, 1-100 (default 20)."
+        ),
+    ]

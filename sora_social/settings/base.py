@@ -253,6 +253,11 @@ SPECTACULAR_SETTINGS = {
         "CameoAudienceEnum": ["only_me", "approved", "mutuals", "everyone"],
         "CameoDecisionStateEnum": ["pending", "approved", "denied"],
     },
+    # The error component and every operation's error statuses (see sora_social/common/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sora_social.common.schema.postprocess",
+    ],
 }
 
 # --- Storage ---------------------------------------------------------------

@@ -157,12 +157,12 @@ def test_single_object_routes_ignore_cursor(route: str, world: dict[str, Any], c
 
 @pytest.mark.parametrize("limit", ["0", "101", "-1", "x", "1e9"])
 def test_limit_out_of_range_is_400_naming_limit(limit: str, world: dict[str, Any], client_for: Any) -> None:
-    """limit is an integer from 1 to 100; anything else is 400 validation_error naming `limit`."""
+    """limit is an integer from 1 to 100; anything else is 400 invalid_limit naming `limit`."""
     client = client_for(world["owner"])
     for route in ("generations", "feed", "posts/<post_id>/comments", "me/invitees"):
         response = client.get(_url(route, world["ids"]), {"limit": limit})
         assert response.status_code == 400, route
-        assert response.json()["error"]["code"] == "validation_error"
+        assert response.json()["error"]["code"] == "invalid_limit"
         assert "limit" in response.json()["error"]["details"]
 
 

@@ -31,6 +31,7 @@ from sora_social.common.api.base import APIView
 from sora_social.common.errors import NotFound
 from sora_social.common.ids import parse_id
 from sora_social.common.pagination import CursorPagination, int_param, page_limit
+from sora_social.common.schema import component, page, page_parameters
 from sora_social.common.throttles import AuthIPThrottle
 
 
@@ -73,6 +74,23 @@ def client_ip(request: Request) -> str | None:
 
 DEVICE_HEADER = "X-Device-Id"
 
+
+def _region_field() -> serializers.RegexField:
+    """A two-letter country code, as the schema's pattern says (ASCII letters, no padding)."""
+    return serializers.RegexField(
+        r"^[A-Za-z]{2}$", trim_whitespace=False, error_messages={"invalid": "A two-letter country code."}
+    )
+
+
+def _public_user_fields() -> dict[str, Any]:
+    return {
+        "id": serializers.CharField(),
+        "username": serializers.CharField(),
+        "display_name": serializers.CharField(),
+        "bio": serializers.CharField(allow_blank=True),
+    }
+
+
 _MeOutput = inline_serializer(
     "Me",
     {
@@ -99,10 +117,12 @@ class MeView(APIView):
 
     @extend_schema(responses=_MeOutput, operation_id="me_get")
     def get(self, request: Request) -> Response:
+        """My own profile, as only I see it."""
         return Response(user_private(request.user))
 
     @extend_schema(request=InputSerializer, responses=_MeOutput, operation_id="me_update")
     def patch(self, request: Request) -> Response:
+        """Change my display name or bio."""
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_update_profile(user=request.user, **data.validated_data)
@@ -166,7 +186,7 @@ class SignupView(APIView):
         email = serializers.EmailField(max_length=254)
         password = serializers.CharField(max_length=128, write_only=True)
         birthdate = serializers.DateField()
-        region = serializers.CharField(min_length=2, max_length=2)
+        region = _region_field()
 
     @extend_schema(
         request=InputSerializer,
@@ -214,7 +234,7 @@ class WaitlistView(APIView):
 
     class InputSerializer(serializers.Serializer):
         email = serializers.EmailField(max_length=254)
-        region = serializers.CharField(min_length=2, max_length=2)
+        region = _region_field()
 
     @extend_schema(
         request=InputSerializer,
@@ -226,6 +246,7 @@ class WaitlistView(APIView):
         operation_id="waitlist_join",
     )
     def post(self, request: Request) -> Response:
+        """Join the waitlist of a region not yet open."""
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         entry = services.waitlist_join(**data.validated_data)
@@ -252,6 +273,7 @@ class MyInvitesView(APIView):
         operation_id="me_invites",
     )
     def get(self, request: Request) -> Response:
+        """My invite codes and who redeemed them."""
         codes = selectors.invite_codes_of(user_id=request.user.pk)
         return Response({"results": [invite_code_out(c) for c in codes], "next": None})
 
@@ -261,12 +283,30 @@ class MyInviteesView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("depth", int, description="Levels below me (1-50, default 1)."),
-            OpenApiParameter("cursor", str),
-            OpenApiParameter("limit", int),
+            OpenApiParameter(
+                "depth",
+                {"type": "integer", "minimum": 1, "maximum": 50},
+                description="Levels below me (1-50, default 1).",
+            ),
+            OpenApiParameter("cursor", str, description="The `next` of the previous page."),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": 100},
+                description="Page size (default 20).",
+            ),
         ],
-        responses=inline_serializer(
-            "MyInvitees", {"results": serializers.ListField(), "next": serializers.CharField(allow_null=True)}
+        responses=page(
+            "MyInvitees",
+            component(
+                "Invitee",
+                {
+                    **_public_user_fields(),
+                    "inviter_id": serializers.CharField(allow_null=True),
+                    "depth": serializers.IntegerField(),
+                    "invitees_total": serializers.IntegerField(),
+                    "date_joined": serializers.DateTimeField(),
+                },
+            ),
         ),
         operation_id="me_invitees",
     )
@@ -294,19 +334,22 @@ class _TargetView(APIView):
 
 
 _Relation = inline_serializer(
-    "Relation", {"user": serializers.DictField(), "following": serializers.BooleanField()}
+    "Relation",
+    {"user": component("PublicUser", _public_user_fields()), "following": serializers.BooleanField()},
 )
 
 
 class FollowView(_TargetView):
     @extend_schema(request=None, responses=_Relation, operation_id="user_follow")
     def post(self, request: Request, user_id: str) -> Response:
+        """Follow a member."""
         target = self.target(user_id)
         services.follow_create(actor=request.user, target=target)
         return Response({"user": user_public(target), "following": True})
 
-    @extend_schema(request=None, responses=_Relation, operation_id="user_unfollow")
+    @extend_schema(request=None, responses={200: _Relation}, operation_id="user_unfollow")
     def delete(self, request: Request, user_id: str) -> Response:
+        """Stop following a member."""
         target = self.target(user_id)
         services.follow_delete(actor=request.user, target=target)
         return Response({"user": user_public(target), "following": False})
@@ -322,12 +365,14 @@ class BlockView(_TargetView):
 
     @extend_schema(request=None, responses=_BlockOut, operation_id="user_block")
     def post(self, request: Request, user_id: str) -> Response:
+        """Block a member: each is hidden from the other and follows both ways end."""
         target = self.target(user_id)
         services.block_create(actor=request.user, target=target)
         return Response({"user_id": str(target.pk), "blocked": True})
 
-    @extend_schema(request=None, responses=_BlockOut, operation_id="user_unblock")
+    @extend_schema(request=None, responses={200: _BlockOut}, operation_id="user_unblock")
     def delete(self, request: Request, user_id: str) -> Response:
+        """Unblock a member."""
         target = self.target(user_id)
         services.block_delete(actor=request.user, target=target)
         return Response({"user_id": str(target.pk), "blocked": False})
@@ -360,6 +405,7 @@ class ParentalLinksView(APIView):
 class ParentalLinkAcceptView(APIView):
     @extend_schema(request=None, responses=_LinkOut, operation_id="parental_link_accept")
     def post(self, request: Request, code: str) -> Response:
+        """A teen accepts a parent's one-time code; the answer carries the controls now in force."""
         link = services.parental_link_accept(teen=request.user, code=code)
         return Response(parental_link_out(link, selectors.teen_settings_get(teen_id=request.user.pk)))
 
@@ -433,10 +479,19 @@ class MyNotificationsView(APIView):
     """Stored notifications, newest first (the same ones arrive live over the WebSocket)."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("cursor", str)],
-        responses=inline_serializer(
+        parameters=page_parameters(),
+        responses=page(
             "Notifications",
-            {"results": serializers.ListField(), "next": serializers.CharField(allow_null=True)},
+            component(
+                "Notification",
+                {
+                    "id": serializers.CharField(),
+                    "kind": serializers.CharField(),
+                    "payload": serializers.JSONField(),
+                    "created_at": serializers.DateTimeField(),
+                    "read_at": serializers.DateTimeField(allow_null=True),
+                },
+            ),
         ),
         operation_id="me_notifications",
     )
