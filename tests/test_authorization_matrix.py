@@ -62,7 +62,7 @@ class World:
 
 
 def _world() -> World:
-    from cameos.models import Audience, CameoRequest
+    from cameos.models import Audience, CameoRequest, CameoUseApproval
     from cameos.services import cameo_grant
     from moderation.models import Strike
     from sora_social.accounts.services import block_create, follow_create, parental_link_start
@@ -80,6 +80,8 @@ def _world() -> World:
     cameo_grant(cameo=cameo, user_id=follower.id)
     appearance = AppearanceFactory(cameo=cameo)
     request = CameoRequest.objects.create(cameo=cameo, requester=other)
+    # `other` cast the owner's cameo, whose rules ask to approve every use.
+    approval = CameoUseApproval.objects.create(cameo=cameo, requester=other, object_id=1, prompt="a walk")
     child = UserFactory(
         is_teen=True, birthdate=today.replace(year=today.year - 14), email="child@example.test"
     )
@@ -105,6 +107,7 @@ def _world() -> World:
             "grantee": follower,
             "appearance": appearance,
             "request": request,
+            "approval": approval,
             "link": link,
             "pending": pending,
             "strike": strike,
@@ -203,6 +206,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("cameo-request-deny", "POST"): Row(
         lambda w: {"request_id": str(w.objects["request"].id)}, _row(200, 404, 404, 404, 404)
+    ),
+    # Only the cameo's owner decides a use; the requester and everyone else get 404.
+    ("cameo-approval-approve", "POST"): Row(
+        lambda w: {"approval_id": str(w.objects["approval"].id)}, _row(200, 404, 404, 404, 404)
+    ),
+    ("cameo-approval-deny", "POST"): Row(
+        lambda w: {"approval_id": str(w.objects["approval"].id)}, _row(200, 404, 404, 404, 404)
     ),
     # A generation is its requester's private draft.
     ("generation-detail", "GET"): Row(

@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from cameos.models import Appearance, CameoAccess, CameoNotification, CameoRequest, CameoState
+from cameos.models import (
+    Appearance,
+    CameoAccess,
+    CameoNotification,
+    CameoRequest,
+    CameoState,
+    CameoUseApproval,
+)
 from feed import services as feed_services
 from moderation.models import Strike
 from sora_social.accounts.models import Notification
@@ -31,6 +38,7 @@ PAGINATED = {
     "me/cameo-requests?state=all": {},
     "me/strikes": {},
     "me/cameo-notifications": {},
+    "me/cameo-approvals?state=all": {},
     "cameos/<cameo_id>/appearances": {},
     "cameos/<cameo_id>/grants": {},
     "me/notifications": {},
@@ -78,6 +86,7 @@ def world(db: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
     for other in others:
         CameoFactory(owner=other)  # usable: audience everyone below
         CameoRequest.objects.create(cameo=cameo, requester=other)
+        CameoUseApproval.objects.create(cameo=cameo, requester=other, object_id=other.pk, prompt="a walk")
         CameoAccess.objects.create(cameo=cameo, user=other, state=CameoAccess.State.GRANTED)
         GenerationJobFactory(user=owner)
         AppearanceFactory(cameo=cameo, kind=Appearance.Kind.GENERATION)
