@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.validators import MaxLengthValidator
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -107,6 +107,49 @@ class MeView(APIView):
         data.is_valid(raise_exception=True)
         user = services.user_update_profile(user=request.user, **data.validated_data)
         return Response(user_private(user))
+
+    class DeleteSerializer(serializers.Serializer):
+        password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        # Deleting asks for the password: throttled like a sign-in.
+        if self.request.method == "DELETE":
+            return [AuthIPThrottle()]
+        return super().get_throttles()
+
+    @extend_schema(
+        request=DeleteSerializer,
+        responses={204: None},
+        operation_id="me_delete",
+        summary="Delete my account",
+        description=(
+            "Deletes the account for good, confirmed with the current password. Every session "
+            "ends (tokens refused, open sockets closed); posts, comments, likes, generations, "
+            "uploads and the cameo (with its face data) are removed, and every media URL handed "
+            "out before stops working. Wrong or missing password: 400 `wrong_password` or "
+            "`validation_error`, and nothing changes."
+        ),
+        examples=[
+            OpenApiExample("Delete", value={"password": "my current password"}, request_only=True),
+            OpenApiExample(
+                "Wrong password",
+                value={
+                    "error": {
+                        "code": "wrong_password",
+                        "message": "The current password is wrong.",
+                        "details": {},
+                    }
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
+    )
+    def delete(self, request: Request) -> Response:
+        data = self.DeleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.account_delete_own(user=request.user, password=data.validated_data["password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 _TokensOut = inline_serializer(
