@@ -143,6 +143,16 @@ def _without_dry_run(fn: Callable[..., AccountAction]) -> Callable[..., AccountA
     return call
 
 
+# Erases the member's content, files and face data and scrubs the row (accounts.services.deletion);
+# listed only for staff who may delete members.
+_delete_account_action = _account_action(
+    "Delete account (erase content and files)",
+    _without_dry_run(services.account_delete),
+    dry_run_supported=False,
+)
+_delete_account_action.allowed_permissions = ("delete",)  # type: ignore[attr-defined]
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = (
@@ -216,6 +226,7 @@ class UserAdmin(BaseUserAdmin):
             _as_user(services.subtree_reparent, "node"),
             form_class=ReparentForm,
         ),
+        _delete_account_action,
     ]
 
     @admin.display(description="Inviter chain (root first)")
