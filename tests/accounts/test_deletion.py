@@ -240,3 +240,23 @@ def test_files_are_deleted_before_commit():
 
     account_delete(user=member, actor=member, reason="test")
     assert not any(default_storage.exists(n) for n in names)
+
+
+def test_grants_and_requests_of_the_deleted_member_end(django_capture_on_commit_callbacks):
+    """The member's grants and pending requests on others' cameos end; their own cameo, with
+    the grants it gave, is deleted."""
+    from cameos.models import Cameo, CameoAccess, CameoRequest
+
+    member, friend, fan = UserFactory(), UserFactory(), UserFactory()
+    friends = Cameo.objects.create(owner=friend, state="verified")
+    mine = Cameo.objects.create(owner=member, state="verified")
+    CameoAccess.objects.create(cameo=friends, user=member, state="granted")
+    CameoRequest.objects.create(cameo=friends, requester=member)
+    CameoAccess.objects.create(cameo=mine, user=fan, state="granted")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _delete_me(member).status_code == 204
+    assert not CameoAccess.objects.filter(user=member).exists()
+    assert not CameoRequest.objects.filter(requester=member).exists()
+    assert not Cameo.objects.filter(pk=mine.pk).exists()
+    assert not CameoAccess.objects.filter(user=fan).exists()
+    assert Cameo.objects.filter(pk=friends.pk).exists()
