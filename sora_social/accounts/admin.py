@@ -229,6 +229,17 @@ class UserAdmin(BaseUserAdmin):
         _delete_account_action,
     ]
 
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # A bulk hard delete would leave files, face data and a hole in the invite tree;
+        # "Delete account" is the road (reason, audit, files).
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        """The admin's delete page deletes the account the same way (tombstone, files, audit)."""
+        services.account_delete(user=obj, actor=request.user, reason="deleted from the admin page")
+
     @admin.display(description="Inviter chain (root first)")
     def inviter_chain(self, obj: User) -> str:
         if not obj.pk or not obj.invite_path:

@@ -283,3 +283,15 @@ def test_delete_account_action_needs_delete_permission_and_a_reason(
     assert row.username == f"deleted-{member.pk}"
     action = AccountAction.objects.get(kind="account_delete", target_id=member.pk)
     assert (action.actor_id, action.reason) == (deleter.pk, "request by email")
+
+
+def test_admin_delete_page_deletes_the_account_not_the_row(admin_client):
+    """The admin's delete page goes through account deletion (tombstone kept, audited); there
+    is no bulk hard delete of members."""
+    member = make_member()
+    assert "delete_selected" not in admin_client.get("/admin/accounts/user/").content.decode()
+    res = admin_client.post(f"/admin/accounts/user/{member.pk}/delete/", {"post": "yes"})
+    assert res.status_code == 302
+    row = User.objects.get(pk=member.pk)
+    assert row.deleted_at is not None
+    assert AccountAction.objects.filter(kind="account_delete", target_id=member.pk).exists()
