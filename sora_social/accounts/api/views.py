@@ -8,7 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.validators import MaxLengthValidator
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -31,6 +37,7 @@ from sora_social.common.api.base import APIView
 from sora_social.common.errors import NotFound
 from sora_social.common.ids import parse_id
 from sora_social.common.pagination import CursorPagination, int_param, page_limit
+from sora_social.common.schema import AutoSchema
 from sora_social.common.throttles import AuthIPThrottle
 
 
@@ -92,7 +99,37 @@ _MeOutput = inline_serializer(
 )
 
 
+class _MeSchema(AutoSchema):
+    """`DELETE /me` carries a body (the password); OpenAPI allows it, drf-spectacular skips it."""
+
+    def _get_request_body(self, direction: str = "request") -> Any:
+        if self.method != "DELETE":
+            return super()._get_request_body(direction)
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"
+
+
+_ErrorOut = inline_serializer(
+    "MeDeleteError",
+    {
+        "error": inline_serializer(
+            "MeDeleteErrorBody",
+            {
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+                "details": serializers.DictField(),
+            },
+        )
+    },
+)
+
+
 class MeView(APIView):
+    schema = _MeSchema()
+
     class InputSerializer(serializers.Serializer):
         display_name = serializers.CharField(max_length=64, required=False, allow_blank=True)
         bio = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -119,7 +156,10 @@ class MeView(APIView):
 
     @extend_schema(
         request=DeleteSerializer,
-        responses={204: None},
+        responses={
+            204: OpenApiResponse(description="Deleted."),
+            400: OpenApiResponse(_ErrorOut, description="Wrong, missing or blank password; nothing changed."),
+        },
         operation_id="me_delete",
         summary="Delete my account",
         description=(
