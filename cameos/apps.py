@@ -7,11 +7,12 @@ class CameosConfig(AppConfig):
     verbose_name = "Cameos"
 
     def ready(self) -> None:
-        from cameos.receivers import on_user_blocked
-        from sora_social.accounts.signals import user_blocked
+        from cameos.receivers import on_account_deleted, on_user_blocked
+        from sora_social.accounts.signals import account_deleted, user_blocked
         from sora_social.celery import app
 
         user_blocked.connect(on_user_blocked, dispatch_uid="cameos.on_user_blocked")
+        account_deleted.connect(on_account_deleted, dispatch_uid="cameos.on_account_deleted")
 
         from cameos.subjects import CameoSubjects, on_content_actioned
         from moderation.registry import register_subject

@@ -378,6 +378,22 @@ def cameo_delete(*, cameo: Cameo) -> None:
         transaction.on_commit(lambda: [storage.delete(name) for name in files])
 
 
+def cameos_delete_for_account(*, user_id: int) -> int:
+    """A member deleted their account: each of their cameos is deleted (appearances removed,
+    face data and recordings erased), and the grants and requests they held on others' cameos end.
+
+    Receiver side of `sora_social.accounts.signals.account_deleted`, inside its
+    transaction. Returns how many cameos were deleted.
+    """
+    with transaction.atomic():
+        cameos = list(Cameo.objects.select_for_update().filter(owner_id=user_id).order_by("id"))
+        for cameo in cameos:
+            cameo_delete(cameo=cameo)
+        CameoAccess.objects.filter(user_id=user_id).delete()
+        CameoRequest.objects.filter(requester_id=user_id).delete()
+    return len(cameos)
+
+
 # --- consent ---------------------------------------------------------------
 
 

@@ -34,6 +34,9 @@ class FeedConfig(AppConfig):
         )
         cameo_signals.cameo_deleted.connect(receivers.on_cameo_deleted, dispatch_uid="feed.cameo_deleted")
         account_signals.user_blocked.connect(receivers.on_user_blocked, dispatch_uid="feed.blocked")
+        account_signals.account_deleted.connect(
+            receivers.on_account_deleted, dispatch_uid="feed.account_deleted"
+        )
         app.conf.beat_schedule["feed.refresh_shared"] = {
             "task": "feed.refresh_shared",
             "schedule": float(settings.FEED_REFRESH_EVERY_S),

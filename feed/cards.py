@@ -82,11 +82,12 @@ _COLUMNS = """
             WHERE (cb.blocker_id = %(viewer)s AND cb.blocked_id = c.owner_id)
                OR (cb.blocker_id = c.owner_id AND cb.blocked_id = %(viewer)s))) END"""
 # The parent's author joins only when no block stands between them and the
-# viewer: a blocked member's name (and their post's id) never reach the card.
+# viewer, and while their account exists: a blocked or deleted member's name
+# (and their post's id) never reach the card.
 _JOINS = """
     JOIN {user} a ON a.id = p.author_id
     LEFT JOIN {post} pp ON pp.id = p.parent_id
-    LEFT JOIN {user} pa ON pa.id = pp.author_id AND NOT EXISTS (SELECT 1 FROM {block} pb
+    LEFT JOIN {user} pa ON pa.id = pp.author_id AND pa.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM {block} pb
         WHERE (pb.blocker_id = %(viewer)s AND pb.blocked_id = pp.author_id)
            OR (pb.blocker_id = pp.author_id AND pb.blocked_id = %(viewer)s))"""
 

@@ -107,3 +107,9 @@ def on_content_actioned(
             services.comment_set_state(comment_id=object_id, state=Comment.State.REMOVED_BY_MODERATION)
         elif action == m.RESTORE:
             services.comment_set_state(comment_id=object_id, state=Comment.State.VISIBLE)
+
+
+def on_account_deleted(sender: Any, user_id: int, **_: Any) -> None:
+    """The member's posts go for everyone (files deleted), with their likes, comments and views
+    and the counters those keep; feed reads already skip removed posts."""
+    services.posts_remove_for_account(user_id=user_id)

@@ -491,6 +491,65 @@ def post_delete(*, author: Any, post_id: object) -> None:
     posts_remove(post_ids=[post.id], to=PostState.REMOVED_BY_AUTHOR)
 
 
+def posts_remove_for_account(*, user_id: int) -> dict[str, int]:
+    """A member deleted their account: their posts are removed for everyone (files deleted
+    before the transaction commits), their likes, comments and views go with the posts'
+    stored counters, and their own feed state is dropped.
+
+    Receiver side of `sora_social.accounts.signals.account_deleted`. Set-based:
+    a fixed number of statements whatever the number of posts (one storage call
+    per file). Remixes by others stay; their label stops naming the member
+    (the card joins no deleted author). Posts a moderator already removed keep
+    their quarantined copy (never served to members) as evidence for the case.
+    """
+    from feed.models import (
+        AuthorWeight,
+        FeedBudget,
+        FeedPreference,
+        FollowingEntry,
+        ForYouEntry,
+        ForYouState,
+        TopicWeight,
+    )
+
+    with transaction.atomic():
+        post_ids = list(
+            Post.objects.filter(author_id=user_id, state__in=sources_of(PostState.REMOVED_BY_AUTHOR))
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        moved = posts_remove(post_ids=post_ids, to=PostState.REMOVED_BY_AUTHOR)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH d AS (DELETE FROM feed_like WHERE user_id = %s RETURNING post_id)"
+                " UPDATE feed_post p SET like_count = GREATEST(0, p.like_count - c.n)"
+                " FROM (SELECT post_id, count(*) AS n FROM d GROUP BY post_id) c WHERE p.id = c.post_id",
+                [user_id],
+            )
+            cursor.execute(
+                "WITH d AS (DELETE FROM feed_comment WHERE author_id = %s RETURNING post_id, state)"
+                " UPDATE feed_post p SET comment_count = GREATEST(0, p.comment_count - c.n)"
+                " FROM (SELECT post_id, count(*) FILTER (WHERE state = %s) AS n FROM d GROUP BY post_id) c"
+                " WHERE p.id = c.post_id AND c.n > 0",
+                [user_id, Comment.State.VISIBLE],
+            )
+            cursor.execute(
+                "WITH d AS (DELETE FROM feed_view WHERE viewer_id = %s RETURNING post_id)"
+                " UPDATE feed_post p SET view_count = GREATEST(0, p.view_count - c.n)"
+                " FROM (SELECT post_id, count(*) AS n FROM d GROUP BY post_id) c WHERE p.id = c.post_id",
+                [user_id],
+            )
+        ForYouEntry.objects.filter(user_id=user_id).delete()
+        ForYouState.objects.filter(user_id=user_id).delete()
+        FollowingEntry.objects.filter(user_id=user_id).delete()
+        AuthorWeight.objects.filter(user_id=user_id).delete()
+        AuthorWeight.objects.filter(author_id=user_id).delete()
+        TopicWeight.objects.filter(user_id=user_id).delete()
+        FeedPreference.objects.filter(user_id=user_id).delete()
+        FeedBudget.objects.filter(user_id=user_id).delete()
+    return {"posts_removed": len(moved["removed"])}
+
+
 # --- interactions --------------------------------------------------------------------
 
 

@@ -37,4 +37,7 @@ class GenerationConfig(AppConfig):
         cameo_signals.cameo_use_decided.connect(
             services.on_cameo_use_decided, dispatch_uid="generation.cameo_use_decided"
         )
+        from sora_social.accounts.signals import account_deleted
+
+        account_deleted.connect(services.on_account_deleted, dispatch_uid="generation.account_deleted")
         content_actioned.connect(services.on_content_actioned, dispatch_uid="generation.content_actioned")

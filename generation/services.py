@@ -369,6 +369,33 @@ def outputs_remove(*, job_ids: list[int], reason: str) -> list[int]:
     return removed
 
 
+def jobs_remove_for_account(*, user_id: int) -> dict[str, int]:
+    """A member deleted their account: every unfinished job is cancelled, every output and
+    uploaded image deleted (files before the transaction commits, rule 10), every embedding erased.
+
+    Receiver side of `sora_social.accounts.signals.account_deleted`. Set-based:
+    a fixed number of statements whatever the number of jobs, one storage call per file.
+    """
+    with transaction.atomic():
+        jobs = GenerationJob.objects.filter(user_id=user_id)
+        cancelled = _cancel_where(jobs, reason="account_deleted")
+        removed = outputs_remove(job_ids=list(jobs.values_list("id", flat=True)), reason="account_deleted")
+        jobs.update(embedding=None, image_upload=None)
+        OutputFrameEmbedding.objects.filter(job__user_id=user_id).delete()
+        uploads = list(
+            ImageUpload.objects.select_for_update().filter(user_id=user_id).values_list("id", "file")
+        )
+        ImageUpload.objects.filter(pk__in=[pk for pk, _ in uploads]).delete()
+        for name in {name for _, name in uploads if name}:
+            default_storage.delete(name)
+    return {"cancelled": len(cancelled), "outputs_removed": len(removed), "uploads_deleted": len(uploads)}
+
+
+def on_account_deleted(sender: Any, user_id: int, **kwargs: Any) -> None:
+    """Receiver of `sora_social.accounts.signals.account_deleted`."""
+    jobs_remove_for_account(user_id=user_id)
+
+
 def on_cameo_access_revoked(sender: Any, cameo_id: int, user_id: int, **kwargs: Any) -> None:
     """Receiver of `cameos.signals.cameo_access_revoked`."""
     jobs_cancel_for_revoked_cameo(cameo_id=cameo_id, user_id=user_id)

@@ -143,6 +143,16 @@ def _without_dry_run(fn: Callable[..., AccountAction]) -> Callable[..., AccountA
     return call
 
 
+# Erases the member's content, files and face data and scrubs the row (accounts.services.deletion);
+# listed only for staff who may delete members.
+_delete_account_action = _account_action(
+    "Delete account (erase content and files)",
+    _without_dry_run(services.account_delete),
+    dry_run_supported=False,
+)
+_delete_account_action.allowed_permissions = ("delete",)  # type: ignore[attr-defined]
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = (
@@ -216,7 +226,19 @@ class UserAdmin(BaseUserAdmin):
             _as_user(services.subtree_reparent, "node"),
             form_class=ReparentForm,
         ),
+        _delete_account_action,
     ]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # A bulk hard delete would leave files, face data and a hole in the invite tree;
+        # "Delete account" is the road (reason, audit, files).
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        """The admin's delete page deletes the account the same way (tombstone, files, audit)."""
+        services.account_delete(user=obj, actor=request.user, reason="deleted from the admin page")
 
     @admin.display(description="Inviter chain (root first)")
     def inviter_chain(self, obj: User) -> str:

@@ -12,6 +12,15 @@ with outside effects (queues, sockets) should defer them with
 - `account_suspended(sender, user_ids: list[int])`: these members were
   suspended or banned (is_active is now false). Higher apps stop their work
   (queued generations, feed entries).
+- `account_deleted(sender, user_id: int)`: this member deleted their account
+  (or staff deleted it). The member row stays as a scrubbed tombstone; every
+  token is already refused. Each higher app removes what the member had there
+  through its own services: posts, likes and comments (feed), generations,
+  outputs and uploads with their files and embeddings (generation), cameos with
+  their face data, recordings and appearances, and grants and requests
+  (cameos). Files a member could reach by a URL are deleted before the
+  transaction commits, so no URL minted before works once anyone can see the
+  deletion; biometric files (never served) go on commit, with their rows.
 """
 
 from __future__ import annotations
@@ -20,3 +29,4 @@ from django.dispatch import Signal
 
 user_blocked = Signal()
 account_suspended = Signal()
+account_deleted = Signal()

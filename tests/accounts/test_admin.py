@@ -253,3 +253,45 @@ def test_concurrent_issuances_by_one_member_cannot_pass_the_daily_cap(settings):
         thread.join()
     assert sorted(outcomes) == ["capped"] * 6 + ["issued"] * 2
     assert InviteCode.objects.count() == 200
+
+
+def test_delete_account_action_needs_delete_permission_and_a_reason(
+    client, django_capture_on_commit_callbacks
+):
+    """Only staff holding `accounts.delete_user` see the deletion action; it asks for a reason,
+    deletes the account like the member would (tombstone, tokens refused) and audits the staff actor."""
+    member = make_member()
+    base = {"action": "delete_account_erase_content_and_files", "_selected_action": [member.pk]}
+    changer = staff_with("accounts.view_user", "accounts.change_user")
+    client.force_login(changer)
+    listing = client.get("/admin/accounts/user/").content.decode()
+    assert "delete_account_erase_content_and_files" not in listing
+    client.post("/admin/accounts/user/", {**base, "reason": "request by email", "apply": "1"})
+    assert User.objects.get(pk=member.pk).deleted_at is None
+
+    deleter = staff_with("accounts.view_user", "accounts.change_user", "accounts.delete_user")
+    client.force_login(deleter)
+    assert "delete_account_erase_content_and_files" in client.get("/admin/accounts/user/").content.decode()
+    blank = client.post("/admin/accounts/user/", {**base, "reason": "", "apply": "1"})
+    assert blank.status_code == 200
+    assert User.objects.get(pk=member.pk).deleted_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post("/admin/accounts/user/", {**base, "reason": "request by email", "apply": "1"})
+    assert done.status_code == 302
+    row = User.objects.get(pk=member.pk)
+    assert row.deleted_at is not None
+    assert row.username == f"deleted-{member.pk}"
+    action = AccountAction.objects.get(kind="account_delete", target_id=member.pk)
+    assert (action.actor_id, action.reason) == (deleter.pk, "request by email")
+
+
+def test_admin_delete_page_deletes_the_account_not_the_row(admin_client):
+    """The admin's delete page goes through account deletion (tombstone kept, audited); there
+    is no bulk hard delete of members."""
+    member = make_member()
+    assert "delete_selected" not in admin_client.get("/admin/accounts/user/").content.decode()
+    res = admin_client.post(f"/admin/accounts/user/{member.pk}/delete/", {"post": "yes"})
+    assert res.status_code == 302
+    row = User.objects.get(pk=member.pk)
+    assert row.deleted_at is not None
+    assert AccountAction.objects.filter(kind="account_delete", target_id=member.pk).exists()

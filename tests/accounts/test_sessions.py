@@ -125,9 +125,17 @@ def _delete(user: User) -> None:
     User.objects.get(pk=user.pk).delete()
 
 
+def _delete_account(user: User) -> None:
+    client = APIClient()
+    client.force_authenticate(user)
+    assert client.delete("/api/v1/me", {"password": PASSWORD}, format="json").status_code == 204
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
-    "action", [_change_password, _suspend, _ban, _subtree_suspend, _delete], ids=lambda f: f.__name__
+    "action",
+    [_change_password, _suspend, _ban, _subtree_suspend, _delete, _delete_account],
+    ids=lambda f: f.__name__,
 )
 async def test_account_change_ends_tokens_and_open_sockets(action):
     """After the change the member's access and refresh tokens are refused and the open socket closes."""

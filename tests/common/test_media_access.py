@@ -26,7 +26,7 @@ from django.core.files.storage import default_storage, storages
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.conftest import bearer
 from tests.generation.factories import GenerationJobFactory, image_bytes
 
@@ -361,3 +361,26 @@ def test_staff_open_drafts_and_uploads_from_the_admin_by_signed_links(admin_clie
     outputs_remove(job_ids=[job.id], reason="removed_by_moderation")
     html = admin_client.get(f"/admin/generation/generationjob/{job.id}/change/").content.decode()
     assert not re.findall(r'href="(/media/[^"]+)"', html)
+
+
+def test_media_access_matrix_after_account_deletion(django_capture_on_commit_callbacks):
+    """After the owner deletes their account, no URL minted before works for any caller, none is
+    minted again (staff included: the files are gone, not quarantined), and the biometric files
+    and the upload are gone too."""
+    world = _world()
+    owner = world["users"]["owner"]
+    minted = {(k, c): _minted(world, c, k) for k in MEMBER_FILES for c in CALLERS}
+    assert sum(_fetch(u) == 200 for u in minted.values()) == sum(len(GETS[k]) for k in MEMBER_FILES)
+    biometric = [world["cameo"].recording.name, world["cameo"].reference_image.name]
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {bearer(owner)}")
+    with django_capture_on_commit_callbacks(execute=True):
+        res = client.delete("/api/v1/me", {"password": PASSWORD}, format="json")
+    assert res.status_code == 204, res.content
+
+    for (kind, caller), before in minted.items():
+        assert _fetch(before) in (0, 404), (kind, caller, before)
+        assert _fetch(_minted(world, caller, kind)) in (0, 404), (kind, caller)
+    assert _fetch(world["upload_url"]) == 404
+    assert not any(storages["biometric"].exists(name) for name in biometric)

@@ -8,7 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.validators import MaxLengthValidator
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -31,7 +37,7 @@ from sora_social.common.api.base import APIView
 from sora_social.common.errors import NotFound
 from sora_social.common.ids import parse_id
 from sora_social.common.pagination import CursorPagination, int_param, page_limit
-from sora_social.common.schema import component, page, page_parameters
+from sora_social.common.schema import AutoSchema, component, page, page_parameters
 from sora_social.common.throttles import AuthIPThrottle
 
 
@@ -110,7 +116,37 @@ _MeOutput = inline_serializer(
 )
 
 
+class _MeSchema(AutoSchema):
+    """`DELETE /me` carries a body (the password); OpenAPI allows it, drf-spectacular skips it."""
+
+    def _get_request_body(self, direction: str = "request") -> Any:
+        if self.method != "DELETE":
+            return super()._get_request_body(direction)
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"
+
+
+_ErrorOut = inline_serializer(
+    "MeDeleteError",
+    {
+        "error": inline_serializer(
+            "MeDeleteErrorBody",
+            {
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+                "details": serializers.DictField(),
+            },
+        )
+    },
+)
+
+
 class MeView(APIView):
+    schema = _MeSchema()
+
     class InputSerializer(serializers.Serializer):
         display_name = serializers.CharField(max_length=64, required=False, allow_blank=True)
         bio = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -127,6 +163,52 @@ class MeView(APIView):
         data.is_valid(raise_exception=True)
         user = services.user_update_profile(user=request.user, **data.validated_data)
         return Response(user_private(user))
+
+    class DeleteSerializer(serializers.Serializer):
+        password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        # Deleting asks for the password: throttled like a sign-in.
+        if self.request.method == "DELETE":
+            return [AuthIPThrottle()]
+        return super().get_throttles()
+
+    @extend_schema(
+        request=DeleteSerializer,
+        responses={
+            204: OpenApiResponse(description="Deleted."),
+            400: OpenApiResponse(_ErrorOut, description="Wrong, missing or blank password; nothing changed."),
+        },
+        operation_id="me_delete",
+        summary="Delete my account",
+        description=(
+            "Deletes the account for good, confirmed with the current password. Every session "
+            "ends (tokens refused, open sockets closed); posts, comments, likes, generations, "
+            "uploads and the cameo (with its face data) are removed, and every media URL handed "
+            "out before stops working. Wrong or missing password: 400 `wrong_password` or "
+            "`validation_error`, and nothing changes."
+        ),
+        examples=[
+            OpenApiExample("Delete", value={"password": "my current password"}, request_only=True),
+            OpenApiExample(
+                "Wrong password",
+                value={
+                    "error": {
+                        "code": "wrong_password",
+                        "message": "The current password is wrong.",
+                        "details": {},
+                    }
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
+    )
+    def delete(self, request: Request) -> Response:
+        data = self.DeleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.account_delete_own(user=request.user, password=data.validated_data["password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 _TokensOut = inline_serializer(

@@ -22,6 +22,7 @@ class AccountAction(models.Model):
         ROOT_CODES_ISSUE = "root_codes_issue"
         WAITLIST_ADMIT = "waitlist_admit"
         PARENTAL_LINK_END = "parental_link_end"
+        ACCOUNT_DELETE = "account_delete"
 
     id = SnowflakeField()
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -91,6 +91,10 @@ class User(AbstractUser):
     # so they cannot sign in and their tokens stop working.
     suspended_at = models.DateTimeField(null=True, blank=True)
     banned_at = models.DateTimeField(null=True, blank=True)
+    # Set when the member deleted their account (or staff did): the row stays as
+    # a scrubbed tombstone (is_active false) because the invite tree and the
+    # audit trail point at it.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     # Every token carries the version it was minted under; raising it (password
     # change, suspension, ban) refuses every earlier access and refresh token.
     # Checked against the member row each request already loads: no extra query.

@@ -4,6 +4,7 @@ Split by subject (profile, invites and signup, the tree and moderation, the
 social graph, parental controls); import them from this package.
 """
 
+from sora_social.accounts.services.deletion import account_delete, account_delete_own
 from sora_social.accounts.services.graph import block_create, block_delete, follow_create, follow_delete
 from sora_social.accounts.services.invites import (
     SignupResult,
@@ -46,6 +47,8 @@ from sora_social.accounts.services.tree import invite_counters_rebuild, lock_tre
 
 __all__ = [
     "SignupResult",
+    "account_delete",
+    "account_delete_own",
     "block_create",
     "block_delete",
     "follow_create",
