@@ -84,6 +84,7 @@ SEMANTIC_REFUSALS: dict[str, tuple[int, str]] = {
             "cameo_grants",
             "me_cameo_notifications",
             "me_cameo_requests",
+            "me_cameo_approvals",
             "me_strikes",
             "generation_list_create_get",
         ),
@@ -95,6 +96,8 @@ SEMANTIC_REFUSALS: dict[str, tuple[int, str]] = {
     "parental_link_accept": (400, "a parent cannot accept their own code"),
     "cameo_request_create": (400, "one cannot ask for one's own cameo (own_cameo)"),
     "cameo_grant": (400, "one cannot grant one's own cameo to oneself (own_cameo)"),
+    "me_password_change": (400, "the current password must be the member's (wrong_password)"),
+    "me_delete": (400, "the password must be the member's (wrong_password)"),
     "upload_create_post": (415, "the image's real type and size are checked on its bytes"),
 }
 _WORLD = ["2xx", 401, 403, 404, 409, 410, 429, 503]

@@ -384,11 +384,20 @@ class MyCameoNotificationsReadView(APIView):
 
 class MyCameoApprovalsView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("state", str, description="pending (default), approved, denied or all")],
-        responses=_approval_schema(many=True),
+        parameters=[
+            OpenApiParameter(
+                "state",
+                str,
+                enum=["pending", "approved", "denied", "all"],
+                description="pending (default), approved, denied or all",
+            ),
+            *page_parameters(),
+        ],
+        responses=page("CameoApprovalPage", _approval_schema()),
         operation_id="me_cameo_approvals",
     )
     def get(self, request: Request) -> Response:
+        """Uses of my cameos waiting for my approval (or decided), newest first."""
         state = request.query_params.get("state", "pending")
         if state not in {"pending", "approved", "denied", "all"}:
             raise ValidationFailed("Unknown state.", code="invalid_state")
@@ -403,6 +412,7 @@ class CameoApprovalDecideView(APIView):
 
     @extend_schema(request=None, responses=_approval_schema(), operation_id=None)
     def post(self, request: Request, approval_id: str) -> Response:
+        """Decide one use of my cameo (approve lets that generation go on, deny blocks it)."""
         decided = services.use_approval_decide(
             owner_id=request.user.pk, approval_id=approval_id, approve=self.decision == "approve"
         )

@@ -91,8 +91,11 @@ def decode_int_cursor(raw: str | None, *, scope: str) -> int | None:
 
 
 def page_limit(raw: Any, *, default: int = PAGE_SIZE, maximum: int = MAX_PAGE) -> int:
-    """The `limit` query parameter: an integer from 1 to `maximum`, else 400 naming `limit`."""
-    if raw in (None, ""):
+    """The `limit` query parameter: an integer from 1 to `maximum`, else 400 naming `limit`.
+
+    An empty `?limit=` is refused too: a client that sends one has a bug to hear about.
+    """
+    if raw is None:
         return default
     try:
         value = int(raw)

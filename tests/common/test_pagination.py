@@ -54,6 +54,7 @@ NOT_PAGINATED = {
     "posts/<post_id>/lineage",
     "me",
     "me/invites",  # all of a member's (four) codes, always one page
+    "me/parental-link",  # at most one link
     "cameos/<cameo_id>",
     "generations/<job_id>",
 }
