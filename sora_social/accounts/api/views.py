@@ -9,7 +9,6 @@ from typing import Any
 
 from django.core.validators import MaxLengthValidator
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -129,21 +128,6 @@ class _MeSchema(AutoSchema):
             self.method = "DELETE"
 
 
-_ErrorOut = inline_serializer(
-    "MeDeleteError",
-    {
-        "error": inline_serializer(
-            "MeDeleteErrorBody",
-            {
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "details": serializers.DictField(),
-            },
-        )
-    },
-)
-
-
 class MeView(APIView):
     schema = _MeSchema()
 
@@ -177,7 +161,6 @@ class MeView(APIView):
         request=DeleteSerializer,
         responses={
             204: OpenApiResponse(description="Deleted."),
-            400: OpenApiResponse(_ErrorOut, description="Wrong, missing or blank password; nothing changed."),
         },
         operation_id="me_delete",
         summary="Delete my account",
@@ -188,21 +171,6 @@ class MeView(APIView):
             "out before stops working. Wrong or missing password: 400 `wrong_password` or "
             "`validation_error`, and nothing changes."
         ),
-        examples=[
-            OpenApiExample("Delete", value={"password": "my current password"}, request_only=True),
-            OpenApiExample(
-                "Wrong password",
-                value={
-                    "error": {
-                        "code": "wrong_password",
-                        "message": "The current password is wrong.",
-                        "details": {},
-                    }
-                },
-                response_only=True,
-                status_codes=["400"],
-            ),
-        ],
     )
     def delete(self, request: Request) -> Response:
         data = self.DeleteSerializer(data=request.data)
