@@ -512,6 +512,16 @@ GENERATION_UPLOAD_MIN_SIDE = env_int(
 GENERATION_UPLOAD_MAX_SIDE = env_int(
     "GENERATION_UPLOAD_MAX_SIDE", 4096, "Largest accepted width or height of an uploaded image, in pixels."
 )
+GENERATION_UPLOAD_DECODE_TIMEOUT_S = env_float(
+    "GENERATION_UPLOAD_DECODE_TIMEOUT_S",
+    10.0,
+    "Wall-clock seconds a worker may spend decoding one uploaded image.",
+)
+GENERATION_UPLOAD_MAX_ATTEMPTS = env_int(
+    "GENERATION_UPLOAD_MAX_ATTEMPTS",
+    3,
+    "Decode attempts for an uploaded image (first run and reconciler re-sends) before it is rejected as processing_failed.",
+)
 GENERATION_WATERMARK_TEXT = env_str(
     "GENERATION_WATERMARK_TEXT", "Sora Social · AI", "Visible watermark burned into every video."
 )
