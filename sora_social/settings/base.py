@@ -249,7 +249,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # One name for the cameo audience levels wherever they appear (cameos, parental controls).
-    "ENUM_NAME_OVERRIDES": {"CameoAudienceEnum": ["only_me", "approved", "mutuals", "everyone"]},
+    "ENUM_NAME_OVERRIDES": {
+        "CameoAudienceEnum": ["only_me", "approved", "mutuals", "everyone"],
+        "ImageUploadStateEnum": ["pending", "ready", "rejected"],
+        # Keeps the name the approval-request state had before another `state` enum existed.
+        "StateEnum": ["pending", "approved", "denied"],
+    },
 }
 
 # --- Storage ---------------------------------------------------------------
