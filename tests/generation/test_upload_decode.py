@@ -217,3 +217,20 @@ def test_another_members_upload_cannot_be_decoded_into_view(client_for: Any) -> 
         "/api/v1/generations", {"mode": "image", "image_upload_id": upload_id}, format="json"
     )
     assert response.status_code == 404
+
+
+def test_render_step_fails_the_job_cleanly_on_a_corrupt_still(auth_client: Any) -> None:
+    """Past the prompt checks, the GPU step decodes the still under the same budgets: a corrupt one
+    fails the job with `corrupt_image`, no render."""
+    upload_id = _upload(auth_client, _corrupt_after_header()).json()["id"]
+    response = auth_client.post(
+        "/api/v1/generations",
+        {"mode": "image", "image_upload_id": upload_id, "prompt": "move"},
+        format="json",
+    )
+    job_id = int(response.json()["id"])
+    GenerationJob.objects.filter(pk=job_id).update(state=JobState.WAITING_FOR_GPU)
+    assert pipeline.job_render(job_id=job_id) == JobState.FAILED
+    job = GenerationJob.objects.get(pk=job_id)
+    assert job.blocked_reason == "corrupt_image"
+    assert ImageUpload.objects.get(pk=int(upload_id)).state == ImageUpload.State.REJECTED
