@@ -68,7 +68,17 @@ class GenerationJobAdmin(admin.ModelAdmin):
 
 @admin.register(ImageUpload)
 class ImageUploadAdmin(admin.ModelAdmin):
-    list_display = ("id", "user", "content_type", "width", "height", "size_bytes", "created_at")
+    list_display = (
+        "id",
+        "user",
+        "content_type",
+        "width",
+        "height",
+        "size_bytes",
+        "state",
+        "reason",
+        "created_at",
+    )
     raw_id_fields = ("user",)
     readonly_fields = [*(f.name for f in ImageUpload._meta.fields), "image"]
 

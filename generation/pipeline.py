@@ -28,9 +28,9 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from generation import checks, media, provenance, states
+from generation import checks, images, media, provenance, states
 from generation.backends import RenderCancelled, RenderContext, RenderRequest, get_backend
-from generation.models import GenerationJob, OutputFrameEmbedding
+from generation.models import GenerationJob, ImageUpload, OutputFrameEmbedding
 from generation.services import StaleTransition, job_transition
 from generation.states import JobState
 from sora_social.common.errors import ApplicationError, NotFound
@@ -53,7 +53,17 @@ def job_advance(*, job_id: int) -> str:
             return job.state  # someone else moved it on (or it was cancelled): nothing to do
         payload: dict[str, Any] = {"prompt": job.prompt}
         if job.image_upload_id:
-            payload["image"] = _read_image(job.image_upload.file)
+            try:
+                payload["image"] = _read_upload(job.image_upload)
+            except images.ImageError as exc:
+                job = job_transition(
+                    job_id=job_id,
+                    to=JobState.FAILED,
+                    expect={JobState.CHECKING_PROMPT},
+                    error=f"{exc.code}: {exc.message}",
+                    blocked_reason=exc.code,
+                )
+                return job.state
         try:
             outcome, record = checks.run_steps(checks.PROMPT_CHECKS, job, payload)
         except ApplicationError as exc:
@@ -173,17 +183,34 @@ class _Progress:
         return self.lost
 
 
-def _read_image(name: str) -> np.ndarray:
-    from PIL import Image
+def _read_upload(upload: ImageUpload) -> np.ndarray:
+    """The uploaded still, decoded under the same budgets as the upload task (`generation.images`).
 
-    with default_storage.open(name, "rb") as handle, Image.open(handle) as image:
-        return np.asarray(image.convert("RGB"))
+    A rejected upload raises its reason; one still pending is decoded here and
+    settled by the outcome (ready, or rejected with the reason).
+    """
+    from generation.services import upload_mark
+
+    if upload.state == ImageUpload.State.REJECTED:
+        raise images.ImageError(upload.reason or "corrupt_image", "The uploaded image could not be decoded.")
+    try:
+        with default_storage.open(upload.file, "rb") as handle:
+            data = handle.read(settings.GENERATION_UPLOAD_MAX_BYTES + 1)
+        pixels = images.decode(data)
+    except images.ImageError as exc:
+        upload_mark(upload_id=upload.pk, state=ImageUpload.State.REJECTED, reason=exc.code)
+        raise
+    except FileNotFoundError:
+        raise images.ImageError("corrupt_image", "The uploaded image is gone.") from None
+    if upload.state == ImageUpload.State.PENDING:
+        upload_mark(upload_id=upload.pk, state=ImageUpload.State.READY)
+    return pixels
 
 
 def build_request(job: GenerationJob) -> RenderRequest:
     conditioning = None
     if job.image_upload_id:
-        conditioning = _read_image(job.image_upload.file)
+        conditioning = _read_upload(job.image_upload)
     elif job.remix_parent_video:
         with default_storage.open(job.remix_parent_video, "rb") as handle:
             conditioning = media.decode_frames(handle.read(), limit=1)[0]
@@ -215,6 +242,17 @@ def job_render(*, job_id: int) -> str:
     try:
         try:
             request = build_request(job)
+        except images.ImageError as exc:
+            # The uploaded still cannot be decoded within budget: fail with its reason.
+            job = job_transition(
+                job_id=job_id,
+                to=JobState.FAILED,
+                expect={JobState.RENDERING},
+                attempt=attempt,
+                error=f"{exc.code}: {exc.message}",
+                blocked_reason=exc.code,
+            )
+            return job.state
         except NotFound:
             # A cast cameo was deleted since submit: the job cannot be made with consent.
             job = job_transition(

@@ -10,7 +10,6 @@ row lock, checks the move against `generation.states.TRANSITIONS`, records
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import secrets
 from datetime import timedelta
@@ -21,10 +20,10 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from generation import checks, states
+from generation import checks, images, states
 from generation.models import GenerationJob, ImageUpload, OutputFrameEmbedding
 from generation.remix import resolve_source
 from generation.signals import generation_finished
@@ -237,6 +236,12 @@ def job_submit(
         upload = ImageUpload.objects.filter(pk=upload_pk, user_id=user.id).first() if upload_pk else None
         if upload is None:
             raise NotFound("No such upload.", code="upload_not_found")
+        if upload.state == ImageUpload.State.REJECTED:
+            raise ValidationFailed(
+                "The uploaded image could not be decoded; upload another.",
+                code=upload.reason or "corrupt_image",
+                details={"image_upload_id": upload.reason or "corrupt_image"},
+            )
     source = None
     if mode == GenerationJob.Mode.REMIX:
         post_id = parse_id(remix_of)
@@ -466,12 +471,15 @@ def on_content_actioned(sender: Any, kind: str, object_id: int, action: str, **k
 
 # --- uploads -------------------------------------------------------------------------
 
-IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
+IMAGE_TYPES = images.IMAGE_TYPES
+# Status of each header error (the rest are 400).
+_HEADER_ERROR_STATUS = {"unsupported_image_type": 415}
 
 
 def upload_create(*, user: Any, file: Any) -> ImageUpload:
-    """Validate and store a still for image-to-video: type, size, dimensions, that it decodes."""
-    from PIL import Image, UnidentifiedImageError
+    """Validate a still for image-to-video from its header (type, size, dimensions, pixel budget),
+    store it `pending` and send it to a worker to decode. Nothing is decoded in the request."""
+    from generation import tasks
 
     limit = settings.GENERATION_UPLOAD_MAX_BYTES
     if file is None:
@@ -484,45 +492,116 @@ def upload_create(*, user: Any, file: Any) -> ImageUpload:
     if not data:
         raise ValidationFailed("The file is empty.", code="corrupt_image")
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            kind = probe.format
-            width, height = probe.size
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        raise ValidationFailed("This is not an image we can read.", code="corrupt_image") from None
-    if kind not in IMAGE_TYPES:
-        raise ApplicationError("Upload a JPEG, PNG or WebP image.", code="unsupported_image_type", status=415)
-    low, high = settings.GENERATION_UPLOAD_MIN_SIDE, settings.GENERATION_UPLOAD_MAX_SIDE
-    if not (low <= width <= high and low <= height <= high):
-        raise ValidationFailed(
-            f"Width and height must be between {low} and {high} pixels.",
-            code="image_dimensions",
-            details={"width": width, "height": height},
-        )
-    try:
-        # Decode every pixel: a truncated or corrupt body fails here, not in a worker.
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise ValidationFailed("The image is damaged and cannot be decoded.", code="corrupt_image") from None
+        header = images.probe(data)
+    except images.ImageError as exc:
+        raise ApplicationError(
+            exc.message,
+            code=exc.code,
+            status=_HEADER_ERROR_STATUS.get(exc.code, 400),
+            details=exc.details or None,
+        ) from None
 
-    content_type, ext = IMAGE_TYPES[kind]
+    content_type, ext = IMAGE_TYPES[header.format]
     digest = hashlib.sha256(data).hexdigest()
     upload = ImageUpload(
         user_id=user.id,
         content_type=content_type,
-        width=width,
-        height=height,
+        width=header.width,
+        height=header.height,
         size_bytes=len(data),
         sha256=digest,
+        state=ImageUpload.State.PENDING,
     )
     name = default_storage.save(new_name(PRIVATE, f"upload.{ext}"), ContentFile(data))
     try:
-        upload.file = name
-        upload.save()
+        with transaction.atomic():
+            upload.file = name
+            upload.save()
+            enqueue_on_commit(tasks.decode_upload, upload.id)
     except Exception:
         default_storage.delete(name)
         raise
     return upload
+
+
+def upload_decode_attempt_start(*, upload_id: int) -> bool:
+    """Count one decode attempt, committed before any decoding starts.
+
+    False when the upload is no longer pending, or when its attempts are spent:
+    then it is rejected as `processing_failed`, so an image that kills or stalls
+    every worker does not come back forever.
+    """
+    with transaction.atomic():
+        upload = ImageUpload.objects.select_for_update().filter(pk=upload_id).first()
+        if upload is None or upload.state != ImageUpload.State.PENDING:
+            return False
+        if upload.decode_attempts >= settings.GENERATION_UPLOAD_MAX_ATTEMPTS:
+            upload_mark(upload_id=upload_id, state=ImageUpload.State.REJECTED, reason="processing_failed")
+            return False
+        ImageUpload.objects.filter(pk=upload_id).update(
+            decode_attempts=F("decode_attempts") + 1, attempted_at=timezone.now()
+        )
+        return True
+
+
+def upload_decode(*, upload_id: int) -> ImageUpload | None:
+    """Worker step: decode the stored image in full, within budget; mark it `ready` or `rejected`."""
+    if upload_decode_attempt_start(upload_id=upload_id):
+        upload = ImageUpload.objects.get(pk=upload_id)
+        try:
+            with default_storage.open(upload.file, "rb") as handle:
+                data = handle.read(settings.GENERATION_UPLOAD_MAX_BYTES + 1)
+            images.decode(data)
+        except images.ImageError as exc:
+            upload_mark(upload_id=upload_id, state=ImageUpload.State.REJECTED, reason=exc.code)
+        except FileNotFoundError:
+            upload_mark(upload_id=upload_id, state=ImageUpload.State.REJECTED, reason="processing_failed")
+        else:
+            upload_mark(upload_id=upload_id, state=ImageUpload.State.READY)
+    return ImageUpload.objects.filter(pk=upload_id).first()
+
+
+def upload_mark(*, upload_id: int, state: str, reason: str = "") -> ImageUpload | None:
+    """Settle a pending upload as `ready` or `rejected` (its file deleted on commit), and tell the owner.
+
+    Only a pending upload moves: a duplicate message or a late worker changes nothing.
+    """
+    with transaction.atomic():
+        upload = ImageUpload.objects.select_for_update().filter(pk=upload_id).first()
+        if upload is None or upload.state != ImageUpload.State.PENDING:
+            return upload
+        upload.state, upload.reason = state, reason
+        upload.save(update_fields=["state", "reason"])
+        payload: dict[str, Any] = {"type": f"upload.{state}", "upload_id": str(upload.id)}
+        if state == ImageUpload.State.REJECTED:
+            payload["reason"] = reason
+            name = upload.file
+            # Removal reaches the file: nothing undecodable is kept.
+            transaction.on_commit(lambda: default_storage.delete(name))
+        send_user_event_on_commit(upload.user_id, payload)
+    return upload
+
+
+def uploads_reconcile(*, batch: int = 200) -> dict[str, int]:
+    """Re-send decoding for uploads stuck pending; reject those whose attempts are spent."""
+    from generation import tasks
+
+    cutoff = timezone.now() - timedelta(seconds=settings.GENERATION_STUCK_AFTER_S)
+    resent = failed = 0
+    stuck = (
+        ImageUpload.objects.filter(state=ImageUpload.State.PENDING, created_at__lt=cutoff)
+        .filter(Q(attempted_at__isnull=True) | Q(attempted_at__lt=cutoff))
+        .order_by("created_at")
+        .values_list("id", "decode_attempts")[:batch]
+    )
+    for upload_id, attempts in stuck:
+        if attempts >= settings.GENERATION_UPLOAD_MAX_ATTEMPTS:
+            upload_mark(upload_id=upload_id, state=ImageUpload.State.REJECTED, reason="processing_failed")
+            failed += 1
+        else:
+            enqueue_on_commit(tasks.decode_upload, upload_id)
+            resent += 1
+    return {"resent": resent, "failed": failed}
 
 
 # --- the reconciler -------------------------------------------------------------------

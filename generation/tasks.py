@@ -2,7 +2,8 @@
 
 `generation.advance` (media queue) runs the pre-GPU steps; `generation.gpu.render`
 (gpu queue) renders, checks and finishes; `generation.reconcile` (beat) takes
-back stuck jobs. A lost message costs time, never a job (the reconciler).
+back stuck jobs and re-sends stuck upload decodes; `generation.decode_upload`
+(media queue) decodes an uploaded image within budget. A lost message costs time, never a job (the reconciler).
 """
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ def render_job(job_id: int) -> str:
     return pipeline.job_render(job_id=job_id)
 
 
+@shared_task(name="generation.decode_upload", ignore_result=True)
+def decode_upload(upload_id: int) -> str | None:
+    upload = services.upload_decode(upload_id=upload_id)
+    return upload.state if upload else None
+
+
 @shared_task(name="generation.reconcile", ignore_result=True)
 def reconcile_jobs() -> dict[str, int]:
-    return services.jobs_reconcile()
+    counts = services.jobs_reconcile()
+    counts.update({f"uploads_{k}": v for k, v in services.uploads_reconcile().items()})
+    return counts

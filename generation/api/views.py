@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from generation import selectors, services
-from generation.models import GenerationJob
+from generation.models import GenerationJob, ImageUpload
 from sora_social.common.api.base import APIView
 from sora_social.common.ids import ID_CHARS
 from sora_social.common.media import media_url
@@ -113,10 +113,18 @@ class UploadCreateView(APIView):
                     "height": serializers.IntegerField(),
                     "url": serializers.CharField(help_text="Signed; lives MEDIA_URL_TTL_S seconds."),
                     "size_bytes": serializers.IntegerField(),
+                    "state": serializers.ChoiceField(
+                        choices=ImageUpload.State.choices,
+                        help_text="`pending` until a worker has decoded the image; then `ready` or `rejected` "
+                        "(WebSocket `upload.ready` / `upload.rejected`).",
+                    ),
                 },
             )
         },
         summary="Upload a still for image-to-video",
+        description="Checks size, format and dimensions from the header only and stores the image as "
+        "`pending`; a worker decodes it within budget. A generation from a `rejected` upload is a 400 "
+        "with its reason (e.g. `corrupt_image`).",
     )
     def post(self, request: Request) -> Response:
         upload = services.upload_create(user=request.user, file=request.FILES.get("file"))
@@ -128,6 +136,7 @@ class UploadCreateView(APIView):
                 "height": upload.height,
                 "size_bytes": upload.size_bytes,
                 "url": media_url(upload.file),
+                "state": upload.state,
             },
             status=201,
         )

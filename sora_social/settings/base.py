@@ -252,6 +252,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CameoAudienceEnum": ["only_me", "approved", "mutuals", "everyone"],
         "CameoDecisionStateEnum": ["pending", "approved", "denied"],
+        "ImageUploadStateEnum": ["pending", "ready", "rejected"],
     },
     # The error component and every operation's error statuses (see sora_social/common/schema.py).
     "POSTPROCESSING_HOOKS": [
@@ -519,6 +520,16 @@ GENERATION_UPLOAD_MIN_SIDE = env_int(
 )
 GENERATION_UPLOAD_MAX_SIDE = env_int(
     "GENERATION_UPLOAD_MAX_SIDE", 4096, "Largest accepted width or height of an uploaded image, in pixels."
+)
+GENERATION_UPLOAD_DECODE_TIMEOUT_S = env_float(
+    "GENERATION_UPLOAD_DECODE_TIMEOUT_S",
+    10.0,
+    "Wall-clock seconds a worker may spend decoding one uploaded image.",
+)
+GENERATION_UPLOAD_MAX_ATTEMPTS = env_int(
+    "GENERATION_UPLOAD_MAX_ATTEMPTS",
+    3,
+    "Decode attempts for an uploaded image (first run and reconciler re-sends) before it is rejected as processing_failed.",
 )
 GENERATION_WATERMARK_TEXT = env_str(
     "GENERATION_WATERMARK_TEXT", "Sora Social · AI", "Visible watermark burned into every video."
