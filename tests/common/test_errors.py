@@ -61,7 +61,7 @@ def test_validation_error_is_400_with_field_details(auth_client):
 
 def test_wrong_method_is_405(auth_client):
     """A method the endpoint does not take is a 405 in the shape."""
-    assert_error_shape(auth_client.delete("/api/v1/me"), 405, "method_not_allowed")
+    assert_error_shape(auth_client.put("/api/v1/me", {}, format="json"), 405, "method_not_allowed")
 
 
 @override_settings(ROOT_URLCONF="tests.common.urls_boom")

@@ -40,7 +40,7 @@ from sora_social.common.schema import AutoSchema, component, page, page_paramete
 from sora_social.common.throttles import AuthIPThrottle
 
 
-class _SignInSerializer(jwt_serializers.TokenObtainPairSerializer):
+class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
     token_class = MemberRefreshToken
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -51,25 +51,39 @@ class _SignInSerializer(jwt_serializers.TokenObtainPairSerializer):
             field.validators.append(MaxLengthValidator(field.max_length))
 
 
-class _RefreshSerializer(jwt_serializers.TokenRefreshSerializer):
+class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
     refresh = serializers.CharField(max_length=1024)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
         return services.session_refresh(raw=attrs["refresh"])
 
 
-class TokenView(TokenObtainPairView):
-    """`{username, password}` → `{access, refresh}` (a new sign-in)."""
+# drf-spectacular's simplejwt extension describes only simplejwt's own serializer
+# classes, not subclasses; the answers are declared here.
+_PAIR = component("TokenObtainPair", {"access": serializers.CharField(), "refresh": serializers.CharField()})
+_ROTATED = component("TokenRefresh", {"access": serializers.CharField(), "refresh": serializers.CharField()})
 
-    serializer_class = _SignInSerializer
+
+class TokenView(TokenObtainPairView):
+    serializer_class = TokenObtainPairSerializer
     throttle_classes = [AuthIPThrottle]
+
+    @extend_schema(request=TokenObtainPairSerializer, responses=_PAIR, operation_id="token_post")
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """`{username, password}` → `{access, refresh}` (a new sign-in)."""
+        return super().post(request, *args, **kwargs)
 
 
 class TokenRefreshViewThrottled(TokenRefreshView):
-    """`{refresh}` → `{access, refresh}`: the refresh token rotates; a used one signs its family out."""
-
-    serializer_class = _RefreshSerializer
+    serializer_class = TokenRefreshSerializer
     throttle_classes = [AuthIPThrottle]
+
+    @extend_schema(
+        request=TokenRefreshSerializer, responses=_ROTATED, operation_id="token_refresh_view_throttled_post"
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """`{refresh}` → `{access, refresh}`: the refresh token rotates; a used one signs its family out."""
+        return super().post(request, *args, **kwargs)
 
 
 def client_ip(request: Request) -> str | None:
