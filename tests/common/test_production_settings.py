@@ -24,6 +24,29 @@ for i in range(300):
 """
 
 
+def test_a_key_written_between_check_and_create_wins(tmp_path, monkeypatch):
+    """Another process that writes the key after our existence check and before ours lands keeps its key.
+
+    The race is made to happen every time (the multi-process test below rarely
+    hits the window): while this process makes its key, a rival writes the
+    file. Check-then-write would overwrite the rival's key, so the two
+    processes would sign with different keys.
+    """
+    from sora_social.common import secret_file
+
+    path = tmp_path / "secret_key"
+    real = secret_file.secrets.token_urlsafe
+
+    def rival_writes_first(nbytes: int) -> str:
+        path.write_text("the-rival-key")
+        return real(nbytes)
+
+    monkeypatch.setattr(secret_file.secrets, "token_urlsafe", rival_writes_first)
+    assert secret_file.read_or_create_secret(path) == "the-rival-key"
+    assert path.read_text() == "the-rival-key"
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no temporary file left
+
+
 def test_racing_processes_end_with_one_secret_key(tmp_path):
     """Processes creating the same secret-key files at the same instants all read one key per file (0600)."""
     import time
