@@ -110,6 +110,14 @@ def _approval_schema(many: bool = False) -> Any:
     )
 
 
+def _decision_state(request: Request) -> str | None:
+    """`?state=` of the owner's request and approval lists: pending (default), approved, denied or all (None)."""
+    state = request.query_params.get("state", "pending")
+    if state not in {"pending", "approved", "denied", "all"}:
+        raise ValidationFailed("Unknown state.", code="invalid_state")
+    return None if state == "all" else state
+
+
 def _page(request: Request, view: APIView, qs: Any, render: Any) -> Response:
     paginator = CursorPagination()
     page = paginator.paginate_queryset(qs, request, view=view) or []
@@ -237,10 +245,7 @@ class MyCameoRequestsView(APIView):
     )
     def get(self, request: Request) -> Response:
         """Requests to use my cameo, newest first."""
-        state = request.query_params.get("state", "pending")
-        if state not in {"pending", "approved", "denied", "all"}:
-            raise ValidationFailed("Unknown state.", code="invalid_state")
-        qs = selectors.requests_for_owner(user_id=request.user.pk, state=None if state == "all" else state)
+        qs = selectors.requests_for_owner(user_id=request.user.pk, state=_decision_state(request))
         return _page(request, self, qs, request_out)
 
 
@@ -398,12 +403,7 @@ class MyCameoApprovalsView(APIView):
     )
     def get(self, request: Request) -> Response:
         """Uses of my cameos waiting for my approval (or decided), newest first."""
-        state = request.query_params.get("state", "pending")
-        if state not in {"pending", "approved", "denied", "all"}:
-            raise ValidationFailed("Unknown state.", code="invalid_state")
-        qs = selectors.use_approvals_for_owner(
-            user_id=request.user.pk, state=None if state == "all" else state
-        )
+        qs = selectors.use_approvals_for_owner(user_id=request.user.pk, state=_decision_state(request))
         return _page(request, self, qs, approval_out)
 
 
