@@ -94,7 +94,6 @@ def cameo_create(*, owner: Any) -> Cameo:
 
 def cameo_attach_recording(*, cameo: Cameo, upload: UploadedFile) -> Cameo:
     """Validate the recording (type, size, decodable video with audio) and queue its verification."""
-    from cameos import tasks
 
     if cameo.state != CameoState.AWAITING_RECORDING:
         raise Conflict("This cameo is not waiting for a recording.", code="cameo_not_awaiting_recording")
@@ -131,7 +130,7 @@ def cameo_attach_recording(*, cameo: Cameo, upload: UploadedFile) -> Cameo:
         locked.recording.save(f"recording{_extension(upload.name)}", ContentFile(data), save=False)
         locked.save(update_fields=["recording"])
         cameo = cameo_transition(cameo_id=locked.pk, to=CameoState.PROCESSING)
-        enqueue_on_commit(tasks.verify_recording, cameo.pk)
+        enqueue_on_commit("cameos.verify_recording", cameo_id=cameo.pk)
     return cameo
 
 
@@ -296,7 +295,6 @@ def cameo_verify_attempt_start(*, cameo_id: int) -> bool:
 
 def cameos_reconcile_processing(*, older_than_s: int = 300) -> dict[str, int]:
     """Re-send verification for cameos stuck processing; reject those whose attempts are spent."""
-    from cameos import tasks
     from cameos.selectors import cameos_stuck_processing
 
     resent = failed = 0
@@ -305,7 +303,7 @@ def cameos_reconcile_processing(*, older_than_s: int = 300) -> dict[str, int]:
             cameo_mark_failed(cameo_id=cameo_id)
             failed += 1
         else:
-            enqueue_on_commit(tasks.verify_recording, cameo_id)
+            enqueue_on_commit("cameos.verify_recording", cameo_id=cameo_id)
             resent += 1
     return {"resent": resent, "failed": failed}
 

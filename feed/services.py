@@ -220,10 +220,8 @@ def post_publish(
         # Two publishes of one generation at once: the unique constraint decides.
         raise Conflict("This generation is already published.", code="already_published") from None
 
-    from feed import tasks
-
-    enqueue_on_commit(tasks.fanout_post, post.id)
-    enqueue_on_commit(tasks.embed_post, post.id)
+    enqueue_on_commit("feed.fanout_post", post_id=post.id)
+    enqueue_on_commit("feed.embed_post", post_id=post.id)
     return post
 
 
@@ -682,9 +680,8 @@ def feedback_record(*, user: Any, post_id: object, signal: str) -> dict[str, Any
         from feed.store import get_store
 
         transaction.on_commit(lambda: get_store().for_you_drop(user.id, [post.id]))
-    from feed import tasks
 
-    enqueue_on_commit(tasks.refresh_for_you, user.id)
+    enqueue_on_commit("feed.refresh_for_you", user_id=user.id)
     return body
 
 
@@ -695,9 +692,8 @@ def preference_set(*, user: Any, text: str) -> FeedPreference:
     if len(text) > 500:
         raise ValidationFailed("Preferences are at most 500 characters.", code="preference_too_long")
     pref, _ = FeedPreference.objects.update_or_create(user_id=user.id, defaults={"text": text})
-    from feed import tasks
 
-    enqueue_on_commit(tasks.embed_preference, user.id)
+    enqueue_on_commit("feed.embed_preference", user_id=user.id)
     return pref
 
 

@@ -115,9 +115,8 @@ def job_advance(*, job_id: int) -> str:
                 expect={JobState.CHECKING_PROMPT},
                 checks={**job.checks, "prompt": record},
             )
-            from generation.tasks import render_job
 
-            enqueue_on_commit(render_job, job_id)
+            enqueue_on_commit("generation.gpu.render", job_id=job_id)
         return job.state
     except StaleTransition:
         return GenerationJob.objects.values_list("state", flat=True).get(pk=job_id)
@@ -305,7 +304,6 @@ def job_render(*, job_id: int) -> str:
 
 def _after_error(*, job_id: int, attempt: int, error: str) -> None:
     """A render attempt raised: retry on a GPU if attempts remain, else fail the job."""
-    from generation.tasks import render_job
 
     job = GenerationJob.objects.filter(pk=job_id, attempts=attempt, state__in=states.IN_WORKER).first()
     if job is None:
@@ -321,7 +319,7 @@ def _after_error(*, job_id: int, attempt: int, error: str) -> None:
                 error=error,
             )
             if retry:
-                transaction.on_commit(lambda: render_job.apply_async((job_id,), countdown=2**attempt))
+                enqueue_on_commit("generation.gpu.render", job_id=job_id, countdown=2**attempt)
     except StaleTransition:
         return
 

@@ -283,9 +283,8 @@ def job_submit(
             backend=settings.GENERATION_BACKEND,
         )
         send_user_event_on_commit(user.id, _event(job))
-        from generation.tasks import advance_job
 
-        enqueue_on_commit(advance_job, job.id)
+        enqueue_on_commit("generation.advance", job_id=job.id)
     return job
 
 
@@ -455,10 +454,9 @@ def on_cameo_use_decided(
         return
     if checks.approvals_needed(job):
         return
-    from generation.tasks import render_job
 
     job_transition(job_id=job.id, to=JobState.WAITING_FOR_GPU, expect={JobState.NEEDS_APPROVAL})
-    enqueue_on_commit(render_job, job.id)
+    enqueue_on_commit("generation.gpu.render", job_id=job.id)
 
 
 def on_content_actioned(sender: Any, kind: str, object_id: int, action: str, **kwargs: Any) -> None:
@@ -479,7 +477,6 @@ _HEADER_ERROR_STATUS = {"unsupported_image_type": 415}
 def upload_create(*, user: Any, file: Any) -> ImageUpload:
     """Validate a still for image-to-video from its header (type, size, dimensions, pixel budget),
     store it `pending` and send it to a worker to decode. Nothing is decoded in the request."""
-    from generation import tasks
 
     limit = settings.GENERATION_UPLOAD_MAX_BYTES
     if file is None:
@@ -517,7 +514,7 @@ def upload_create(*, user: Any, file: Any) -> ImageUpload:
         with transaction.atomic():
             upload.file = name
             upload.save()
-            enqueue_on_commit(tasks.decode_upload, upload.id)
+            enqueue_on_commit("generation.decode_upload", upload_id=upload.id)
     except Exception:
         default_storage.delete(name)
         raise
@@ -584,7 +581,6 @@ def upload_mark(*, upload_id: int, state: str, reason: str = "") -> ImageUpload 
 
 def uploads_reconcile(*, batch: int = 200) -> dict[str, int]:
     """Re-send decoding for uploads stuck pending; reject those whose attempts are spent."""
-    from generation import tasks
 
     cutoff = timezone.now() - timedelta(seconds=settings.GENERATION_STUCK_AFTER_S)
     resent = failed = 0
@@ -599,7 +595,7 @@ def uploads_reconcile(*, batch: int = 200) -> dict[str, int]:
             upload_mark(upload_id=upload_id, state=ImageUpload.State.REJECTED, reason="processing_failed")
             failed += 1
         else:
-            enqueue_on_commit(tasks.decode_upload, upload_id)
+            enqueue_on_commit("generation.decode_upload", upload_id=upload_id)
             resent += 1
     return {"resent": resent, "failed": failed}
 
@@ -616,7 +612,6 @@ def jobs_reconcile(*, now: Any = None, batch: int = 200) -> dict[str, int]:
     recorded, or to `failed` after GENERATION_MAX_ATTEMPTS. Rows are claimed
     with SKIP LOCKED, so two reconcilers never act on one job.
     """
-    from generation.tasks import advance_job, render_job
 
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.GENERATION_STUCK_AFTER_S)
@@ -630,11 +625,11 @@ def jobs_reconcile(*, now: Any = None, batch: int = 200) -> dict[str, int]:
         for job in stuck:
             if job.state in (JobState.QUEUED, JobState.CHECKING_PROMPT):
                 GenerationJob.objects.filter(pk=job.pk).update(heartbeat_at=now)
-                enqueue_on_commit(advance_job, job.id)
+                enqueue_on_commit("generation.advance", job_id=job.id)
                 counts["renudged"] += 1
             elif job.state == JobState.WAITING_FOR_GPU:
                 GenerationJob.objects.filter(pk=job.pk).update(heartbeat_at=now)
-                enqueue_on_commit(render_job, job.id)
+                enqueue_on_commit("generation.gpu.render", job_id=job.id)
                 counts["renudged"] += 1
             elif job.attempts >= settings.GENERATION_MAX_ATTEMPTS:
                 job_transition(
@@ -651,7 +646,7 @@ def jobs_reconcile(*, now: Any = None, batch: int = 200) -> dict[str, int]:
                     error=f"worker lost in {job.state}",
                     expect={job.state},
                 )
-                enqueue_on_commit(render_job, job.id)
+                enqueue_on_commit("generation.gpu.render", job_id=job.id)
                 counts["taken_back"] += 1
     if any(counts.values()):
         logger.warning("generation reconciler: %s", counts)

@@ -761,10 +761,9 @@ def policy_publish(
     )
     job = RescanJob.objects.create(policy=policy, total=StoredVerdict.objects.count())
     _audit(event="policy.published", actor=actor, reason=note, policy=policy.label, rescan_id=str(job.id))
-    from moderation.tasks import rescan_batch
     from sora_social.common.tasks import enqueue_on_commit
 
-    enqueue_on_commit(rescan_batch, job.id)
+    enqueue_on_commit("moderation.rescan_batch", job_id=job.id)
     return policy
 
 

@@ -13,7 +13,7 @@ def rescan_batch(job_id: int) -> None:
     from moderation.services import rescan_run_batch
 
     if rescan_run_batch(job_id=job_id):
-        enqueue_on_commit(rescan_batch, job_id)
+        enqueue_on_commit("moderation.rescan_batch", job_id=job_id)
 
 
 @shared_task(name="moderation.rescan_reconcile", ignore_result=True)

@@ -49,3 +49,34 @@ def test_web_tier_imports_without_torch():
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().endswith("ok")
+
+
+def _enqueued_names() -> dict[str, str]:
+    """Every literal task name passed to `enqueue_on_commit(...)` in the apps, with where it is."""
+    found: dict[str, str] = {}
+    for app in ORDER:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+                if (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "id", getattr(node.func, "attr", None)) == "enqueue_on_commit"
+                ):
+                    first = node.args[0] if node.args else None
+                    assert isinstance(first, ast.Constant) and isinstance(first.value, str), (
+                        f"{path.relative_to(ROOT)}:{node.lineno} enqueues by something other than a literal name"
+                    )
+                    found[first.value] = f"{path.relative_to(ROOT)}:{node.lineno}"
+    return found
+
+
+def test_every_enqueued_name_is_a_registered_task():
+    """Services enqueue tasks by name; each name must be a task the workers register."""
+    from sora_social.celery import app
+
+    app.loader.import_default_modules()
+    names = _enqueued_names()
+    assert len(names) >= 8
+    missing = {name: where for name, where in names.items() if name not in app.tasks}
+    assert not missing, missing

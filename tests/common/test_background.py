@@ -10,7 +10,7 @@ from django.db import transaction
 from rest_framework.test import APIClient
 
 from sora_social.asgi import application
-from sora_social.common.tasks import echo_to_user, enqueue_on_commit
+from sora_social.common.tasks import enqueue_on_commit
 from tests.accounts.factories import UserFactory
 from tests.conftest import bearer
 
@@ -51,11 +51,13 @@ async def test_rolled_back_transaction_enqueues_nothing(inprocess_worker):
     def enqueue_then_fail() -> None:
         try:
             with transaction.atomic():
-                enqueue_on_commit(echo_to_user, user.id, "rolled-back", "never")
+                enqueue_on_commit(
+                    "common.echo_to_user", user_id=user.id, echo_id="rolled-back", message="never"
+                )
                 raise RuntimeError("abort")
         except RuntimeError:
             pass
-        enqueue_on_commit(echo_to_user, user.id, "committed", "yes")
+        enqueue_on_commit("common.echo_to_user", user_id=user.id, echo_id="committed", message="yes")
 
     await database_sync_to_async(enqueue_then_fail)()
     event = await socket.receive_json_from(timeout=10)

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sora_social.common.api.base import APIView
-from sora_social.common.tasks import echo_to_user, enqueue_on_commit
+from sora_social.common.tasks import enqueue_on_commit
 
 
 class EchoView(APIView):
@@ -31,5 +31,10 @@ class EchoView(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         echo_id = uuid.uuid4().hex
-        enqueue_on_commit(echo_to_user, request.user.id, echo_id, data.validated_data["message"])
+        enqueue_on_commit(
+            "common.echo_to_user",
+            user_id=request.user.id,
+            echo_id=echo_id,
+            message=data.validated_data["message"],
+        )
         return Response({"id": echo_id}, status=status.HTTP_202_ACCEPTED)
