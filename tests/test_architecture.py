@@ -64,10 +64,10 @@ def _enqueued_names() -> dict[str, str]:
                     and getattr(node.func, "id", getattr(node.func, "attr", None)) == "enqueue_on_commit"
                 ):
                     first = node.args[0] if node.args else None
-                    assert isinstance(first, ast.Constant) and isinstance(first.value, str), (
-                        f"{path.relative_to(ROOT)}:{node.lineno} enqueues by something other than a literal name"
-                    )
-                    found[first.value] = f"{path.relative_to(ROOT)}:{node.lineno}"
+                    where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                    assert isinstance(first, ast.Constant), f"{where} enqueues by something other than a name"
+                    assert isinstance(first.value, str), f"{where} enqueues by something other than a name"
+                    found[first.value] = where
     return found
 
 
