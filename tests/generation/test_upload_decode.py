@@ -174,7 +174,7 @@ def test_reconciler_resends_stuck_pending_uploads_within_attempts(
     """Pending uploads nobody decoded are sent again; those whose attempts are spent are rejected."""
     settings.GENERATION_UPLOAD_MAX_ATTEMPTS = 2
     sent: list[int] = []
-    monkeypatch.setattr("generation.services.enqueue_on_commit", lambda task, *args: sent.append(args[0]))
+    monkeypatch.setattr("generation.services.enqueue_on_commit", lambda task, **kw: sent.append(kw["upload_id"]))
     fresh = int(_upload(auth_client, image_bytes(320, 240)).json()["id"])
     stuck = int(_upload(auth_client, image_bytes(320, 240)).json()["id"])
     spent = int(_upload(auth_client, image_bytes(320, 240)).json()["id"])
