@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -34,6 +34,7 @@ from moderation.models import (
     StoredVerdict,
     Strike,
 )
+from moderation.policies import active_policy
 from sora_social.common.errors import ApplicationError
 
 ACTION_BUTTONS = [
@@ -158,7 +159,7 @@ class CaseAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
         qs = super().get_queryset(request).select_related("assignee")
-        allowed = services.moderator_categories(request.user)
+        allowed = selectors.moderator_categories(request.user)
         return qs if allowed is None else qs.filter(category__in=allowed)
 
     @admin.display(description="subject")
@@ -298,8 +299,6 @@ def _bar_chart(title: str, dates: list[str], series: dict[str, list[int]]) -> di
 
 
 def _open_counts() -> list[dict[str, Any]]:
-    from django.db.models import Count
-
     rows = (
         Case.objects.exclude(state=CaseState.RESOLVED)
         .values("category")
@@ -350,8 +349,6 @@ class PolicyAdmin(admin.ModelAdmin):
     list_display = ["label", "active", "note", "created_by", "created_at"]
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        from moderation.policies import active_policy
-
         current = active_policy()
         return {"thresholds": current.thresholds, "teen_thresholds": current.teen_thresholds}
 

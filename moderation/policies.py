@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import IntegrityError, transaction
+
 from moderation.categories import CATEGORIES, RIGHTS_HOLDER
 from moderation.classifiers import ALLOW, BLOCK, REVIEW
+from moderation.models import Policy
 
 # Adults. "review" holds for a moderator; "block" refuses outright.
 DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
@@ -149,10 +152,6 @@ def output_rating(
 
 def active_policy() -> Any:
     """The active policy row; the first call on an empty database stores v1 from the defaults."""
-    from django.db import IntegrityError, transaction
-
-    from moderation.models import Policy
-
     policy = Policy.objects.filter(active=True).first()
     if policy is not None:
         return policy

@@ -2,44 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from moderation import selectors, services
-from moderation.models import Report, Strike
+from moderation.presenters import report_out, strike_out
 from sora_social.common.api.base import APIView
 from sora_social.common.ids import parse_id
 from sora_social.common.pagination import CursorPagination
 from sora_social.common.schema import component, page, page_parameters
-
-
-def report_out(report: Report) -> dict[str, Any]:
-    return {
-        "id": str(report.id),
-        "target_kind": report.subject_kind,
-        "target_id": str(report.subject_id),
-        "reason": report.reason,
-        "case_id": str(report.case_id),
-        "created_at": report.created_at.isoformat(),
-    }
-
-
-def strike_out(strike: Strike) -> dict[str, Any]:
-    return {
-        "id": str(strike.id),
-        "category": strike.category,
-        "reason": strike.reason,
-        "state": strike.state,
-        "created_at": strike.created_at.isoformat(),
-        "appeal_deadline": strike.appeal_deadline.isoformat(),
-        "appealed_at": strike.appealed_at.isoformat() if strike.appealed_at else None,
-        "decided_at": strike.decided_at.isoformat() if strike.decided_at else None,
-    }
-
 
 _ReportOut = inline_serializer(
     "Report",

@@ -22,6 +22,10 @@ from typing import Any
 
 from django.conf import settings
 
+from moderation.classifiers.clip import CLIPClassifier
+from moderation.classifiers.nsfw import OpenNSFWClassifier
+from moderation.classifiers.text import SentenceEmbeddingClassifier
+
 logger = logging.getLogger(__name__)
 
 LOADED = "loaded"
@@ -59,8 +63,6 @@ def _specs() -> list[Spec]:
         bundled = prompt_model == "bundled"
 
         def text_factory() -> Any:
-            from moderation.classifiers.text import SentenceEmbeddingClassifier
-
             return SentenceEmbeddingClassifier(None if bundled else prompt_model)
 
         def text_present() -> str | None:
@@ -73,8 +75,6 @@ def _specs() -> list[Spec]:
         nsfw_bundled = nsfw_model == "bundled"
 
         def nsfw_factory() -> Any:
-            from moderation.classifiers.nsfw import OpenNSFWClassifier
-
             return OpenNSFWClassifier(None if nsfw_bundled else nsfw_model)
 
         def nsfw_present() -> str | None:
@@ -86,8 +86,6 @@ def _specs() -> list[Spec]:
         pretrained = settings.SAFETY_CLIP_PRETRAINED
 
         def clip_factory() -> Any:
-            from moderation.classifiers.clip import CLIPClassifier
-
             return CLIPClassifier(
                 model_name=clip_model,
                 pretrained=pretrained,
