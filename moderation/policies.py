@@ -115,8 +115,8 @@ def decide(
 
     for reason in classifier_reasons or []:
         # Classifier reasons (e.g. a blocklist term) only explain categories that were flagged.
-        category = reason.split(":", 1)[1] if reason.startswith("term:") else None
-        if category in flagged and reason not in reasons:
+        term_category = reason.split(":", 1)[1] if reason.startswith("term:") else None
+        if term_category in flagged and reason not in reasons:
             reasons.append(reason)
     return decision, flagged, reasons
 
@@ -150,7 +150,7 @@ def output_rating(
     return GENERAL
 
 
-def active_policy() -> Any:
+def active_policy() -> Policy:
     """The active policy row; the first call on an empty database stores v1 from the defaults."""
     policy = Policy.objects.filter(active=True).first()
     if policy is not None:

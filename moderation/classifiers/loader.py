@@ -59,7 +59,7 @@ def _path(value: str) -> str | None:
 def _specs() -> list[Spec]:
     specs: list[Spec] = []
     prompt_model = settings.SAFETY_PROMPT_MODEL
-    if not _off(prompt_model):
+    if prompt_model is not None and not _off(prompt_model):
         bundled = prompt_model == "bundled"
 
         def text_factory() -> Any:
@@ -71,7 +71,7 @@ def _specs() -> list[Spec]:
 
         specs.append(Spec("prompt_embeddings", ("text",), text_factory, text_present))
     nsfw_model = settings.SAFETY_NSFW_MODEL
-    if not _off(nsfw_model):
+    if nsfw_model is not None and not _off(nsfw_model):
         nsfw_bundled = nsfw_model == "bundled"
 
         def nsfw_factory() -> Any:
@@ -82,7 +82,7 @@ def _specs() -> list[Spec]:
 
         specs.append(Spec("nsfw", ("frames",), nsfw_factory, nsfw_present))
     clip_model = settings.SAFETY_CLIP_MODEL
-    if not _off(clip_model):
+    if clip_model is not None and not _off(clip_model):
         pretrained = settings.SAFETY_CLIP_PRETRAINED
 
         def clip_factory() -> Any:

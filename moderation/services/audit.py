@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+
 from moderation import registry
 from moderation.models import AuditEvent, Case
 from sora_social.accounts.models import User
 from sora_social.common.errors import ValidationFailed
 
 
-def _actor_ref(actor: User | None) -> User | None:
-    return actor if getattr(actor, "pk", None) else None
+def _actor_ref(actor: User | AnonymousUser | None) -> User | None:
+    return actor if isinstance(actor, User) and actor.pk else None
 
 
 def audit(
@@ -36,12 +38,13 @@ def audit(
 
 
 def audit_staff_action(
-    *, event: str, actor: User | None, subject_kind: str, subject_ids: list[int], reason: str, **data: Any
+    *, event: str, actor: User | AnonymousUser | None, subject_kind: str, subject_ids: list[int], reason: str, **data: Any
 ) -> int:
     """One `AuditEvent` per subject for a staff action taken outside a case (the owning apps' admin).
 
     Called inside the action's transaction, so the audit row and the change
-    commit together. Returns how many rows were written.
+    commit together. Returns how many rows were written. `actor` is the admin
+    request's user as it comes (the admin lets only staff in).
     """
     if not reason.strip():
         raise ValidationFailed("A staff action needs a reason.", code="reason_required")

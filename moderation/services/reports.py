@@ -36,7 +36,7 @@ def reporter_trust(reporter: User) -> float:
         dismissed=Count("id", filter=Q(outcome=Report.Outcome.DISMISSED)),
     )
     # Beta(1,1) prior on "this reporter's reports are upheld", scaled so a neutral reporter weighs 1.
-    trust = 2.0 * (stats["upheld"] + 1) / (stats["upheld"] + stats["dismissed"] + 2)
+    trust: float = 2.0 * (stats["upheld"] + 1) / (stats["upheld"] + stats["dismissed"] + 2)
     joined = getattr(reporter, "date_joined", None)
     if joined is None or timezone.now() - joined < timedelta(days=settings.REPORT_NEW_ACCOUNT_DAYS):
         trust *= 0.25

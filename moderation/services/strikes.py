@@ -68,7 +68,7 @@ def strike_appeal_decide(*, strike_id: int, actor: User, overturn: bool, reason:
     strike.state = Strike.State.OVERTURNED if overturn else Strike.State.UPHELD
     strike.decided_at, strike.decided_by = timezone.now(), actor
     strike.save()
-    case = Case.objects.select_for_update().filter(pk=strike.case_id).first()
+    case = Case.objects.select_for_update().filter(pk=strike.case_id).first() if strike.case_id else None
     if case is not None:
         if overturn:
             _restore_after_overturn(case, strike=strike, actor=actor, reason=reason)
