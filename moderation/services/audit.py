@@ -38,7 +38,13 @@ def audit(
 
 
 def audit_staff_action(
-    *, event: str, actor: User | AnonymousUser | None, subject_kind: str, subject_ids: list[int], reason: str, **data: Any
+    *,
+    event: str,
+    actor: User | AnonymousUser | None,
+    subject_kind: str,
+    subject_ids: list[int],
+    reason: str,
+    **data: Any,
 ) -> int:
     """One `AuditEvent` per subject for a staff action taken outside a case (the owning apps' admin).
 
