@@ -19,6 +19,7 @@ Module map:
 - `registry`: subject kinds and their adapters; `signals`: `content_actioned`.
 - `classifiers/`: rule and model classifiers and their loader; `policies`: thresholds and `decide`;
   `categories`: the category codes.
-- `admin`: the moderator queue, case review, dashboard, policies, appeals;
+- `admin/`: the moderator queue, case review, dashboard (`cases`), policies (`policies`),
+  reports, audit and appeals (`records`);
   `health`: classifier readiness; `seeding`: demo data.
 """

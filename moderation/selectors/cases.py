@@ -52,3 +52,14 @@ def cases_per_day(*, days: int = 14) -> dict[str, Any]:
             series = out[key].setdefault(row["category"], [0] * days)
             series[(row["day"] - start).days] += row["n"]
     return out
+
+
+def open_case_counts() -> list[dict[str, Any]]:
+    """Unresolved cases per category, most first (dashboard)."""
+    rows = (
+        Case.objects.exclude(state=CaseState.RESOLVED)
+        .values("category")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    return [dict(row) for row in rows]
