@@ -56,7 +56,7 @@ class SubjectAdapter(Protocol):
         """Whether the object exists and may be reported."""
         ...
 
-    def visible_to(self, object_id: int, user: Any) -> bool:
+    def visible_to(self, object_id: int, user: User) -> bool:
         """Whether `user` may see the object (reports on objects they may not see are 404, as for
         unknown ids, so ids do not leak)."""
         ...
@@ -105,7 +105,7 @@ def adapter_for(kind: str) -> SubjectAdapter:
         raise NotFound(f"Unknown subject kind {kind!r}.", code="unknown_subject_kind") from None
 
 
-def resolve(kind: str, object_id: int | None, *, viewer: Any = None) -> SubjectRef:
+def resolve(kind: str, object_id: int | None, *, viewer: User | None = None) -> SubjectRef:
     """A reference to an existing subject, or NotFound (unknown kind or id).
 
     With a `viewer` (a member reporting), the subject must also be one they
@@ -133,7 +133,7 @@ class UserSubjects:
     def exists(self, object_id: int) -> bool:
         return self._user(object_id) is not None
 
-    def visible_to(self, object_id: int, user: Any) -> bool:
+    def visible_to(self, object_id: int, user: User) -> bool:
         return object_id == user.pk or not blocked_either_way(a_id=user.pk, b_id=object_id)
 
     def owner_id(self, object_id: int) -> int | None:
@@ -174,7 +174,7 @@ class ParentalLinkSubjects:
     def exists(self, object_id: int) -> bool:
         return ParentalLink.objects.filter(pk=object_id, teen__isnull=False).exists()
 
-    def visible_to(self, object_id: int, user: Any) -> bool:
+    def visible_to(self, object_id: int, user: User) -> bool:
         live = [ParentalLink.State.CONFIRMING, ParentalLink.State.ACTIVE]
         return (
             ParentalLink.objects.filter(pk=object_id, state__in=live)
