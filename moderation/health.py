@@ -6,14 +6,13 @@ import logging
 
 from django.conf import settings
 
+from moderation.services import classifiers_ready
 from sora_social.common.health import DEGRADED, DOWN, OK, Check
 
 logger = logging.getLogger(__name__)
 
 
 def classifiers_check() -> Check:
-    from moderation.services import classifiers_ready
-
     ready, states = classifiers_ready()
     loaded = sorted(name for name, entry in states.items() if entry["state"] == "loaded")
     if ready:

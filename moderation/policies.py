@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import IntegrityError, transaction
+
 from moderation.categories import CATEGORIES, RIGHTS_HOLDER
 from moderation.classifiers import ALLOW, BLOCK, REVIEW
+from moderation.models import Policy
 
 # Adults. "review" holds for a moderator; "block" refuses outright.
 DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
@@ -112,8 +115,8 @@ def decide(
 
     for reason in classifier_reasons or []:
         # Classifier reasons (e.g. a blocklist term) only explain categories that were flagged.
-        category = reason.split(":", 1)[1] if reason.startswith("term:") else None
-        if category in flagged and reason not in reasons:
+        term_category = reason.split(":", 1)[1] if reason.startswith("term:") else None
+        if term_category in flagged and reason not in reasons:
             reasons.append(reason)
     return decision, flagged, reasons
 
@@ -147,12 +150,8 @@ def output_rating(
     return GENERAL
 
 
-def active_policy() -> Any:
+def active_policy() -> Policy:
     """The active policy row; the first call on an empty database stores v1 from the defaults."""
-    from django.db import IntegrityError, transaction
-
-    from moderation.models import Policy
-
     policy = Policy.objects.filter(active=True).first()
     if policy is not None:
         return policy

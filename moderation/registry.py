@@ -17,6 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from django.db.models import Q
+
+# ParentalLink rows are read here because accounts.selectors offers no read of a
+# link by id (only `parental_link_of_teen`); see docs/MODERATION.md.
+from sora_social.accounts.models import ParentalLink, User
+from sora_social.accounts.selectors import blocked_either_way, user_get
 from sora_social.common.errors import NotFound
 
 
@@ -50,7 +56,7 @@ class SubjectAdapter(Protocol):
         """Whether the object exists and may be reported."""
         ...
 
-    def visible_to(self, object_id: int, user: Any) -> bool:
+    def visible_to(self, object_id: int, user: User) -> bool:
         """Whether `user` may see the object (reports on objects they may not see are 404, as for
         unknown ids, so ids do not leak)."""
         ...
@@ -99,7 +105,7 @@ def adapter_for(kind: str) -> SubjectAdapter:
         raise NotFound(f"Unknown subject kind {kind!r}.", code="unknown_subject_kind") from None
 
 
-def resolve(kind: str, object_id: int | None, *, viewer: Any = None) -> SubjectRef:
+def resolve(kind: str, object_id: int | None, *, viewer: User | None = None) -> SubjectRef:
     """A reference to an existing subject, or NotFound (unknown kind or id).
 
     With a `viewer` (a member reporting), the subject must also be one they
@@ -118,19 +124,16 @@ def resolve(kind: str, object_id: int | None, *, viewer: Any = None) -> SubjectR
 class UserSubjects:
     """Members as subjects of reports (profiles, behaviour)."""
 
-    def _user(self, object_id: int) -> Any:
-        from django.contrib.auth import get_user_model
-
-        return get_user_model().objects.filter(pk=object_id, is_active=True).first()
+    def _user(self, object_id: int) -> User | None:
+        try:
+            return user_get(user_id=object_id)
+        except NotFound:
+            return None
 
     def exists(self, object_id: int) -> bool:
-        from django.contrib.auth import get_user_model
+        return self._user(object_id) is not None
 
-        return get_user_model().objects.filter(pk=object_id, is_active=True).exists()
-
-    def visible_to(self, object_id: int, user: Any) -> bool:
-        from sora_social.accounts.selectors import blocked_either_way
-
+    def visible_to(self, object_id: int, user: User) -> bool:
         return object_id == user.pk or not blocked_either_way(a_id=user.pk, b_id=object_id)
 
     def owner_id(self, object_id: int) -> int | None:
@@ -165,21 +168,13 @@ class ParentalLinkSubjects:
     `remove` ends it through `accounts.services.parental_link_end`. Only the two members
     on a link may report it; anyone else gets 404."""
 
-    def _link(self, object_id: int) -> Any:
-        from sora_social.accounts.models import ParentalLink
-
+    def _link(self, object_id: int) -> ParentalLink | None:
         return ParentalLink.objects.select_related("parent", "teen").filter(pk=object_id).first()
 
     def exists(self, object_id: int) -> bool:
-        from sora_social.accounts.models import ParentalLink
-
         return ParentalLink.objects.filter(pk=object_id, teen__isnull=False).exists()
 
-    def visible_to(self, object_id: int, user: Any) -> bool:
-        from django.db.models import Q
-
-        from sora_social.accounts.models import ParentalLink
-
+    def visible_to(self, object_id: int, user: User) -> bool:
         live = [ParentalLink.State.CONFIRMING, ParentalLink.State.ACTIVE]
         return (
             ParentalLink.objects.filter(pk=object_id, state__in=live)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -10,35 +10,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from moderation import selectors, services
-from moderation.models import Report, Strike
+from moderation.presenters import report_out, strike_out
+from sora_social.accounts.models import User
 from sora_social.common.api.base import APIView
 from sora_social.common.ids import parse_id
 from sora_social.common.pagination import CursorPagination
 from sora_social.common.schema import component, page, page_parameters
 
 
-def report_out(report: Report) -> dict[str, Any]:
-    return {
-        "id": str(report.id),
-        "target_kind": report.subject_kind,
-        "target_id": str(report.subject_id),
-        "reason": report.reason,
-        "case_id": str(report.case_id),
-        "created_at": report.created_at.isoformat(),
-    }
-
-
-def strike_out(strike: Strike) -> dict[str, Any]:
-    return {
-        "id": str(strike.id),
-        "category": strike.category,
-        "reason": strike.reason,
-        "state": strike.state,
-        "created_at": strike.created_at.isoformat(),
-        "appeal_deadline": strike.appeal_deadline.isoformat(),
-        "appealed_at": strike.appealed_at.isoformat() if strike.appealed_at else None,
-        "decided_at": strike.decided_at.isoformat() if strike.decided_at else None,
-    }
+def _member(request: Request) -> User:
+    """The signed-in member (every view here requires authentication, the default permission)."""
+    return cast(User, request.user)
 
 
 _ReportOut = inline_serializer(
@@ -67,7 +49,7 @@ _StrikePage = page("StrikePage", _StrikeOut)
 
 
 class ReportCreateView(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         target_kind = serializers.CharField(max_length=32)
         target_id = serializers.CharField(max_length=24)
         reason = serializers.ChoiceField(choices=sorted(services.REPORT_REASONS))
@@ -79,7 +61,7 @@ class ReportCreateView(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         report = services.report_create(
-            reporter=request.user,
+            reporter=_member(request),
             kind=data.validated_data["target_kind"],
             object_id=parse_id(data.validated_data["target_id"]),
             reason=data.validated_data["reason"],
@@ -93,12 +75,14 @@ class MyStrikesView(APIView):
     def get(self, request: Request) -> Response:
         """My strikes, newest first, with their appeal deadlines."""
         paginator = CursorPagination()
-        page = paginator.paginate_queryset(selectors.strikes_for_user(user=request.user), request, view=self)
+        page = paginator.paginate_queryset(
+            selectors.strikes_for_user(user=_member(request)), request, view=self
+        )
         return paginator.get_paginated_response([strike_out(s) for s in page or []])
 
 
 class StrikeAppealView(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         text = serializers.CharField(max_length=4000)
 
     @extend_schema(request=InputSerializer, responses=_StrikeOut, operation_id="strike_appeal")
@@ -107,6 +91,6 @@ class StrikeAppealView(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         strike = services.strike_appeal(
-            strike_id=parse_id(strike_id), user=request.user, text=data.validated_data["text"]
+            strike_id=parse_id(strike_id), user=_member(request), text=data.validated_data["text"]
         )
         return Response(strike_out(strike))

@@ -10,9 +10,12 @@ from __future__ import annotations
 import hashlib
 import threading
 
+from django.db.models import Count, Max
+
 from moderation.categories import HATE, SELF_HARM, SEXUAL, SEXUAL_MINORS, VIOLENCE
 from moderation.classifiers import Scores
 from moderation.classifiers.normalize import NormalText, normalize
+from moderation.models import BlockedTerm
 
 # Deliberately short: unambiguous terms only. Context-dependent words belong to
 # the embedding classifiers, which see the whole prompt.
@@ -44,10 +47,6 @@ class BlocklistClassifier:
         self.model_id = "blocklist:builtin"
 
     def _current_terms(self) -> list[tuple[str, str]]:
-        from django.db.models import Count, Max
-
-        from moderation.models import BlockedTerm
-
         stats = BlockedTerm.objects.aggregate(n=Count("id"), last=Max("updated_at"))
         stamp = (stats["n"] or 0, str(stats["last"]))
         with self._lock:

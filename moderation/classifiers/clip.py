@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from django.core.files.storage import default_storage
+from PIL import Image
 
 from moderation.categories import (
     CATEGORIES,
@@ -208,9 +210,6 @@ class CLIPClassifier:
 
     def _rights_vectors(self) -> tuple[np.ndarray, list[Any], np.ndarray, list[Any]]:
         """Reference-image embeddings and name embeddings of the registry, cached per change."""
-        from django.core.files.storage import default_storage
-        from PIL import Image
-
         stamp, registry = rights_registry.entries()
         with self._lock:
             if self._rights is not None and self._rights[0] == stamp:

@@ -22,6 +22,10 @@ from typing import Any
 
 from django.conf import settings
 
+from moderation.classifiers.clip import CLIPClassifier
+from moderation.classifiers.nsfw import OpenNSFWClassifier
+from moderation.classifiers.text import SentenceEmbeddingClassifier
+
 logger = logging.getLogger(__name__)
 
 LOADED = "loaded"
@@ -55,12 +59,10 @@ def _path(value: str) -> str | None:
 def _specs() -> list[Spec]:
     specs: list[Spec] = []
     prompt_model = settings.SAFETY_PROMPT_MODEL
-    if not _off(prompt_model):
+    if prompt_model is not None and not _off(prompt_model):
         bundled = prompt_model == "bundled"
 
         def text_factory() -> Any:
-            from moderation.classifiers.text import SentenceEmbeddingClassifier
-
             return SentenceEmbeddingClassifier(None if bundled else prompt_model)
 
         def text_present() -> str | None:
@@ -69,12 +71,10 @@ def _specs() -> list[Spec]:
 
         specs.append(Spec("prompt_embeddings", ("text",), text_factory, text_present))
     nsfw_model = settings.SAFETY_NSFW_MODEL
-    if not _off(nsfw_model):
+    if nsfw_model is not None and not _off(nsfw_model):
         nsfw_bundled = nsfw_model == "bundled"
 
         def nsfw_factory() -> Any:
-            from moderation.classifiers.nsfw import OpenNSFWClassifier
-
             return OpenNSFWClassifier(None if nsfw_bundled else nsfw_model)
 
         def nsfw_present() -> str | None:
@@ -82,12 +82,10 @@ def _specs() -> list[Spec]:
 
         specs.append(Spec("nsfw", ("frames",), nsfw_factory, nsfw_present))
     clip_model = settings.SAFETY_CLIP_MODEL
-    if not _off(clip_model):
+    if clip_model is not None and not _off(clip_model):
         pretrained = settings.SAFETY_CLIP_PRETRAINED
 
         def clip_factory() -> Any:
-            from moderation.classifiers.clip import CLIPClassifier
-
             return CLIPClassifier(
                 model_name=clip_model,
                 pretrained=pretrained,

@@ -12,9 +12,12 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count, Max
+
 from moderation.categories import RIGHTS_HOLDER
 from moderation.classifiers import Scores
 from moderation.classifiers.normalize import NormalText, normalize
+from moderation.models import RightsHolderEntry, RightsHolderImage
 
 
 @dataclass(frozen=True)
@@ -34,10 +37,6 @@ _snapshot: tuple[tuple[Any, ...], list[Entry]] | None = None
 def entries() -> tuple[tuple[Any, ...], list[Entry]]:
     """The active registry entries and a stamp that changes whenever they do."""
     global _snapshot
-    from django.db.models import Count, Max
-
-    from moderation.models import RightsHolderEntry, RightsHolderImage
-
     stats = RightsHolderEntry.objects.aggregate(n=Count("id"), last=Max("updated_at"))
     images = RightsHolderImage.objects.aggregate(n=Count("id"), last=Max("id"))
     stamp = (stats["n"], str(stats["last"]), images["n"], images["last"])

@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from moderation import services
 from moderation.models import AuditEvent, Case, CaseState, ModeratorGroup, Report, Strike
+from moderation.states import CASE_MACHINE
 from sora_social.common.errors import ApplicationError
+from sora_social.common.states import IllegalTransition
 from tests.accounts.factories import UserFactory, make_member
 from tests.moderation.factories import SeasonedUserFactory, StaffFactory
 
@@ -31,12 +33,13 @@ def reported(clips):
 
 def test_transition_table_is_declared_and_enforced(reported, admin_user):
     """Only declared transitions pass; a resolved case can only be appealed."""
-    assert set(services.CASE_TRANSITIONS) == set(CaseState.values)
+    assert set(CASE_MACHINE.table) == set(CaseState.values)
     case, _ = reported
     services.case_transition(case_id=case.id, to=CaseState.RESOLVED, actor=admin_user, reason="no violation")
-    with pytest.raises(ApplicationError) as caught:
+    with pytest.raises(IllegalTransition) as caught:
         services.case_transition(case_id=case.id, to=CaseState.ASSIGNED, actor=admin_user, reason="x")
     assert caught.value.code == "illegal_transition"
+    assert caught.value.status == 409
 
 
 def test_remove_sends_content_actioned_on_commit_and_resolves(

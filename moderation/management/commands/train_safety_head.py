@@ -17,6 +17,10 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from PIL import Image
+
+from moderation.categories import CATEGORIES
+from moderation.classifiers import loader
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
 
@@ -51,11 +55,6 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=32, help="Images embedded per forward pass.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from PIL import Image
-
-        from moderation.categories import CATEGORIES
-        from moderation.classifiers import loader
-
         data = Path(options["data"])
         out = Path(options["out"] or settings.SAFETY_HEADS_DIR or "")
         if not data.is_dir():

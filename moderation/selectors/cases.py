@@ -1,4 +1,4 @@
-"""Reads of the moderation app; other apps read moderation through here."""
+"""Reads of cases: the moderator's queue and the dashboard's per-day counts."""
 
 from __future__ import annotations
 
@@ -9,12 +9,17 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from moderation.models import Case, CaseState, ModerationAction, RescanJob, StoredVerdict, Strike
-from moderation.services import moderator_categories
+from moderation.models import Case, CaseState
+from moderation.selectors.permissions import moderator_categories
+from sora_social.accounts.models import User
 
 
 def case_queue(
-    *, moderator: Any, category: str | None = None, state: str | None = None, assignee_id: int | None = None
+    *,
+    moderator: User,
+    category: str | None = None,
+    state: str | None = None,
+    assignee_id: int | None = None,
 ) -> QuerySet[Case]:
     """Unresolved cases the moderator may work, highest priority first."""
     qs = Case.objects.exclude(state=CaseState.RESOLVED)
@@ -28,31 +33,6 @@ def case_queue(
     if assignee_id:
         qs = qs.filter(assignee_id=assignee_id)
     return qs.order_by("-priority", "id")
-
-
-def strikes_for_user(*, user: Any) -> QuerySet[Strike]:
-    return Strike.objects.filter(user=user).order_by("-id")
-
-
-def subject_actions(*, kind: str, object_id: int) -> QuerySet[ModerationAction]:
-    return ModerationAction.objects.filter(subject_kind=kind, subject_id=object_id).order_by("id")
-
-
-def subject_is_removed(*, kind: str, object_id: int) -> bool:
-    """Whether the latest remove/hide/restore action on a subject left it removed."""
-    last = (
-        ModerationAction.objects.filter(
-            subject_kind=kind, subject_id=object_id, action__in=["remove", "hide", "restore"]
-        )
-        .order_by("-id")
-        .values_list("action", flat=True)
-        .first()
-    )
-    return last in ("remove", "hide")
-
-
-def verdicts_for_subject(*, kind: str, object_id: int) -> QuerySet[StoredVerdict]:
-    return StoredVerdict.objects.filter(subject_kind=kind, subject_id=object_id).order_by("-id")
 
 
 def cases_per_day(*, days: int = 14) -> dict[str, Any]:
@@ -74,10 +54,12 @@ def cases_per_day(*, days: int = 14) -> dict[str, Any]:
     return out
 
 
-def unfinished_rescan_ids() -> list[int]:
-    stale = timezone.now() - timedelta(minutes=5)
-    return list(
-        RescanJob.objects.exclude(state=RescanJob.State.DONE)
-        .filter(created_at__lt=stale)
-        .values_list("id", flat=True)
+def open_case_counts() -> list[dict[str, Any]]:
+    """Unresolved cases per category, most first (dashboard)."""
+    rows = (
+        Case.objects.exclude(state=CaseState.RESOLVED)
+        .values("category")
+        .annotate(n=Count("id"))
+        .order_by("-n")
     )
+    return [dict(row) for row in rows]

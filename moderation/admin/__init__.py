@@ -1,0 +1,12 @@
+"""The moderators' admin, one module per area (Django loads this package as `moderation.admin`).
+
+- `cases`: the review queue, the case page, bulk actions, the dashboard.
+- `charts`: the dashboard's SVG bar charts.
+- `policies`: policies, rights holders, blocklist terms, moderator groups, rescans, verdicts.
+- `records`: reports, the audit log, strikes and appeal decisions.
+- `base`: the staff member of a request, the reason field, read-only lists.
+"""
+
+from moderation.admin import cases, policies, records
+
+__all__ = ["cases", "policies", "records"]

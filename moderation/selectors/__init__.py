@@ -1,0 +1,26 @@
+"""Reads of the moderation app; other apps read moderation through here.
+
+- `permissions`: `moderator_categories`, `may_act` (moderator groups).
+- `cases`: `case_queue`, `cases_per_day` and `open_case_counts` (the admin dashboard).
+- `subjects`: `subject_is_removed`, `verdicts_for_subject`.
+- `strikes`: `strikes_for_user`.
+- `rescans`: `unfinished_rescan_ids` (the reconciler).
+"""
+
+from moderation.selectors.cases import case_queue, cases_per_day, open_case_counts
+from moderation.selectors.permissions import may_act, moderator_categories
+from moderation.selectors.rescans import unfinished_rescan_ids
+from moderation.selectors.strikes import strikes_for_user
+from moderation.selectors.subjects import subject_is_removed, verdicts_for_subject
+
+__all__ = [
+    "case_queue",
+    "cases_per_day",
+    "may_act",
+    "moderator_categories",
+    "open_case_counts",
+    "strikes_for_user",
+    "subject_is_removed",
+    "unfinished_rescan_ids",
+    "verdicts_for_subject",
+]

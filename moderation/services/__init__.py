@@ -1,0 +1,89 @@
+"""Writes of the moderation app; other apps call moderation through here.
+
+Every state change goes through one function (`<entity>_<action>`,
+keyword-only). Every automated decision and every moderator action leaves an
+`AuditEvent`. Actions reach the apps that own the content only through
+`moderation.signals.content_actioned`, sent on commit.
+
+- `checks`: `check_prompt`, `check_frames`, `prompt_scores`, `text_embedder`,
+  `sample_frames`, `content_rating`, `classifiers_ready` (classifier plumbing).
+- `cases`: the case constants (`REPORT_REASONS`, `CASE_CATEGORIES`, `TRUST_CAP`),
+  `priority_of`, `case_transition`, `case_assign`, `case_open_by_moderator`, and
+  `case_move`, the one way a case changes state (`moderation.states.CASE_MACHINE`).
+- `reports`: `report_create`, `reporter_trust`.
+- `actions`: `case_act`, `subject_act` (content and account actions).
+- `strikes`: `strike_appeal`, `strike_appeal_decide`.
+- `policies`: `policy_publish`.
+- `rescans`: `rescan_run_batch`.
+- `audit`: `audit_staff_action` (staff actions of the owning apps' admin).
+
+Who may act (`moderator_categories`, `may_act`) is a read: `moderation.selectors`.
+"""
+
+from moderation.services.actions import (
+    ACCOUNT_ACTION_KINDS,
+    ACTION_KINDS,
+    CONTENT_ACTION_KINDS,
+    case_act,
+    subject_act,
+)
+from moderation.services.audit import audit_staff_action
+from moderation.services.cases import (
+    CASE_CATEGORIES,
+    CATEGORY_SEVERITY,
+    FAST_TRACK_REASONS,
+    LIKENESS,
+    REPORT_REASONS,
+    TRUST_CAP,
+    case_assign,
+    case_move,
+    case_open_by_moderator,
+    case_transition,
+    priority_of,
+)
+from moderation.services.checks import (
+    check_frames,
+    check_prompt,
+    classifiers_ready,
+    content_rating,
+    prompt_scores,
+    sample_frames,
+    text_embedder,
+)
+from moderation.services.policies import policy_publish
+from moderation.services.reports import report_create, reporter_trust
+from moderation.services.rescans import rescan_run_batch
+from moderation.services.strikes import strike_appeal, strike_appeal_decide
+
+__all__ = [
+    "ACCOUNT_ACTION_KINDS",
+    "ACTION_KINDS",
+    "CASE_CATEGORIES",
+    "CATEGORY_SEVERITY",
+    "CONTENT_ACTION_KINDS",
+    "FAST_TRACK_REASONS",
+    "LIKENESS",
+    "REPORT_REASONS",
+    "TRUST_CAP",
+    "audit_staff_action",
+    "case_act",
+    "case_assign",
+    "case_move",
+    "case_open_by_moderator",
+    "case_transition",
+    "check_frames",
+    "check_prompt",
+    "classifiers_ready",
+    "content_rating",
+    "policy_publish",
+    "priority_of",
+    "prompt_scores",
+    "report_create",
+    "reporter_trust",
+    "rescan_run_batch",
+    "sample_frames",
+    "strike_appeal",
+    "strike_appeal_decide",
+    "subject_act",
+    "text_embedder",
+]
