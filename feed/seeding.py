@@ -13,6 +13,9 @@ import argparse
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
 from sora_social.common.ids import EPOCH_MS
@@ -155,16 +158,13 @@ def seed_posts(*, count: int, days: int = 30, remix_share: float = 0.1, node: in
 def demo_media_ensure() -> None:
     """Render the shared demo video and poster once (procedural, watermarked, C2PA-signed),
     so demo posts play; a failure is logged and leaves the posts without playable media."""
-    from django.conf import settings
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
     if default_storage.exists(DEMO_VIDEO) and default_storage.exists(DEMO_POSTER):
         return
     try:
-        from generation import media, provenance
-        from generation.backends import RenderContext, RenderRequest
-        from generation.backends.procedural import ProceduralBackend
+        # The seed command alone renders: av, PIL and the renderer (0.4 s) stay out of every other process.
+        from generation import media, provenance  # noqa: PLC0415
+        from generation.backends import RenderContext, RenderRequest  # noqa: PLC0415
+        from generation.backends.procedural import ProceduralBackend  # noqa: PLC0415
 
         fps = 12
         request = RenderRequest(prompt="a demo video", seed=7, duration_s=3, width=288, height=512, fps=fps)

@@ -21,6 +21,7 @@ from pgvector.django import CosineDistance
 
 from feed.models import FeedPreference, Post
 from feed.states import PostState, Visibility
+from sora_social.accounts.models import Follow
 
 
 def _recent(hours: int | None = None) -> Any:
@@ -33,8 +34,6 @@ def _public_recent() -> Any:
 
 
 def following(user_id: int, limit: int) -> list[int]:
-    from sora_social.accounts.models import Follow
-
     followees = Follow.objects.filter(follower_id=user_id).values("followee_id")
     return list(
         _recent().filter(author_id__in=followees).order_by("-id").values_list("id", flat=True)[:limit]

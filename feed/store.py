@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
+import redis
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -64,8 +65,6 @@ return {at, ids, why}
 
 class RedisStore:
     def __init__(self, url: str) -> None:
-        import redis
-
         self.r = redis.Redis.from_url(url)
         self._page = self.r.register_script(_PAGE_SCRIPT)
 

@@ -1,4 +1,9 @@
-"""Feed endpoints: posts, interactions, lineage, feeds and steering. Thin: parse, call, shape."""
+"""Feed endpoints: posts, interactions, lineage, feeds and steering. Thin: parse, call, shape.
+
+Each view builds the `Viewer` once (`viewer_of`), calls selectors/services and
+shapes the body with `feed.presenters`; listings are read as pagers and served
+within the teen budget by `services.page_serve`.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,10 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from feed import selectors, services
-from feed.selectors import Viewer
+from feed import presenters, selectors, services
 from feed.services import MAX_AUDIENCE
 from feed.states import Visibility
+from sora_social.accounts.viewer import viewer_of
 from sora_social.common.api.base import APIView
 from sora_social.common.errors import ValidationFailed
 from sora_social.common.ids import ID_CHARS
@@ -161,13 +166,13 @@ class PostCreateView(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         post = services.post_publish(author=request.user, **data.validated_data)
-        return Response(selectors.post_detail(viewer=Viewer.of(request.user), post_id=post.id), status=201)
+        return Response(selectors.post_detail(viewer=viewer_of(request), post_id=post.id), status=201)
 
 
 class PostDetailView(APIView):
     @extend_schema(responses={200: _POST}, summary="One post (remix label, cameo credits, counts)")
     def get(self, request: Request, post_id: str) -> Response:
-        return Response(selectors.post_detail(viewer=Viewer.of(request.user), post_id=post_id))
+        return Response(selectors.post_detail(viewer=viewer_of(request), post_id=post_id))
 
     @extend_schema(request=None, responses={204: None}, summary="Delete my post")
     def delete(self, request: Request, post_id: str) -> Response:
@@ -178,11 +183,13 @@ class PostDetailView(APIView):
 class PostLikeView(APIView):
     @extend_schema(request=None, responses=_LIKE, summary="Like a post")
     def post(self, request: Request, post_id: str) -> Response:
-        return Response(services.like_add(user=request.user, post_id=post_id))
+        likes = services.like_add(user=request.user, post_id=post_id)
+        return Response(presenters.like_state_out(liked=True, likes=likes))
 
     @extend_schema(request=None, responses={200: _LIKE}, summary="Unlike a post")
     def delete(self, request: Request, post_id: str) -> Response:
-        return Response(services.like_remove(user=request.user, post_id=post_id))
+        likes = services.like_remove(user=request.user, post_id=post_id)
+        return Response(presenters.like_state_out(liked=False, likes=likes))
 
 
 class PostCommentsView(APIView):
@@ -191,9 +198,10 @@ class PostCommentsView(APIView):
 
     @extend_schema(parameters=_PAGE, responses=_COMMENT_PAGE, summary="Comments on a post, newest first")
     def get(self, request: Request, post_id: str) -> Response:
-        return Response(
-            selectors.comments(viewer=Viewer.of(request.user), post_id=post_id, **_page_args(request))
+        rows, next_cursor = selectors.comments(
+            viewer=viewer_of(request), post_id=post_id, **_page_args(request)
         )
+        return Response(presenters.comments_page_out(rows, next_cursor))
 
     @extend_schema(request=InputSerializer, responses={201: _COMMENT}, summary="Comment on a post")
     def post(self, request: Request, post_id: str) -> Response:
@@ -202,27 +210,23 @@ class PostCommentsView(APIView):
         comment = services.comment_create(
             user=request.user, post_id=post_id, text=data.validated_data["text"]
         )
-        return Response(
-            {
-                "id": str(comment.id),
-                "author": {"id": str(request.user.id), "username": request.user.username},
-                "text": comment.text,
-                "created_at": comment.created_at,
-            },
-            status=201,
-        )
+        return Response(presenters.comment_created_out(comment, request.user), status=201)
 
 
 class PostViewsView(APIView):
     @extend_schema(request=None, responses=_VIEW, summary="Record an impression (once per viewer per day)")
     def post(self, request: Request, post_id: str) -> Response:
-        return Response(services.view_record(user=request.user, post_id=post_id))
+        counted = services.view_record(user=request.user, post_id=post_id)
+        return Response(presenters.view_recorded_out(counted=counted))
 
 
 class PostLineageView(APIView):
     @extend_schema(responses=_LINEAGE, summary="A post's ancestors, root first")
     def get(self, request: Request, post_id: str) -> Response:
-        return Response(selectors.lineage(viewer=Viewer.of(request.user), post_id=post_id))
+        viewer = viewer_of(request)
+        post, ancestors, pager = selectors.lineage(viewer=viewer, post_id=post_id)
+        served = services.page_serve(viewer=viewer, limit=len(ancestors), pager=pager) if ancestors else None
+        return Response(presenters.lineage_out(post, served))
 
 
 class PostRemixesView(APIView):
@@ -230,9 +234,10 @@ class PostRemixesView(APIView):
         parameters=_PAGE, responses=_REMIXES, summary="A post's remixes at any depth, in tree order"
     )
     def get(self, request: Request, post_id: str) -> Response:
-        return Response(
-            selectors.remixes(viewer=Viewer.of(request.user), post_id=post_id, **_page_args(request))
-        )
+        viewer, args = viewer_of(request), _page_args(request)
+        post, pager = selectors.remixes(viewer=viewer, post_id=post_id, cursor=args["cursor"])
+        served = services.page_serve(viewer=viewer, limit=args["limit"], pager=pager)
+        return Response(presenters.remixes_out(post, served))
 
 
 class UserPostsView(APIView):
@@ -240,8 +245,10 @@ class UserPostsView(APIView):
         parameters=_PAGE, responses={200: page("PostPage", _POST)}, summary="A member's posts, newest first"
     )
     def get(self, request: Request, user_id: str) -> Response:
+        viewer, args = viewer_of(request), _page_args(request)
+        pager = selectors.user_posts(viewer=viewer, user_id=user_id, cursor=args["cursor"])
         return Response(
-            selectors.user_posts(viewer=Viewer.of(request.user), user_id=user_id, **_page_args(request))
+            presenters.page_out(services.page_serve(viewer=viewer, limit=args["limit"], pager=pager))
         )
 
 
@@ -264,11 +271,14 @@ class FeedView(APIView):
     )
     def get(self, request: Request) -> Response:
         kind = request.query_params.get("kind") or "for_you"
-        if kind == "for_you":
-            return Response(selectors.for_you(user=request.user, **_page_args(request)))
-        if kind == "following":
-            return Response(selectors.following(user=request.user, **_page_args(request)))
-        raise ValidationFailed("kind is for_you or following.", code="invalid_feed_kind")
+        if kind not in ("for_you", "following"):
+            raise ValidationFailed("kind is for_you or following.", code="invalid_feed_kind")
+        viewer, args = viewer_of(request), _page_args(request)
+        read = selectors.for_you if kind == "for_you" else selectors.following
+        pager = read(viewer=viewer, cursor=args["cursor"])
+        return Response(
+            presenters.page_out(services.page_serve(viewer=viewer, limit=args["limit"], pager=pager))
+        )
 
 
 class FeedFeedbackView(APIView):
@@ -280,7 +290,9 @@ class FeedFeedbackView(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(services.feedback_record(user=request.user, **data.validated_data))
+        return Response(
+            presenters.feedback_out(services.feedback_record(user=request.user, **data.validated_data))
+        )
 
 
 class FeedPreferencesView(APIView):
@@ -296,4 +308,4 @@ class FeedPreferencesView(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         pref = services.preference_set(user=request.user, text=data.validated_data["text"])
-        return Response({"text": pref.text})
+        return Response(presenters.preference_out(pref))
