@@ -7,6 +7,7 @@ services return. Views call selectors/services, then these.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -94,7 +95,7 @@ def comment_out(
     }
 
 
-def comment_row_out(r: dict[str, Any]) -> dict[str, Any]:
+def comment_row_out(r: Mapping[str, Any]) -> dict[str, Any]:
     return comment_out(
         comment_id=r["id"],
         author_id=r["author_id"],
@@ -114,7 +115,7 @@ def comment_created_out(comment: Comment, author: User) -> dict[str, Any]:
     )
 
 
-def comments_page_out(rows: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
+def comments_page_out(rows: Sequence[Mapping[str, Any]], next_cursor: str | None) -> dict[str, Any]:
     return {"results": [comment_row_out(r) for r in rows], "next": next_cursor}
 
 

@@ -170,14 +170,14 @@ def demo_media_ensure() -> None:
         request = RenderRequest(prompt="a demo video", seed=7, duration_s=3, width=288, height=512, fps=fps)
         result = ProceduralBackend().render(request, RenderContext())
         frames = result.frames
-        media.burn_watermark(frames, fps=fps, text=settings.GENERATION_WATERMARK_TEXT)
+        media.burn_watermark(frames, fps=fps, text=settings.GENERATION_WATERMARK_TEXT or "")
         encoded = media.encode_mp4(
             frames,
             result.audio,
             sample_rate=result.sample_rate,
             fps=fps,
             crf=settings.GENERATION_X264_CRF,
-            preset=settings.GENERATION_X264_PRESET,
+            preset=settings.GENERATION_X264_PRESET or "veryfast",
         )
         for name, data in (
             (DEMO_VIDEO, provenance.sign_mp4(encoded, title="demo.mp4", job_id=0, cameo_ids=[])),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import redis
 from django.conf import settings
@@ -92,7 +92,9 @@ class RedisStore:
 
     def for_you_refreshed_at(self, user_id: int) -> dt.datetime | None:
         raw = self.r.get(f"feed:fy:{user_id}:at")
-        return dt.datetime.fromisoformat(raw.decode()) if raw else None
+        return (
+            dt.datetime.fromisoformat(raw.decode() if isinstance(raw, bytes) else str(raw)) if raw else None
+        )
 
     def for_you_drop(self, user_id: int, post_ids: list[int]) -> None:
         if post_ids:
@@ -110,7 +112,8 @@ class RedisStore:
     def following_page(self, user_id: int, before: int | None, limit: int) -> list[int] | None:
         key = f"feed:fl:{user_id}"
         top = f"({before}" if before else "+inf"
-        ids = self.r.zrevrangebyscore(key, top, "-inf", start=0, num=limit)
+        # redis-py types every reply as a union; without scores this one is a list of members.
+        ids = cast("list[bytes]", self.r.zrevrangebyscore(key, top, "-inf", start=0, num=limit))
         if not ids and not self.r.exists(key):
             return None
         return [int(pid) for pid in ids]

@@ -7,6 +7,8 @@ within the teen budget by `services.page_serve`.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -15,6 +17,7 @@ from rest_framework.response import Response
 from feed import presenters, selectors, services
 from feed.services import MAX_AUDIENCE
 from feed.states import Visibility
+from sora_social.accounts.models import User
 from sora_social.accounts.viewer import viewer_of
 from sora_social.common.api.base import APIView
 from sora_social.common.errors import ValidationFailed
@@ -87,7 +90,7 @@ _LINK_FIELDS = {
 _LIKE = component("PostLikeState", {"liked": serializers.BooleanField(), "likes": serializers.IntegerField()})
 
 
-def _comment_fields() -> dict:
+def _comment_fields() -> dict[str, Any]:
     return {
         "id": serializers.CharField(),
         "author": component(
@@ -141,7 +144,12 @@ _PAGE = [
 ]
 
 
-def _page_args(request: Request) -> dict:
+def _member(request: Request) -> User:
+    """The signed-in member (every feed endpoint requires authentication: the default permission)."""
+    return cast(User, request.user)
+
+
+def _page_args(request: Request) -> dict[str, Any]:
     return {
         "cursor": request.query_params.get("cursor"),
         "limit": page_limit(request.query_params.get("limit")),
@@ -149,7 +157,7 @@ def _page_args(request: Request) -> dict:
 
 
 class PostCreateView(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         generation_id = serializers.CharField(max_length=ID_CHARS)
         caption = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
         visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PUBLIC)
@@ -165,7 +173,7 @@ class PostCreateView(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        post = services.post_publish(author=request.user, **data.validated_data)
+        post = services.post_publish(author=_member(request), **data.validated_data)
         return Response(selectors.post_detail(viewer=viewer_of(request), post_id=post.id), status=201)
 
 
@@ -176,24 +184,24 @@ class PostDetailView(APIView):
 
     @extend_schema(request=None, responses={204: None}, summary="Delete my post")
     def delete(self, request: Request, post_id: str) -> Response:
-        services.post_delete(author=request.user, post_id=post_id)
+        services.post_delete(author=_member(request), post_id=post_id)
         return Response(status=204)
 
 
 class PostLikeView(APIView):
     @extend_schema(request=None, responses=_LIKE, summary="Like a post")
     def post(self, request: Request, post_id: str) -> Response:
-        likes = services.like_add(user=request.user, post_id=post_id)
+        likes = services.like_add(user=_member(request), post_id=post_id)
         return Response(presenters.like_state_out(liked=True, likes=likes))
 
     @extend_schema(request=None, responses={200: _LIKE}, summary="Unlike a post")
     def delete(self, request: Request, post_id: str) -> Response:
-        likes = services.like_remove(user=request.user, post_id=post_id)
+        likes = services.like_remove(user=_member(request), post_id=post_id)
         return Response(presenters.like_state_out(liked=False, likes=likes))
 
 
 class PostCommentsView(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         text = serializers.CharField(max_length=1000)
 
     @extend_schema(parameters=_PAGE, responses=_COMMENT_PAGE, summary="Comments on a post, newest first")
@@ -208,15 +216,15 @@ class PostCommentsView(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         comment = services.comment_create(
-            user=request.user, post_id=post_id, text=data.validated_data["text"]
+            user=_member(request), post_id=post_id, text=data.validated_data["text"]
         )
-        return Response(presenters.comment_created_out(comment, request.user), status=201)
+        return Response(presenters.comment_created_out(comment, _member(request)), status=201)
 
 
 class PostViewsView(APIView):
     @extend_schema(request=None, responses=_VIEW, summary="Record an impression (once per viewer per day)")
     def post(self, request: Request, post_id: str) -> Response:
-        counted = services.view_record(user=request.user, post_id=post_id)
+        counted = services.view_record(user=_member(request), post_id=post_id)
         return Response(presenters.view_recorded_out(counted=counted))
 
 
@@ -282,7 +290,7 @@ class FeedView(APIView):
 
 
 class FeedFeedbackView(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         post_id = serializers.CharField(max_length=ID_CHARS)
         signal = serializers.ChoiceField(choices=["more", "less"])
 
@@ -291,12 +299,12 @@ class FeedFeedbackView(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return Response(
-            presenters.feedback_out(services.feedback_record(user=request.user, **data.validated_data))
+            presenters.feedback_out(services.feedback_record(user=_member(request), **data.validated_data))
         )
 
 
 class FeedPreferencesView(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         text = serializers.CharField(allow_blank=True, max_length=500)
 
     @extend_schema(
@@ -307,5 +315,5 @@ class FeedPreferencesView(APIView):
     def put(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        pref = services.preference_set(user=request.user, text=data.validated_data["text"])
+        pref = services.preference_set(user=_member(request), text=data.validated_data["text"])
         return Response(presenters.preference_out(pref))

@@ -9,6 +9,7 @@ budget is reserved by `services.serving.page_serve`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import OuterRef, Q
@@ -101,7 +102,7 @@ def remixes(*, viewer: Viewer, post_id: object, cursor: str | None) -> tuple[Pos
 
 def comments(
     *, viewer: Viewer, post_id: object, cursor: str | None, limit: int
-) -> tuple[list[dict[str, Any]], str | None]:
+) -> tuple[Sequence[Mapping[str, Any]], str | None]:
     """Visible comments (rows), newest first, leaving out people blocked either way; and the next cursor."""
     post = post_get(viewer=viewer, post_id=post_id)
     qs = Comment.objects.filter(post_id=post.id, state=Comment.State.VISIBLE).exclude(

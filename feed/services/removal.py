@@ -107,7 +107,7 @@ def posts_remove(*, post_ids: list[int], to: str, cameo_id: int | None = None) -
         raise ValueError(f"not a removal: {to}")
     if not post_ids:
         return {"removed": [], "descendants": []}
-    descendant_to = _DESCENDANT_TO.get(to)
+    descendant_to = _DESCENDANT_TO.get(PostState(to))
     params: dict[str, Any] = {
         "ids": list(post_ids),
         "to": to,
@@ -148,7 +148,7 @@ def post_restore(*, post_id: int) -> dict[str, list[int]]:
     FROM moved m WHERE p.id = m.id
     RETURNING p.id, m.path
     """
-    params = {
+    params: dict[str, Any] = {
         "id": post_id,
         "removed": PostState.REMOVED_BY_MODERATION,
         "hidden": PostState.HIDDEN_PENDING_REVIEW,

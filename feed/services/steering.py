@@ -26,7 +26,7 @@ class Steered:
     topic_weight: float | None
 
 
-def _move_weight(table: str, column: str, user_id: int, key: object, delta: float) -> float:
+def _move_weight(table: str, column: str, user_id: int, key: int | str, delta: float) -> float:
     limit = settings.FEED_STEER_LIMIT
     with connection.cursor() as cursor:
         cursor.execute(
