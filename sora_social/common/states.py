@@ -24,6 +24,7 @@ move raises `IllegalTransition`, which the API answers with 409.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -32,6 +33,7 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from sora_social.common.errors import Conflict
 
@@ -42,6 +44,10 @@ M = TypeVar("M", bound=models.Model)
 # `source` (the state moved from, or None for a set-based move from several),
 # `target`.
 state_changed = Signal()
+
+
+# Every declared machine by name, filled as declarations are imported.
+MACHINES: dict[str, Machine] = {}
 
 
 class IllegalTransition(Conflict):
@@ -109,6 +115,7 @@ class Machine:
         object.__setattr__(self, "table", table)
         object.__setattr__(self, "initials", initials)
         object.__setattr__(self, "finals", finals)
+        MACHINES[self.name] = self
 
     # --- reading the declaration ---------------------------------------------
 
@@ -221,3 +228,23 @@ def bulk_transition(
             model._default_manager.filter(pk__in=pks, **{f"{machine.column}__in": sources}).update(**values)
         _send_on_commit(machine, model, pks, None, str(to))
     return pks
+
+
+# --- diagrams in the docs ------------------------------------------------------
+
+# Where each machine's diagram lives: `<!-- machine: <dotted path> -->`, a
+# mermaid fence, then `<!-- /machine -->`. `manage.py state_diagrams --write`
+# rewrites the blocks; a test fails when one differs from its declaration.
+DIAGRAM_BLOCK = re.compile(
+    r"(<!-- machine: (?P<path>[\w.]+) -->\n```mermaid\n)(?P<body>.*?)(\n```\n<!-- /machine -->)", re.S
+)
+
+
+def diagram_blocks(text: str) -> list[tuple[str, str]]:
+    """The (machine path, diagram) pairs written in a document."""
+    return [(m["path"], m["body"]) for m in DIAGRAM_BLOCK.finditer(text)]
+
+
+def diagrams_rewritten(text: str) -> str:
+    """The document with every machine block replaced by its declaration's diagram."""
+    return DIAGRAM_BLOCK.sub(lambda m: m.group(1) + import_string(m["path"]).mermaid() + m.group(4), text)
