@@ -18,11 +18,11 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from cameos.models import Cameo
+from cameos import selectors as cameos_selectors
 from feed.models import Like, Post, PostAudience
 from feed.presenters import card_out
 from feed.states import PostState, Rating, Visibility
-from sora_social.accounts.models import Block, Follow, User
+from sora_social.accounts import selectors as accounts_selectors
 from sora_social.common.db import prepared_cursor
 
 # Others' posts: published, author active, no block either way, and public,
@@ -55,12 +55,10 @@ def visible_sql(*, own: bool = True) -> str:
 def _tables() -> dict[str, str]:
     return {
         "post": Post._meta.db_table,
-        "user": User._meta.db_table,
         "like": Like._meta.db_table,
         "audience": PostAudience._meta.db_table,
-        "follow": Follow._meta.db_table,
-        "block": Block._meta.db_table,
-        "cameo": Cameo._meta.db_table,
+        **accounts_selectors.sql_tables(),  # user, follow, block
+        **cameos_selectors.sql_tables(),  # cameo
     }
 
 

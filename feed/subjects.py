@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.files.storage import default_storage
 from django.db.models import OuterRef, Q
 
-from cameos.models import Cameo
+from cameos.selectors import cameo_owners
 from feed.models import Comment, Post, path_ids
 from feed.selectors import visible_posts
 from moderation.registry import SubjectView
@@ -53,8 +53,8 @@ class PostSubjects:
     def credits(self, object_id: int) -> list[SubjectView]:
         cameo_ids = Post.objects.filter(pk=object_id).values_list("cameo_ids", flat=True).first() or []
         return [
-            SubjectView(title=f"Cameo of @{c.owner.username}", owner_id=c.owner_id)
-            for c in Cameo.objects.select_related("owner").filter(pk__in=cameo_ids)
+            SubjectView(title=f"Cameo of @{username}", owner_id=owner_id)
+            for owner_id, username in cameo_owners(cameo_ids=cameo_ids).values()
         ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.db.models import OuterRef
 
 from feed import cards
 from feed.models import Post
@@ -16,7 +17,7 @@ from feed.selectors.pages import Page, Pager
 from feed.selectors.posts import posts_by_ids
 from feed.states import PostState
 from feed.store import get_store
-from sora_social.accounts.models import Follow
+from sora_social.accounts.selectors import follow_exists
 from sora_social.accounts.viewer import Viewer
 from sora_social.common.pagination import decode_int_cursor, encode_cursor
 
@@ -51,8 +52,7 @@ def for_you(*, viewer: Viewer, cursor: str | None) -> Pager:
 
 def _following_fallback(user_id: int, before: int | None, limit: int) -> list[int]:
     qs = Post.objects.filter(
-        author_id__in=Follow.objects.filter(follower_id=user_id).values("followee_id"),
-        state=PostState.PUBLISHED,
+        follow_exists(follower=user_id, followee=OuterRef("author_id")), state=PostState.PUBLISHED
     )
     if before:
         qs = qs.filter(pk__lt=before)

@@ -9,8 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from feed.models import Post, PostAudience
 from feed.states import PostState, Rating, Visibility
-from sora_social.accounts.models import Follow
-from sora_social.accounts.selectors import block_exists
+from sora_social.accounts.selectors import block_exists, follow_exists
 from sora_social.accounts.viewer import Viewer
 from sora_social.common.errors import NotFound
 from sora_social.common.ids import parse_id
@@ -23,7 +22,7 @@ def visible_q(viewer: Viewer, *, own: bool = True) -> Q:
     followers (viewer follows the author) or chosen (viewer in the audience).
     Own posts also while hidden pending review. Teens never see mature posts.
     """
-    follows = Exists(Follow.objects.filter(follower_id=viewer.id, followee_id=OuterRef("author_id")))
+    follows = follow_exists(follower=viewer.id, followee=OuterRef("author_id"))
     chosen = Exists(PostAudience.objects.filter(post_id=OuterRef("pk"), user_id=viewer.id))
     others = (
         Q(state=PostState.PUBLISHED, author__is_active=True)

@@ -16,8 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 from pgvector.django import CosineDistance
 
-from cameos.models import Cameo
-from cameos.models.cameo import CameoState
+from cameos.selectors import verified_cameo_ids
 from feed import ranking, sources
 from feed.models import AuthorWeight, FeedPreference, Post, TopicWeight
 from feed.selectors import visible_q
@@ -68,12 +67,6 @@ def _sourced(user_id: int, personal: bool, pref: FeedPreference | None) -> dict[
     return tagged
 
 
-def _verified_cameo_ids(cameo_ids: set[int]) -> set[int]:
-    if not cameo_ids:
-        return set()
-    return set(Cameo.objects.filter(pk__in=cameo_ids, state=CameoState.VERIFIED).values_list("id", flat=True))
-
-
 def _candidate_rows(viewer: Viewer, ids: list[int], pref: FeedPreference | None) -> list[dict[str, Any]]:
     """The candidates the viewer may see, in one query (with preference distances), leaving out
     posts carrying a cameo that is no longer verified (deleted, withdrawn: consent)."""
@@ -86,7 +79,7 @@ def _candidate_rows(viewer: Viewer, ids: list[int], pref: FeedPreference | None)
         qs = qs.annotate(less_d=CosineDistance("embedding", pref.less))
         fields.append("less_d")
     rows = list(qs.values(*fields))
-    verified = _verified_cameo_ids({c for r in rows for c in r["cameo_ids"]})
+    verified = verified_cameo_ids(cameo_ids={c for r in rows for c in r["cameo_ids"]})
     return [r for r in rows if set(r["cameo_ids"]) <= verified]
 
 

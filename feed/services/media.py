@@ -8,7 +8,7 @@ from django.db.models import Count
 
 from feed.models import Post
 from feed.states import PostState, Visibility
-from generation.models import GenerationJob
+from generation.selectors import job_media_names
 from sora_social.common import storage as media
 
 # States a moderator can still bring back to published.
@@ -26,11 +26,7 @@ def _shared_names(posts: list[Post], names: list[str]) -> set[str]:
         for r in Post.objects.filter(poster__in=names).values("poster").annotate(n=Count("id"))
         if r["n"] > 1
     }
-    for video, poster in GenerationJob.objects.filter(
-        pk__in=[p.generation_id for p in posts if p.generation_id]
-    ).values_list("video", "poster"):
-        shared.update((video, poster))
-    return shared
+    return shared | job_media_names(job_ids=[p.generation_id for p in posts if p.generation_id])
 
 
 def _where(name: str) -> str:

@@ -1,7 +1,7 @@
 """Publishing a finished generation as a post: `post_publish`, in named steps.
 
-Validate the input → claim the generation (locked, the author's, finished,
-not yet published, publishable) → check every likeness it carries has
+Validate the input → claim the generation (`generation.services.job_claim_for_publish`:
+locked, the author's, finished) → check it is not yet published and still publishable → check every likeness it carries has
 consent → place it under its remix parent → create the post, its audience,
 counters, files and appearances → enqueue fan-out and embedding.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -24,14 +24,16 @@ from feed.services.lineage import lineage_counts_adjust
 from feed.services.media import posts_media_place
 from feed.services.mentions import mentions_check
 from feed.states import PostState, Rating, Visibility
-from generation.models import GenerationJob
-from generation.states import JobState
+from generation.services import job_claim_for_publish
 from moderation.services import content_rating
 from sora_social.accounts.models import User
 from sora_social.accounts.selectors import uncontactable_ids
-from sora_social.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from sora_social.common.errors import Conflict, Forbidden, ValidationFailed
 from sora_social.common.ids import new_id, parse_id
 from sora_social.common.tasks import enqueue_on_commit
+
+if TYPE_CHECKING:
+    from generation.models import GenerationJob
 
 MAX_AUDIENCE = 200
 _HASHTAG = re.compile(r"#(\w{1,40})")
@@ -91,22 +93,6 @@ def _audience_ids(visibility: str, audience: list[Any] | None, author: User) -> 
     if found != chosen or uncontactable_ids(sender=author, recipient_ids=chosen):
         raise ValidationFailed("Unknown people in the audience.", code="audience_unknown_users")
     return sorted(chosen)
-
-
-def _job_claim(*, job_id: int | None, user_id: int) -> GenerationJob:
-    """The author's finished generation, locked for this transaction (404/403/409 otherwise)."""
-    job = (
-        GenerationJob.objects.select_for_update().filter(pk=job_id, user_id=user_id).first()
-        if job_id
-        else None
-    )
-    if job is None:
-        raise NotFound("No such generation.", code="generation_not_found")
-    if job.output_removed_at is not None:
-        raise Forbidden("This video was taken down.", code="generation_output_removed")
-    if job.state != JobState.READY or not job.video:
-        raise Conflict("Only a finished generation can be published.", code="generation_not_ready")
-    return job
 
 
 def _publishable_check(job: GenerationJob) -> None:
@@ -237,7 +223,7 @@ def post_publish(
     audience_ids = _audience_ids(visibility, audience, author)
     try:
         with transaction.atomic():
-            job = _job_claim(job_id=parse_id(generation_id), user_id=author.pk)
+            job = job_claim_for_publish(job_id=parse_id(generation_id), user_id=author.pk)
             _publishable_check(job)
             carried = _consent_check(author=author, job=job)
             at = _placement(job)
