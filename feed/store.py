@@ -8,8 +8,8 @@ all three atomically (MULTI), so readers never see half a ranking.
 Following: per member, a sorted set of post ids scored by id (ids are
 time-ordered), trimmed to `FEED_FOLLOWING_CAP` on every push.
 
-The read path calls only `for_you_page`, `for_you_refreshed_at` and
-`following_page`: reads, never ranking.
+The read path calls only `for_you_page` (the page carries its ranking time)
+and `following_page`: reads, never ranking.
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ class Page:
 class FeedStore(Protocol):
     def for_you_replace(self, user_id: int, items: list[Ranked]) -> None: ...
     def for_you_page(self, user_id: int, offset: int, limit: int) -> Page | None: ...
-    def for_you_refreshed_at(self, user_id: int) -> dt.datetime | None: ...
     def for_you_drop(self, user_id: int, post_ids: list[int]) -> None: ...
     def following_push(self, user_ids: list[int], post_id: int) -> None: ...
     def following_page(self, user_id: int, before: int | None, limit: int) -> list[int] | None: ...
@@ -88,12 +87,6 @@ class RedisStore:
         return Page(
             items=[(int(pid), (why or b"").decode()) for pid, why in zip(ids, reasons, strict=True)],
             refreshed_at=dt.datetime.fromisoformat(at.decode()),
-        )
-
-    def for_you_refreshed_at(self, user_id: int) -> dt.datetime | None:
-        raw = self.r.get(f"feed:fy:{user_id}:at")
-        return (
-            dt.datetime.fromisoformat(raw.decode() if isinstance(raw, bytes) else str(raw)) if raw else None
         )
 
     def for_you_drop(self, user_id: int, post_ids: list[int]) -> None:
@@ -153,9 +146,6 @@ class TableStore:
             items=[(post_id, reason) for _, post_id, reason in rows if post_id is not None],
             refreshed_at=rows[0][0],
         )
-
-    def for_you_refreshed_at(self, user_id: int) -> dt.datetime | None:
-        return ForYouState.objects.filter(user_id=user_id).values_list("refreshed_at", flat=True).first()
 
     def for_you_drop(self, user_id: int, post_ids: list[int]) -> None:
         ForYouEntry.objects.filter(user_id=user_id, post_id__in=post_ids).delete()
