@@ -1,4 +1,4 @@
-"""Post cards: the API shape of posts on lists and feeds, from one prepared statement.
+"""Post cards: posts on lists and feeds, from one prepared statement (shaped by `presenters.card_out`).
 
 A feed page is the app's hottest read. Its posts, authors, the remix label's
 parent and parent author, the viewer's like, the cameo credits and the
@@ -6,7 +6,7 @@ visibility rules are one hand-written SQL statement per variant, prepared on
 each pooled connection (`sora_social.common.db.prepared_cursor`), so a page
 costs one query with no ORM compilation and no planning.
 
-`VISIBLE_SQL` must say exactly what `feed.selectors.visible_q` says; a test
+`visible_sql()` must say exactly what `feed.selectors.visible_q` says; a test
 compares the two over every combination of state, visibility, follow, block,
 audience, rating, author activity and ownership.
 """
@@ -18,10 +18,12 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-import orjson
-
+from cameos import selectors as cameos_selectors
+from feed.models import Like, Post, PostAudience
+from feed.presenters import card_out
 from feed.states import PostState, Rating, Visibility
-from sora_social.common.media import media_url
+from sora_social.accounts import selectors as accounts_selectors
+from sora_social.common.db import prepared_cursor
 
 # Others' posts: published, author active, no block either way, and public,
 # followers (the viewer follows the author) or chosen (the viewer is in the
@@ -51,22 +53,16 @@ def visible_sql(*, own: bool = True) -> str:
 
 @cache
 def _tables() -> dict[str, str]:
-    from cameos.models import Cameo
-    from feed.models import Like, Post, PostAudience
-    from sora_social.accounts.models import Block, Follow, User
-
     return {
         "post": Post._meta.db_table,
-        "user": User._meta.db_table,
         "like": Like._meta.db_table,
         "audience": PostAudience._meta.db_table,
-        "follow": Follow._meta.db_table,
-        "block": Block._meta.db_table,
-        "cameo": Cameo._meta.db_table,
+        **accounts_selectors.sql_tables(),  # user, follow, block
+        **cameos_selectors.sql_tables(),  # cameo
     }
 
 
-# Column order of every card row; `_card` reads them by position.
+# Column order of every card row; `presenters.card_out` reads them by position.
 _COLUMNS = """
     p.id, p.author_id, a.username, a.display_name, p.caption, p.topic, p.video, p.poster,
     p.visibility, p.allow_remix, p.rating, p.state, p.parent_id, {parent_visible}, pa.id, pa.username,
@@ -130,57 +126,11 @@ def _sql(variant: str) -> str:
     raise ValueError(variant)
 
 
-def _card(r: tuple[Any, ...], reasons: dict[int, str] | None) -> dict[str, Any]:
-    (pid, author_id, username, display_name, caption, topic, video, poster, visibility, allow_remix,
-     rating, state, parent_id, parent_visible, parent_author_id, parent_author, root_id, depth, likes,
-     comments, views, remixes, descendants, created_at, liked, cameos) = r  # fmt: skip
-    remix_of = None
-    if parent_id:
-        # The label credits the parent's author even when the parent is gone;
-        # only a parent the viewer may see is linked. No author: the parent was
-        # deleted outright, or a block stands between its author and the viewer.
-        remix_of = {
-            "post_id": str(parent_id) if parent_visible else None,
-            "author": {"id": str(parent_author_id), "username": parent_author} if parent_author_id else None,
-            "label": f"Remix of @{parent_author}" if parent_author_id else "Remix",
-        }
-    card = {
-        "id": str(pid),
-        "author": {"id": str(author_id), "username": username, "display_name": display_name},
-        "caption": caption,
-        "topic": topic,
-        "video_url": media_url(video),
-        "poster_url": media_url(poster),
-        "visibility": visibility,
-        "allow_remix": allow_remix,
-        "rating": rating,
-        "state": state,
-        "remix_of": remix_of,
-        "root_id": str(root_id),
-        "depth": depth,
-        "cameos": orjson.loads(cameos) if cameos else [],
-        "counts": {
-            "likes": likes,
-            "comments": comments,
-            "views": views,
-            "remixes": remixes,
-            "descendants": descendants,
-        },
-        "liked": liked,
-        "created_at": created_at,
-    }
-    if reasons is not None:
-        card["reason"] = reasons.get(pid, "")
-    return card
-
-
 def _fetch(variant: str, params: dict[str, Any], reasons: dict[int, str] | None) -> list[dict[str, Any]]:
-    from sora_social.common.db import prepared_cursor
-
     with prepared_cursor(binary=True) as cur:
         cur.execute(_sql(variant), params)
         rows = cur.fetchall()
-    return [_card(r, reasons) for r in rows]
+    return [card_out(r, reasons) for r in rows]
 
 
 def _bigint_array(ids: list[int]) -> str:

@@ -11,9 +11,12 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from cameos.services import appearances_remove_objects
 from feed import services
-from feed.models import Post
-from feed.states import PostState
+from feed.models import Comment, Post
+from feed.states import PostState, Rating
+from feed.store import get_store
+from moderation import signals as m
 
 
 def on_cameo_access_revoked(sender: Any, cameo_id: int, user_id: int, **_: Any) -> None:
@@ -40,8 +43,6 @@ def _block_drafts(where: str, params: list[Any], cameo_id: int) -> None:
 def on_appearance_removed(sender: Any, cameo_id: int, kind: str, object_ids: list[int], **_: Any) -> None:
     """The likeness owner took these videos down: the posts (and drafts) go for everyone,
     with every remix descendant carrying the likeness; the descendants are reported back."""
-    from cameos.services import appearances_remove_objects
-
     ids = list(object_ids)
     if kind == "generation":
         # Unpublished drafts: never publishable; published ones: their posts go too.
@@ -62,7 +63,6 @@ def on_appearance_removed(sender: Any, cameo_id: int, kind: str, object_ids: lis
 
 def on_user_blocked(sender: Any, blocker_id: int, blocked_id: int, **_: Any) -> None:
     """Take each one's posts out of the other's materialised feeds (reads filter blocks too)."""
-    from feed.store import get_store
 
     def drop() -> None:
         store = get_store()
@@ -81,25 +81,15 @@ def on_content_actioned(
 ) -> None:
     """Moderation acted on a post or comment: remove (remixes hidden pending review), restore,
     hide pending review, or age-restrict (mature: never shown to teens)."""
-    from feed.models import Comment
-    from feed.states import Rating, sources_of
-    from moderation import signals as m
-
     if kind == "post":
         if action == m.REMOVE:
             services.posts_remove(post_ids=[object_id], to=PostState.REMOVED_BY_MODERATION)
         elif action == m.RESTORE:
             services.post_restore(post_id=object_id)
             # A post hidden pending review (not removed) comes back too.
-            Post.objects.filter(pk=object_id, state=PostState.HIDDEN_PENDING_REVIEW).update(
-                state=PostState.PUBLISHED
-            )
-            services.posts_media_place(post_ids=[object_id])
+            services.post_unhide(post_id=object_id)
         elif action == m.HIDE:
-            Post.objects.filter(pk=object_id, state__in=sources_of(PostState.HIDDEN_PENDING_REVIEW)).update(
-                state=PostState.HIDDEN_PENDING_REVIEW
-            )
-            services.posts_media_place(post_ids=[object_id])
+            services.post_hide(post_id=object_id)
         elif action == m.AGE_RESTRICT:
             Post.objects.filter(pk=object_id).update(rating=Rating.MATURE)
     elif kind == "comment":

@@ -13,6 +13,9 @@ import argparse
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
 from sora_social.common.ids import EPOCH_MS
@@ -35,8 +38,113 @@ $$
 """
 
 
+_ROOTS_SQL = """
+INSERT INTO feed_post (id, author_id, video, poster, prompt, caption, topic, visibility, allow_remix,
+    rating, state, state_changed_at, cameo_ids, root_id, depth, path, like_count, comment_count,
+    view_count, remix_count, descendant_count, inspired_count, created_at)
+SELECT s.id, a.id, %(video)s, %(poster)s, 'a demo video about ' || t.topic, '#' || t.topic || ' demo',
+       t.topic, 'public', true, 'general', 'published', s.ts, '{}', s.id, 0, pg_temp.b36(s.id),
+       (hashint4(s.i) & 63), (hashint4(s.i + 7) & 15), 20 + (hashint4(s.i + 3) & 255), 0, 0,
+       (hashint4(s.i + 11) & 7), s.ts
+FROM seed_posts s
+JOIN seed_authors a ON a.n = (abs(hashint4(s.i)) %% %(authors)s)
+CROSS JOIN LATERAL (SELECT (%(topics)s::text[])[1 + abs(hashint4(s.i + 1)) %% 10] AS topic) t
+WHERE (abs(hashint4(s.i + 5)) %% 1000) >= %(remix)s * 1000
+ON CONFLICT (id) DO NOTHING
+"""
+
+# A remix picks an earlier post one level up, from the same hour-wide window of ids.
+_REMIXES_SQL = """
+INSERT INTO feed_post (id, author_id, video, poster, prompt, caption, topic, visibility,
+    allow_remix, rating, state, state_changed_at, cameo_ids, parent_id, root_id, depth, path,
+    like_count, comment_count, view_count, remix_count, descendant_count, inspired_count,
+    created_at)
+SELECT s.id, a.id, p.video, p.poster, p.prompt, 'remix ' || p.caption, p.topic, 'public', true,
+       'general', 'published', s.ts, '{}', p.id, p.root_id, p.depth + 1,
+       p.path || pg_temp.b36(s.id), 0, 0, 20, 0, 0, 0, s.ts
+FROM seed_posts s
+JOIN seed_authors a ON a.n = (abs(hashint4(s.i)) %% %(authors)s)
+CROSS JOIN LATERAL (
+    SELECT * FROM feed_post p WHERE p.id < s.id AND p.depth = %(parent_depth)s
+      AND p.video = %(video)s ORDER BY p.id DESC LIMIT 1 OFFSET (abs(hashint4(s.i)) %% 50)
+) p
+WHERE (abs(hashint4(s.i + 5)) %% 1000) < %(remix)s * 1000
+  AND (abs(hashint4(s.i + 9)) %% 3 = 0) = %(deep)s
+ON CONFLICT (id) DO NOTHING
+"""
+
+# Stored counters from the lineage just written, set-based.
+_COUNTERS_SQL = """
+UPDATE feed_post p SET remix_count = c.n FROM (
+  SELECT parent_id, count(*) n FROM feed_post WHERE parent_id IS NOT NULL AND video = %(video)s
+  GROUP BY parent_id) c WHERE p.id = c.parent_id;
+UPDATE feed_post p SET descendant_count = c.n FROM (
+  SELECT root_id, count(*) - 1 n FROM feed_post WHERE video = %(video)s GROUP BY root_id
+  HAVING count(*) > 1) c WHERE p.id = c.root_id AND p.depth = 0;
+UPDATE feed_post p SET descendant_count = p.remix_count + c.n FROM (
+  SELECT x.id, coalesce(sum(ch.remix_count), 0) n FROM feed_post x
+  JOIN feed_post ch ON ch.parent_id = x.id WHERE x.depth = 1 AND x.video = %(video)s GROUP BY x.id
+) c WHERE p.id = c.id;
+"""
+
+
+def _seed_tables(cursor: Any, *, authors: list[int], missing: int, days: int, node: int) -> None:
+    """Temp tables: the authors by row number, and the new posts' ids and times."""
+    cursor.execute(B36)
+    # ON COMMIT DROP does not fire when seeding runs inside an outer transaction (tests).
+    cursor.execute("DROP TABLE IF EXISTS seed_authors, seed_posts")
+    cursor.execute("CREATE TEMP TABLE seed_authors (n int PRIMARY KEY, id bigint) ON COMMIT DROP")
+    cursor.execute(
+        "INSERT INTO seed_authors SELECT ord - 1, id FROM unnest(%s::bigint[]) WITH ORDINALITY AS a(id, ord)",
+        [authors],
+    )
+    # Ids: milliseconds of created_at in the high bits (time-ordered like
+    # snowflakes), a node no live process uses, and the row number.
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE seed_posts ON COMMIT DROP AS
+        SELECT i, ts,
+               (((extract(epoch FROM ts) * 1000)::bigint - {EPOCH_MS}) << 22) | ({node} << 12) | (i %% 4096) AS id
+        FROM (
+          SELECT i, now() - make_interval(secs => (%(n)s - i)::float8 * %(span)s / %(n)s) AS ts
+          FROM generate_series(1, %(n)s) i
+        ) s
+        """,  # noqa: S608
+        {"n": missing, "span": days * 86400.0},
+    )
+
+
+def _insert_roots(cursor: Any, *, authors: int, share: float) -> None:
+    params = {
+        "video": DEMO_VIDEO,
+        "poster": DEMO_POSTER,
+        "authors": authors,
+        "topics": TOPICS,
+        "remix": share,
+    }
+    cursor.execute(_ROOTS_SQL, params)
+
+
+def _insert_remixes(cursor: Any, *, authors: int, share: float, depth: int) -> None:
+    # Fresh statistics first: planned against an "empty" table, the lateral
+    # parent lookup becomes a sequential scan per remix.
+    cursor.execute("ANALYZE feed_post")
+    params = {
+        "authors": authors,
+        "video": DEMO_VIDEO,
+        "remix": share,
+        "parent_depth": depth - 1,
+        "deep": depth == 2,
+    }
+    cursor.execute(_REMIXES_SQL, params)
+
+
 def seed_posts(*, count: int, days: int = 30, remix_share: float = 0.1, node: int = 1019) -> int:
-    """Insert `count` demo posts set-based; returns how many were added."""
+    """Insert `count` demo posts set-based; returns how many were added.
+
+    Roots first; then remixes of earlier roots, then remixes of those remixes;
+    then the stored lineage counters.
+    """
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM feed_post WHERE video = %s", [DEMO_VIDEO])
         have = cursor.fetchone()[0]
@@ -47,107 +155,14 @@ def seed_posts(*, count: int, days: int = 30, remix_share: float = 0.1, node: in
         authors = cursor.fetchone()[0] or []
         if not authors:
             return 0
-        cursor.execute(B36)
-        # ON COMMIT DROP does not fire when seeding runs inside an outer transaction (tests).
-        cursor.execute("DROP TABLE IF EXISTS seed_authors, seed_posts")
-        cursor.execute("CREATE TEMP TABLE seed_authors (n int PRIMARY KEY, id bigint) ON COMMIT DROP")
-        cursor.execute(
-            "INSERT INTO seed_authors SELECT ord - 1, id FROM unnest(%s::bigint[]) WITH ORDINALITY AS a(id, ord)",
-            [authors],
-        )
-        # Ids: milliseconds of created_at in the high bits (time-ordered like
-        # snowflakes), a node no live process uses, and the row number.
-        cursor.execute(
-            f"""
-            CREATE TEMP TABLE seed_posts ON COMMIT DROP AS
-            SELECT i, ts,
-                   (((extract(epoch FROM ts) * 1000)::bigint - {EPOCH_MS}) << 22) | ({node} << 12) | (i %% 4096) AS id
-            FROM (
-              SELECT i, now() - make_interval(secs => (%(n)s - i)::float8 * %(span)s / %(n)s) AS ts
-              FROM generate_series(1, %(n)s) i
-            ) s
-            """,  # noqa: S608
-            {"n": missing, "span": days * 86400.0},
-        )
-
-        # Roots first; then remixes of earlier roots, then remixes of those remixes.
-        def insert_roots(share: float) -> None:
-            cursor.execute(
-                """
-                INSERT INTO feed_post (id, author_id, video, poster, prompt, caption, topic, visibility, allow_remix,
-                    rating, state, state_changed_at, cameo_ids, root_id, depth, path, like_count, comment_count,
-                    view_count, remix_count, descendant_count, inspired_count, created_at)
-                SELECT s.id, a.id, %(video)s, %(poster)s, 'a demo video about ' || t.topic, '#' || t.topic || ' demo',
-                       t.topic, 'public', true, 'general', 'published', s.ts, '{}', s.id, 0, pg_temp.b36(s.id),
-                       (hashint4(s.i) & 63), (hashint4(s.i + 7) & 15), 20 + (hashint4(s.i + 3) & 255), 0, 0,
-                       (hashint4(s.i + 11) & 7), s.ts
-                FROM seed_posts s
-                JOIN seed_authors a ON a.n = (abs(hashint4(s.i)) %% %(authors)s)
-                CROSS JOIN LATERAL (SELECT (%(topics)s::text[])[1 + abs(hashint4(s.i + 1)) %% 10] AS topic) t
-                WHERE (abs(hashint4(s.i + 5)) %% 1000) >= %(remix)s * 1000
-                ON CONFLICT (id) DO NOTHING
-                """,
-                {
-                    "video": DEMO_VIDEO,
-                    "poster": DEMO_POSTER,
-                    "authors": len(authors),
-                    "topics": TOPICS,
-                    "remix": share,
-                },
-            )
-
-        insert_roots(remix_share)
+        _seed_tables(cursor, authors=authors, missing=missing, days=days, node=node)
+        _insert_roots(cursor, authors=len(authors), share=remix_share)
         for depth in (1, 2):
-            # Fresh statistics first: planned against an "empty" table, the lateral
-            # parent lookup below becomes a sequential scan per remix.
-            cursor.execute("ANALYZE feed_post")
-            # A remix picks an earlier post one level up, from the same hour-wide window of ids.
-            cursor.execute(
-                """
-                INSERT INTO feed_post (id, author_id, video, poster, prompt, caption, topic, visibility,
-                    allow_remix, rating, state, state_changed_at, cameo_ids, parent_id, root_id, depth, path,
-                    like_count, comment_count, view_count, remix_count, descendant_count, inspired_count,
-                    created_at)
-                SELECT s.id, a.id, p.video, p.poster, p.prompt, 'remix ' || p.caption, p.topic, 'public', true,
-                       'general', 'published', s.ts, '{}', p.id, p.root_id, p.depth + 1,
-                       p.path || pg_temp.b36(s.id), 0, 0, 20, 0, 0, 0, s.ts
-                FROM seed_posts s
-                JOIN seed_authors a ON a.n = (abs(hashint4(s.i)) %% %(authors)s)
-                CROSS JOIN LATERAL (
-                    SELECT * FROM feed_post p WHERE p.id < s.id AND p.depth = %(parent_depth)s
-                      AND p.video = %(video)s ORDER BY p.id DESC LIMIT 1 OFFSET (abs(hashint4(s.i)) %% 50)
-                ) p
-                WHERE (abs(hashint4(s.i + 5)) %% 1000) < %(remix)s * 1000
-                  AND (abs(hashint4(s.i + 9)) %% 3 = 0) = %(deep)s
-                ON CONFLICT (id) DO NOTHING
-                """,
-                {
-                    "authors": len(authors),
-                    "video": DEMO_VIDEO,
-                    "remix": remix_share,
-                    "parent_depth": depth - 1,
-                    "deep": depth == 2,
-                },
-            )
+            _insert_remixes(cursor, authors=len(authors), share=remix_share, depth=depth)
         # A remix drawn before enough earlier posts existed found no parent: it
         # becomes a root, so the seeder always tops up to exactly the count asked.
-        insert_roots(0.0)
-        # Stored counters from the lineage just written, set-based.
-        cursor.execute(
-            """
-            UPDATE feed_post p SET remix_count = c.n FROM (
-              SELECT parent_id, count(*) n FROM feed_post WHERE parent_id IS NOT NULL AND video = %(video)s
-              GROUP BY parent_id) c WHERE p.id = c.parent_id;
-            UPDATE feed_post p SET descendant_count = c.n FROM (
-              SELECT root_id, count(*) - 1 n FROM feed_post WHERE video = %(video)s GROUP BY root_id
-              HAVING count(*) > 1) c WHERE p.id = c.root_id AND p.depth = 0;
-            UPDATE feed_post p SET descendant_count = p.remix_count + c.n FROM (
-              SELECT x.id, coalesce(sum(ch.remix_count), 0) n FROM feed_post x
-              JOIN feed_post ch ON ch.parent_id = x.id WHERE x.depth = 1 AND x.video = %(video)s GROUP BY x.id
-            ) c WHERE p.id = c.id;
-            """,
-            {"video": DEMO_VIDEO},
-        )
+        _insert_roots(cursor, authors=len(authors), share=0.0)
+        cursor.execute(_COUNTERS_SQL, {"video": DEMO_VIDEO})
         cursor.execute("SELECT count(*) FROM feed_post WHERE video = %s", [DEMO_VIDEO])
         return cursor.fetchone()[0] - have
 
@@ -155,29 +170,26 @@ def seed_posts(*, count: int, days: int = 30, remix_share: float = 0.1, node: in
 def demo_media_ensure() -> None:
     """Render the shared demo video and poster once (procedural, watermarked, C2PA-signed),
     so demo posts play; a failure is logged and leaves the posts without playable media."""
-    from django.conf import settings
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
     if default_storage.exists(DEMO_VIDEO) and default_storage.exists(DEMO_POSTER):
         return
     try:
-        from generation import media, provenance
-        from generation.backends import RenderContext, RenderRequest
-        from generation.backends.procedural import ProceduralBackend
+        # The seed command alone renders: av, PIL and the renderer (0.4 s) stay out of every other process.
+        from generation import media, provenance  # noqa: PLC0415
+        from generation.backends import RenderContext, RenderRequest  # noqa: PLC0415
+        from generation.backends.procedural import ProceduralBackend  # noqa: PLC0415
 
         fps = 12
         request = RenderRequest(prompt="a demo video", seed=7, duration_s=3, width=288, height=512, fps=fps)
         result = ProceduralBackend().render(request, RenderContext())
         frames = result.frames
-        media.burn_watermark(frames, fps=fps, text=settings.GENERATION_WATERMARK_TEXT)
+        media.burn_watermark(frames, fps=fps, text=settings.GENERATION_WATERMARK_TEXT or "")
         encoded = media.encode_mp4(
             frames,
             result.audio,
             sample_rate=result.sample_rate,
             fps=fps,
             crf=settings.GENERATION_X264_CRF,
-            preset=settings.GENERATION_X264_PRESET,
+            preset=settings.GENERATION_X264_PRESET or "veryfast",
         )
         for name, data in (
             (DEMO_VIDEO, provenance.sign_mp4(encoded, title="demo.mp4", job_id=0, cameo_ids=[])),

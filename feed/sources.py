@@ -15,12 +15,13 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q
 from django.utils import timezone
 from pgvector.django import CosineDistance
 
 from feed.models import FeedPreference, Post
 from feed.states import PostState, Visibility
+from sora_social.accounts.selectors import follow_exists
 
 
 def _recent(hours: int | None = None) -> Any:
@@ -33,12 +34,8 @@ def _public_recent() -> Any:
 
 
 def following(user_id: int, limit: int) -> list[int]:
-    from sora_social.accounts.models import Follow
-
-    followees = Follow.objects.filter(follower_id=user_id).values("followee_id")
-    return list(
-        _recent().filter(author_id__in=followees).order_by("-id").values_list("id", flat=True)[:limit]
-    )
+    followed = follow_exists(follower=user_id, followee=OuterRef("author_id"))
+    return list(_recent().filter(followed).order_by("-id").values_list("id", flat=True)[:limit])
 
 
 def creation(limit: int) -> list[int]:

@@ -1,13 +1,18 @@
-"""A post's states and the one table of legal moves between them.
+"""A post's states and the one declared machine of legal moves between them.
 
-`services` changes a post's state only through moves listed here (single posts
-under a row lock, sets of posts by one UPDATE whose WHERE names the legal
-source states). Removed states are final except where moderation restores.
+`feed.services` changes a post's state only through `POST_MACHINE`: single
+posts with `sora_social.common.states.transition` (row lock, guarded UPDATE),
+sets of posts by one UPDATE whose `WHERE state IN (…)` is
+`POST_MACHINE.sources_of(target)` (`bulk_transition`, or the removal and
+restore statements that also carry descendants). Removed states are final
+except where moderation restores.
 """
 
 from __future__ import annotations
 
 from django.db import models
+
+from sora_social.common.states import Machine
 
 
 class PostState(models.TextChoices):
@@ -20,34 +25,34 @@ class PostState(models.TextChoices):
 
 S = PostState
 
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.PUBLISHED: frozenset(
-        {S.REMOVED_BY_AUTHOR, S.REMOVED_BY_MODERATION, S.REMOVED_BY_LIKENESS_OWNER, S.HIDDEN_PENDING_REVIEW}
-    ),
-    # Hidden because an ancestor was removed for a policy violation: review
-    # restores it (published) or removes it; its author may still delete it,
-    # and a likeness owner may still take it down.
-    S.HIDDEN_PENDING_REVIEW: frozenset(
-        {S.PUBLISHED, S.REMOVED_BY_AUTHOR, S.REMOVED_BY_MODERATION, S.REMOVED_BY_LIKENESS_OWNER}
-    ),
-    # A moderation removal can be undone on appeal; nothing else comes back.
-    S.REMOVED_BY_MODERATION: frozenset({S.PUBLISHED}),
-    S.REMOVED_BY_AUTHOR: frozenset(),
-    S.REMOVED_BY_LIKENESS_OWNER: frozenset(),
-}
-
-REMOVED: frozenset[str] = frozenset(
-    {S.REMOVED_BY_AUTHOR, S.REMOVED_BY_MODERATION, S.REMOVED_BY_LIKENESS_OWNER}
+POST_MACHINE = Machine(
+    name="feed.post",
+    states=PostState,
+    # A remix of a post removed by moderation (or hidden) is born hidden pending review.
+    initial={S.PUBLISHED, S.HIDDEN_PENDING_REVIEW},
+    moves={
+        S.PUBLISHED: {
+            S.REMOVED_BY_AUTHOR,
+            S.REMOVED_BY_MODERATION,
+            S.REMOVED_BY_LIKENESS_OWNER,
+            S.HIDDEN_PENDING_REVIEW,
+        },
+        # Hidden because an ancestor was removed for a policy violation: review
+        # restores it (published) or removes it; its author may still delete it,
+        # and a likeness owner may still take it down.
+        S.HIDDEN_PENDING_REVIEW: {
+            S.PUBLISHED,
+            S.REMOVED_BY_AUTHOR,
+            S.REMOVED_BY_MODERATION,
+            S.REMOVED_BY_LIKENESS_OWNER,
+        },
+        # A moderation removal can be undone on appeal; nothing else comes back.
+        S.REMOVED_BY_MODERATION: {S.PUBLISHED},
+        S.REMOVED_BY_AUTHOR: set(),
+        S.REMOVED_BY_LIKENESS_OWNER: set(),
+    },
+    terminal={S.REMOVED_BY_AUTHOR, S.REMOVED_BY_LIKENESS_OWNER},
 )
-
-
-def sources_of(target: str) -> list[str]:
-    """The states from which a move to `target` is legal (for set-based UPDATEs)."""
-    return sorted(state for state, targets in TRANSITIONS.items() if target in targets)
-
-
-def can_move(source: str, target: str) -> bool:
-    return target in TRANSITIONS.get(source, frozenset())
 
 
 class Visibility(models.TextChoices):

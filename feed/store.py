@@ -8,8 +8,8 @@ all three atomically (MULTI), so readers never see half a ranking.
 Following: per member, a sorted set of post ids scored by id (ids are
 time-ordered), trimmed to `FEED_FOLLOWING_CAP` on every push.
 
-The read path calls only `for_you_page`, `for_you_refreshed_at` and
-`following_page`: reads, never ranking.
+The read path calls only `for_you_page` (the page carries its ranking time)
+and `following_page`: reads, never ranking.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
+import redis
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -43,7 +44,6 @@ class Page:
 class FeedStore(Protocol):
     def for_you_replace(self, user_id: int, items: list[Ranked]) -> None: ...
     def for_you_page(self, user_id: int, offset: int, limit: int) -> Page | None: ...
-    def for_you_refreshed_at(self, user_id: int) -> dt.datetime | None: ...
     def for_you_drop(self, user_id: int, post_ids: list[int]) -> None: ...
     def following_push(self, user_ids: list[int], post_id: int) -> None: ...
     def following_page(self, user_id: int, before: int | None, limit: int) -> list[int] | None: ...
@@ -64,8 +64,6 @@ return {at, ids, why}
 
 class RedisStore:
     def __init__(self, url: str) -> None:
-        import redis
-
         self.r = redis.Redis.from_url(url)
         self._page = self.r.register_script(_PAGE_SCRIPT)
 
@@ -91,10 +89,6 @@ class RedisStore:
             refreshed_at=dt.datetime.fromisoformat(at.decode()),
         )
 
-    def for_you_refreshed_at(self, user_id: int) -> dt.datetime | None:
-        raw = self.r.get(f"feed:fy:{user_id}:at")
-        return dt.datetime.fromisoformat(raw.decode()) if raw else None
-
     def for_you_drop(self, user_id: int, post_ids: list[int]) -> None:
         if post_ids:
             self.r.zrem(f"feed:fy:{user_id}", *map(str, post_ids))
@@ -111,7 +105,8 @@ class RedisStore:
     def following_page(self, user_id: int, before: int | None, limit: int) -> list[int] | None:
         key = f"feed:fl:{user_id}"
         top = f"({before}" if before else "+inf"
-        ids = self.r.zrevrangebyscore(key, top, "-inf", start=0, num=limit)
+        # redis-py types every reply as a union; without scores this one is a list of members.
+        ids = cast("list[bytes]", self.r.zrevrangebyscore(key, top, "-inf", start=0, num=limit))
         if not ids and not self.r.exists(key):
             return None
         return [int(pid) for pid in ids]
@@ -151,9 +146,6 @@ class TableStore:
             items=[(post_id, reason) for _, post_id, reason in rows if post_id is not None],
             refreshed_at=rows[0][0],
         )
-
-    def for_you_refreshed_at(self, user_id: int) -> dt.datetime | None:
-        return ForYouState.objects.filter(user_id=user_id).values_list("refreshed_at", flat=True).first()
 
     def for_you_drop(self, user_id: int, post_ids: list[int]) -> None:
         ForYouEntry.objects.filter(user_id=user_id, post_id__in=post_ids).delete()

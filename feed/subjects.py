@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.files.storage import default_storage
 from django.db.models import OuterRef, Q
 
+from cameos.selectors import cameo_owners
 from feed.models import Comment, Post, path_ids
+from feed.selectors import visible_posts
 from moderation.registry import SubjectView
+from sora_social.accounts.models import User
+from sora_social.accounts.selectors import block_exists
+from sora_social.accounts.viewer import Viewer
 
 
 def _post_view(post: Post) -> SubjectView:
@@ -27,9 +30,7 @@ class PostSubjects:
     def exists(self, object_id: int) -> bool:
         return Post.objects.filter(pk=object_id).exists()
 
-    def visible_to(self, object_id: int, user: Any) -> bool:
-        from feed.selectors import Viewer, visible_posts
-
+    def visible_to(self, object_id: int, user: User) -> bool:
         return visible_posts(Viewer.of(user)).filter(pk=object_id).exists()
 
     def owner_id(self, object_id: int) -> int | None:
@@ -50,12 +51,10 @@ class PostSubjects:
         return [_post_view(p) for p in ancestors]
 
     def credits(self, object_id: int) -> list[SubjectView]:
-        from cameos.models import Cameo
-
         cameo_ids = Post.objects.filter(pk=object_id).values_list("cameo_ids", flat=True).first() or []
         return [
-            SubjectView(title=f"Cameo of @{c.owner.username}", owner_id=c.owner_id)
-            for c in Cameo.objects.select_related("owner").filter(pk__in=cameo_ids)
+            SubjectView(title=f"Cameo of @{username}", owner_id=owner_id)
+            for owner_id, username in cameo_owners(cameo_ids=cameo_ids).values()
         ]
 
 
@@ -63,12 +62,9 @@ class CommentSubjects:
     def exists(self, object_id: int) -> bool:
         return Comment.objects.filter(pk=object_id).exists()
 
-    def visible_to(self, object_id: int, user: Any) -> bool:
+    def visible_to(self, object_id: int, user: User) -> bool:
         """A visible comment on a post the member may see, by someone not blocked either way
         (their own comments always)."""
-        from feed.selectors import Viewer, visible_posts
-        from sora_social.accounts.selectors import block_exists
-
         own = Q(author_id=user.pk)
         others = Q(state=Comment.State.VISIBLE) & ~Q(block_exists(a=user.pk, b=OuterRef("author_id")))
         return (

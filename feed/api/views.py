@@ -1,16 +1,24 @@
-"""Feed endpoints: posts, interactions, lineage, feeds and steering. Thin: parse, call, shape."""
+"""Feed endpoints: posts, interactions, lineage, feeds and steering. Thin: parse, call, shape.
+
+Each view builds the `Viewer` once (`viewer_of`), calls selectors/services and
+shapes the body with `feed.presenters`; listings are read as pagers and served
+within the teen budget by `services.page_serve`.
+"""
 
 from __future__ import annotations
+
+from typing import Any, cast
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from feed import selectors, services
-from feed.selectors import Viewer
+from feed import presenters, selectors, services
 from feed.services import MAX_AUDIENCE
 from feed.states import Visibility
+from sora_social.accounts.models import User
+from sora_social.accounts.viewer import viewer_of
 from sora_social.common.api.base import APIView
 from sora_social.common.errors import ValidationFailed
 from sora_social.common.ids import ID_CHARS
@@ -82,7 +90,7 @@ _LINK_FIELDS = {
 _LIKE = component("PostLikeState", {"liked": serializers.BooleanField(), "likes": serializers.IntegerField()})
 
 
-def _comment_fields() -> dict:
+def _comment_fields() -> dict[str, Any]:
     return {
         "id": serializers.CharField(),
         "author": component(
@@ -136,7 +144,12 @@ _PAGE = [
 ]
 
 
-def _page_args(request: Request) -> dict:
+def _member(request: Request) -> User:
+    """The signed-in member (every feed endpoint requires authentication: the default permission)."""
+    return cast(User, request.user)
+
+
+def _page_args(request: Request) -> dict[str, Any]:
     return {
         "cursor": request.query_params.get("cursor"),
         "limit": page_limit(request.query_params.get("limit")),
@@ -144,7 +157,7 @@ def _page_args(request: Request) -> dict:
 
 
 class PostCreateView(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         generation_id = serializers.CharField(max_length=ID_CHARS)
         caption = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
         visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PUBLIC)
@@ -160,69 +173,68 @@ class PostCreateView(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        post = services.post_publish(author=request.user, **data.validated_data)
-        return Response(selectors.post_detail(viewer=Viewer.of(request.user), post_id=post.id), status=201)
+        post = services.post_publish(author=_member(request), **data.validated_data)
+        return Response(selectors.post_detail(viewer=viewer_of(request), post_id=post.id), status=201)
 
 
 class PostDetailView(APIView):
     @extend_schema(responses={200: _POST}, summary="One post (remix label, cameo credits, counts)")
     def get(self, request: Request, post_id: str) -> Response:
-        return Response(selectors.post_detail(viewer=Viewer.of(request.user), post_id=post_id))
+        return Response(selectors.post_detail(viewer=viewer_of(request), post_id=post_id))
 
     @extend_schema(request=None, responses={204: None}, summary="Delete my post")
     def delete(self, request: Request, post_id: str) -> Response:
-        services.post_delete(author=request.user, post_id=post_id)
+        services.post_delete(author=_member(request), post_id=post_id)
         return Response(status=204)
 
 
 class PostLikeView(APIView):
     @extend_schema(request=None, responses=_LIKE, summary="Like a post")
     def post(self, request: Request, post_id: str) -> Response:
-        return Response(services.like_add(user=request.user, post_id=post_id))
+        likes = services.like_add(user=_member(request), post_id=post_id)
+        return Response(presenters.like_state_out(liked=True, likes=likes))
 
     @extend_schema(request=None, responses={200: _LIKE}, summary="Unlike a post")
     def delete(self, request: Request, post_id: str) -> Response:
-        return Response(services.like_remove(user=request.user, post_id=post_id))
+        likes = services.like_remove(user=_member(request), post_id=post_id)
+        return Response(presenters.like_state_out(liked=False, likes=likes))
 
 
 class PostCommentsView(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         text = serializers.CharField(max_length=1000)
 
     @extend_schema(parameters=_PAGE, responses=_COMMENT_PAGE, summary="Comments on a post, newest first")
     def get(self, request: Request, post_id: str) -> Response:
-        return Response(
-            selectors.comments(viewer=Viewer.of(request.user), post_id=post_id, **_page_args(request))
+        rows, next_cursor = selectors.comments(
+            viewer=viewer_of(request), post_id=post_id, **_page_args(request)
         )
+        return Response(presenters.comments_page_out(rows, next_cursor))
 
     @extend_schema(request=InputSerializer, responses={201: _COMMENT}, summary="Comment on a post")
     def post(self, request: Request, post_id: str) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         comment = services.comment_create(
-            user=request.user, post_id=post_id, text=data.validated_data["text"]
+            user=_member(request), post_id=post_id, text=data.validated_data["text"]
         )
-        return Response(
-            {
-                "id": str(comment.id),
-                "author": {"id": str(request.user.id), "username": request.user.username},
-                "text": comment.text,
-                "created_at": comment.created_at,
-            },
-            status=201,
-        )
+        return Response(presenters.comment_created_out(comment, _member(request)), status=201)
 
 
 class PostViewsView(APIView):
     @extend_schema(request=None, responses=_VIEW, summary="Record an impression (once per viewer per day)")
     def post(self, request: Request, post_id: str) -> Response:
-        return Response(services.view_record(user=request.user, post_id=post_id))
+        counted = services.view_record(user=_member(request), post_id=post_id)
+        return Response(presenters.view_recorded_out(counted=counted))
 
 
 class PostLineageView(APIView):
     @extend_schema(responses=_LINEAGE, summary="A post's ancestors, root first")
     def get(self, request: Request, post_id: str) -> Response:
-        return Response(selectors.lineage(viewer=Viewer.of(request.user), post_id=post_id))
+        viewer = viewer_of(request)
+        post, ancestors, pager = selectors.lineage(viewer=viewer, post_id=post_id)
+        served = services.page_serve(viewer=viewer, limit=len(ancestors), pager=pager) if ancestors else None
+        return Response(presenters.lineage_out(post, served))
 
 
 class PostRemixesView(APIView):
@@ -230,9 +242,10 @@ class PostRemixesView(APIView):
         parameters=_PAGE, responses=_REMIXES, summary="A post's remixes at any depth, in tree order"
     )
     def get(self, request: Request, post_id: str) -> Response:
-        return Response(
-            selectors.remixes(viewer=Viewer.of(request.user), post_id=post_id, **_page_args(request))
-        )
+        viewer, args = viewer_of(request), _page_args(request)
+        post, pager = selectors.remixes(viewer=viewer, post_id=post_id, cursor=args["cursor"])
+        served = services.page_serve(viewer=viewer, limit=args["limit"], pager=pager)
+        return Response(presenters.remixes_out(post, served))
 
 
 class UserPostsView(APIView):
@@ -240,8 +253,10 @@ class UserPostsView(APIView):
         parameters=_PAGE, responses={200: page("PostPage", _POST)}, summary="A member's posts, newest first"
     )
     def get(self, request: Request, user_id: str) -> Response:
+        viewer, args = viewer_of(request), _page_args(request)
+        pager = selectors.user_posts(viewer=viewer, user_id=user_id, cursor=args["cursor"])
         return Response(
-            selectors.user_posts(viewer=Viewer.of(request.user), user_id=user_id, **_page_args(request))
+            presenters.page_out(services.page_serve(viewer=viewer, limit=args["limit"], pager=pager))
         )
 
 
@@ -264,15 +279,18 @@ class FeedView(APIView):
     )
     def get(self, request: Request) -> Response:
         kind = request.query_params.get("kind") or "for_you"
-        if kind == "for_you":
-            return Response(selectors.for_you(user=request.user, **_page_args(request)))
-        if kind == "following":
-            return Response(selectors.following(user=request.user, **_page_args(request)))
-        raise ValidationFailed("kind is for_you or following.", code="invalid_feed_kind")
+        if kind not in ("for_you", "following"):
+            raise ValidationFailed("kind is for_you or following.", code="invalid_feed_kind")
+        viewer, args = viewer_of(request), _page_args(request)
+        read = selectors.for_you if kind == "for_you" else selectors.following
+        pager = read(viewer=viewer, cursor=args["cursor"])
+        return Response(
+            presenters.page_out(services.page_serve(viewer=viewer, limit=args["limit"], pager=pager))
+        )
 
 
 class FeedFeedbackView(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         post_id = serializers.CharField(max_length=ID_CHARS)
         signal = serializers.ChoiceField(choices=["more", "less"])
 
@@ -280,11 +298,13 @@ class FeedFeedbackView(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(services.feedback_record(user=request.user, **data.validated_data))
+        return Response(
+            presenters.feedback_out(services.feedback_record(user=_member(request), **data.validated_data))
+        )
 
 
 class FeedPreferencesView(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         text = serializers.CharField(allow_blank=True, max_length=500)
 
     @extend_schema(
@@ -295,5 +315,5 @@ class FeedPreferencesView(APIView):
     def put(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        pref = services.preference_set(user=request.user, text=data.validated_data["text"])
-        return Response({"text": pref.text})
+        pref = services.preference_set(user=_member(request), text=data.validated_data["text"])
+        return Response(presenters.preference_out(pref))

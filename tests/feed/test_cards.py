@@ -15,10 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from cameos import services as cameo_services
 from feed import cards, services
 from feed.models import Like, Post, PostAudience
-from feed.selectors import Viewer, visible_q
+from feed.selectors import visible_q
 from feed.states import PostState, Rating, Visibility
 from sora_social.accounts.models import Block, Follow
 from sora_social.accounts.selectors import blocked_either_way
+from sora_social.accounts.viewer import Viewer
 from sora_social.common.renderers import dumps
 from tests.accounts.factories import UserFactory
 from tests.cameos.factories import CameoFactory
@@ -70,7 +71,7 @@ def test_visible_sql_matches_visible_q_over_every_combination():
     assert Post.objects.count() == len(posts) == 6 * len(Visibility.values) * (len(PostState.values) + 1)
     assert {Post.objects.get(pk=p.pk).state for p in posts} == set(PostState.values)
     for teen, own in itertools.product((False, True), (False, True)):
-        v = Viewer(id=viewer.id, teen=teen)
+        v = Viewer(id=viewer.id, is_teen=teen)
         expected = set(Post.objects.filter(visible_q(v, own=own)).values_list("id", flat=True))
         assert expected, (teen, own)
         assert _sql_ids(v, own=own) == expected, (teen, own)

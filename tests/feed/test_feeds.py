@@ -48,7 +48,7 @@ def test_for_you_read_path_does_no_ranking(client_for, monkeypatch):
 
     monkeypatch.setattr(ranking, "score", boom)
     monkeypatch.setattr(ranking, "mix", boom)
-    monkeypatch.setattr("feed.tasks.refresh_for_you.delay", lambda *a: None)
+    monkeypatch.setattr("feed.services.serving.enqueue_on_commit", lambda *a, **kw: None)
     body = client_for(UserFactory()).get("/api/v1/feed").json()
     assert len(body["results"]) == 1  # the shared set
 

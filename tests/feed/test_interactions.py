@@ -9,7 +9,7 @@ from django.db import connection
 
 from feed import selectors, services
 from feed.models import Like, Post, View
-from feed.selectors import Viewer
+from sora_social.accounts.viewer import Viewer
 from tests.accounts.factories import UserFactory
 from tests.feed.factories import publish
 

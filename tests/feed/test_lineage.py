@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from feed import selectors, services
+from feed import presenters, selectors, services
 from feed.models import Post
-from feed.selectors import Viewer
 from feed.states import PostState
+from sora_social.accounts.viewer import Viewer
 from tests.accounts.factories import UserFactory
 from tests.feed.factories import chain, publish
 
 pytestmark = pytest.mark.django_db
+
+
+def _lineage(*, viewer, post_id):
+    """The lineage body as the view builds it: selector, budgeted serve, presenter."""
+    post, ancestors, pager = selectors.lineage(viewer=viewer, post_id=post_id)
+    served = services.page_serve(viewer=viewer, limit=len(ancestors), pager=pager) if ancestors else None
+    return presenters.lineage_out(post, served)
+
+
+def _remixes(*, viewer, post_id, cursor, limit):
+    """A remixes page as the view builds it: selector, budgeted serve, presenter."""
+    post, pager = selectors.remixes(viewer=viewer, post_id=post_id, cursor=cursor)
+    return presenters.remixes_out(post, services.page_serve(viewer=viewer, limit=limit, pager=pager))
 
 
 def test_remix_records_parent_root_depth_and_counts():
@@ -41,12 +54,12 @@ def test_lineage_and_remixes_are_one_query_each(client_for, django_assert_num_qu
     viewer = UserFactory()
     v = Viewer.of(viewer)
     with django_assert_num_queries(2):
-        body = selectors.lineage(viewer=v, post_id=posts[4].id)
+        body = _lineage(viewer=v, post_id=posts[4].id)
     assert [item["id"] for item in body["results"]] == [str(p.id) for p in posts[:4]]
     with django_assert_num_queries(2):
-        page = selectors.remixes(viewer=v, post_id=posts[0].id, cursor=None, limit=2)
+        page = _remixes(viewer=v, post_id=posts[0].id, cursor=None, limit=2)
     assert [item["id"] for item in page["results"]] == [str(posts[1].id), str(posts[2].id)]
-    rest = selectors.remixes(viewer=v, post_id=posts[0].id, cursor=page["next"], limit=10)
+    rest = _remixes(viewer=v, post_id=posts[0].id, cursor=page["next"], limit=10)
     assert [item["id"] for item in rest["results"]] == [str(posts[3].id), str(posts[4].id)]
     assert rest["next"] is None
 
@@ -69,12 +82,12 @@ def test_depth5_chain_middle_removed_by_moderation_hides_descendants():
     assert Post.objects.get(pk=posts[0].id).descendant_count == 1
     assert Post.objects.get(pk=posts[1].id).descendant_count == 0
     viewer = Viewer.of(UserFactory())
-    page = selectors.remixes(viewer=viewer, post_id=posts[0].id, cursor=None, limit=10)
+    page = _remixes(viewer=viewer, post_id=posts[0].id, cursor=None, limit=10)
     assert [item["id"] for item in page["results"]] == [str(posts[1].id)]
     # The hidden leaf is invisible to others; its own author still sees it.
     with pytest.raises(Exception, match="No such post"):
-        selectors.lineage(viewer=viewer, post_id=posts[4].id)
-    own = selectors.lineage(viewer=Viewer.of(posts[4].author), post_id=posts[4].id)
+        _lineage(viewer=viewer, post_id=posts[4].id)
+    own = _lineage(viewer=Viewer.of(posts[4].author), post_id=posts[4].id)
     assert [item["id"] for item in own["results"]] == [str(posts[0].id), str(posts[1].id)]
 
 

@@ -1,0 +1,67 @@
+"""Writes of the feed app: one function per state change (`<entity>_<action>`, keyword-only).
+
+Split by subject; import them from this package:
+
+- `publishing`: `post_publish` (a finished generation becomes a post), `MAX_AUDIENCE`;
+- `removal`: every post state change through `feed.states.POST_MACHINE`: `posts_remove`
+  (set-based, with the descendants that inherit it), `post_restore`, `post_hide`,
+  `post_unhide`, `post_transition` (single moves), `post_delete`, `posts_remove_for_account`;
+- `media`: `posts_media_place` (where a post's files live; after every state or visibility change);
+- `lineage`: `lineage_counts_adjust` (stored descendant and remix counts);
+- `interactions`: likes, comments (`comment_create`, `comment_set_state`), views;
+- `mentions`: `mentions_check` (who may be `@mentioned`);
+- `steering`: `feedback_record` (more/less), `preference_set`;
+- `serving`: `page_serve` (a listing within a teen's daily budget), `feed_budget_reserve`
+  / `feed_budget_refund`, `refresh_request`;
+- `for_you`: `for_you_refresh` (ranking; workers); `fanout`: `following_fanout` (workers);
+- `embeddings`: `post_embed`, `posts_embed_missing`, `preference_embed` (workers).
+"""
+
+from feed.services.embeddings import post_embed, posts_embed_missing, preference_embed
+from feed.services.fanout import following_fanout
+from feed.services.for_you import for_you_refresh
+from feed.services.interactions import comment_create, comment_set_state, like_add, like_remove, view_record
+from feed.services.media import posts_media_place
+from feed.services.publishing import MAX_AUDIENCE, post_publish
+from feed.services.removal import (
+    post_delete,
+    post_hide,
+    post_restore,
+    post_transition,
+    post_unhide,
+    posts_remove,
+    posts_remove_for_account,
+)
+from feed.services.serving import Served, feed_budget_refund, feed_budget_reserve, page_serve, refresh_request
+from feed.services.steering import Steered, feedback_record, preference_set
+
+__all__ = [
+    "MAX_AUDIENCE",
+    "Served",
+    "Steered",
+    "comment_create",
+    "comment_set_state",
+    "feed_budget_refund",
+    "feed_budget_reserve",
+    "feedback_record",
+    "following_fanout",
+    "for_you_refresh",
+    "like_add",
+    "like_remove",
+    "page_serve",
+    "post_delete",
+    "post_embed",
+    "post_hide",
+    "post_publish",
+    "post_restore",
+    "post_transition",
+    "post_unhide",
+    "posts_embed_missing",
+    "posts_media_place",
+    "posts_remove",
+    "posts_remove_for_account",
+    "preference_embed",
+    "preference_set",
+    "refresh_request",
+    "view_record",
+]
