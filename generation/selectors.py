@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,3 +130,11 @@ def job_output(*, job_id: int) -> JobOutput | None:
         embedding=list(map(float, job.embedding)) if job.embedding is not None else None,
         embedding_model=job.embedding_model,
     )
+
+
+def job_media_names(*, job_ids: Iterable[int]) -> set[str]:
+    """Every stored video and poster name of those jobs (empty names left out)."""
+    names: set[str] = set()
+    for video, poster in GenerationJob.objects.filter(pk__in=list(job_ids)).values_list("video", "poster"):
+        names.update(name for name in (video, poster) if name)
+    return names

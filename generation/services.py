@@ -28,7 +28,14 @@ from generation.models import GenerationJob, ImageUpload, OutputFrameEmbedding
 from generation.remix import resolve_source
 from generation.signals import generation_finished
 from generation.states import JobState
-from sora_social.common.errors import ApplicationError, Conflict, NotFound, RateLimited, ValidationFailed
+from sora_social.common.errors import (
+    ApplicationError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    ValidationFailed,
+)
 from sora_social.common.events import send_user_event_on_commit
 from sora_social.common.ids import parse_id
 from sora_social.common.storage import PRIVATE, new_name
@@ -109,6 +116,27 @@ def job_transition(
     send_user_event_on_commit(job.user_id, _event(job))
     if to in states.TERMINAL:
         _announce_finished(job)
+    return job
+
+
+def job_claim_for_publish(*, job_id: int | None, user_id: int) -> GenerationJob:
+    """Lock the member's finished job for publishing, inside the caller's transaction.
+
+    404 `generation_not_found` when there is no such job of theirs, 403
+    `generation_output_removed` when its video was taken down, 409
+    `generation_not_ready` unless it is ready with a video.
+    """
+    job = (
+        GenerationJob.objects.select_for_update().filter(pk=job_id, user_id=user_id).first()
+        if job_id
+        else None
+    )
+    if job is None:
+        raise NotFound("No such generation.", code="generation_not_found")
+    if job.output_removed_at is not None:
+        raise Forbidden("This video was taken down.", code="generation_output_removed")
+    if job.state != JobState.READY or not job.video:
+        raise Conflict("Only a finished generation can be published.", code="generation_not_ready")
     return job
 
 
