@@ -33,6 +33,18 @@ from typing import Any
 
 import numpy as np
 
+from cameos.rules import APPROVAL_REQUIRED, RESTRICTIONS
+from cameos.rules import Violation as RuleViolation
+from cameos.selectors import may_cast, usable_cameo_ids
+from cameos.services import (
+    approval_missing,
+    cast_rules_check,
+    detect_likeness,
+    face_detect,
+    output_faces_erase,
+    rule_attempts_record,
+)
+from moderation.services import check_frames, check_prompt, content_rating
 from sora_social.common.errors import Forbidden
 
 ALLOW, BLOCK, CANCEL = "allow", "block", "cancel"
@@ -74,8 +86,6 @@ def _user(job: Any) -> Any:
 def prompt_safety(job: Any, payload: dict[str, Any]) -> Outcome:
     if not job.prompt:
         return Outcome(ALLOW, detail={"skipped": "no prompt"})
-    from moderation.services import check_prompt
-
     verdict = check_prompt(text=job.prompt, user=_user(job), subject=(SUBJECT_KIND, job.id))
     return _from_verdict(verdict, "prompt_not_allowed")
 
@@ -84,8 +94,6 @@ def no_real_person_in_image(job: Any, payload: dict[str, Any]) -> Outcome:
     image = payload.get("image")
     if image is None:
         return Outcome(ALLOW, detail={"skipped": "no image"})
-    from cameos.services import face_detect
-
     faces = face_detect(image=image)
     if faces:
         return Outcome(BLOCK, "real_person_image_not_allowed", {"faces": len(faces)})
@@ -93,8 +101,6 @@ def no_real_person_in_image(job: Any, payload: dict[str, Any]) -> Outcome:
 
 
 def _rule_outcome(job: Any, violations: list[Any], stage: str) -> Outcome:
-    from cameos.services import rule_attempts_record
-
     rule_attempts_record(violations=violations, actor_id=job.user_id, prompt=job.prompt, stage=stage)
     first = violations[0]
     return Outcome(
@@ -106,8 +112,6 @@ def _rule_outcome(job: Any, violations: list[Any], stage: str) -> Outcome:
 
 def owner_rules(job: Any, payload: dict[str, Any]) -> Outcome:
     """The cast cameos' owner rules, with the classifiers and the free-text similarity (rules 1, 3)."""
-    from cameos.services import cast_rules_check
-
     violations = cast_rules_check(
         user_id=job.user_id, cameo_ids=list(job.cameo_ids), prompt=job.prompt, with_models=True
     )
@@ -127,8 +131,6 @@ PROMPT_CHECKS: list[Step] = [
 
 
 def frame_safety(job: Any, payload: dict[str, Any]) -> Outcome:
-    from moderation.services import check_frames, content_rating
-
     verdict = check_frames(
         frames=list(payload["frames"]), user=_user(job), subject=(SUBJECT_KIND, job.id), fps=job.fps
     )
@@ -142,8 +144,6 @@ def frame_safety(job: Any, payload: dict[str, Any]) -> Outcome:
 
 def likeness(job: Any, payload: dict[str, Any]) -> Outcome:
     """Faces in the output must be cameos cast with consent; never a protected public figure."""
-    from cameos.services import detect_likeness, output_faces_erase
-
     frames = payload["frames"]
     count = min(LIKENESS_FRAMES, len(frames))
     picks = np.unique(np.linspace(0, len(frames) - 1, count).round().astype(int))
@@ -171,8 +171,6 @@ OUTPUT_CHECKS: list[Step] = [
 
 
 def consent_still_given(job: Any, payload: dict[str, Any]) -> Outcome:
-    from cameos.selectors import may_cast
-
     withdrawn = [c for c in job.cameo_ids if not may_cast(user_id=job.user_id, cameo_id=c, lock=True)]
     if withdrawn:
         return Outcome(CANCEL, "cameo_consent_withdrawn", {"cameos": [str(c) for c in withdrawn]})
@@ -182,10 +180,6 @@ def consent_still_given(job: Any, payload: dict[str, Any]) -> Outcome:
 def owner_rules_still_kept(job: Any, payload: dict[str, Any]) -> Outcome:
     """Before storing: the owners' rules as they are now (tightened since submit?), and for
     owners who approve every use, their approval of this generation."""
-    from cameos.rules import APPROVAL_REQUIRED, RESTRICTIONS
-    from cameos.rules import Violation as RuleViolation
-    from cameos.services import approval_missing, cast_rules_check
-
     cameo_ids = list(job.cameo_ids)
     violations = cast_rules_check(
         user_id=job.user_id, cameo_ids=cameo_ids, prompt=job.prompt, with_models=True
@@ -238,8 +232,6 @@ def consent_at_submit(*, user_id: int, cameo_ids: list[int]) -> None:
     first (and we refuse) or waits and then cancels the accepted job.
     Unknown cameos and cameos without consent answer alike, so ids do not leak.
     """
-    from cameos.selectors import may_cast
-
     refused = [c for c in cameo_ids if not may_cast(user_id=user_id, cameo_id=c, lock=True)]
     if refused:
         raise Forbidden(
@@ -257,9 +249,6 @@ def rules_at_submit(*, user_id: int, cameo_ids: list[int], prompt: str) -> None:
     Only cameos the requester may cast are looked at: an owner is not told of
     attempts by people refused for want of consent anyway.
     """
-    from cameos.selectors import usable_cameo_ids
-    from cameos.services import cast_rules_check, rule_attempts_record
-
     usable = usable_cameo_ids(user_id=user_id, cameo_ids=cameo_ids)
     ordered = [c for c in cameo_ids if c in usable]
     violations = cast_rules_check(user_id=user_id, cameo_ids=ordered, prompt=prompt, with_models=False)
@@ -276,8 +265,6 @@ def rules_at_submit(*, user_id: int, cameo_ids: list[int], prompt: str) -> None:
 
 def approvals_needed(job: Any) -> list[int]:
     """Cast cameos whose owners must approve this generation before it renders."""
-    from cameos.services import approval_missing
-
     return approval_missing(
         user_id=job.user_id, cameo_ids=list(job.cameo_ids), kind=SUBJECT_KIND, object_id=job.id
     )

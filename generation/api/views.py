@@ -8,11 +8,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from generation import selectors, services
+from generation import presenters, selectors, services
 from generation.models import GenerationJob, ImageUpload
 from sora_social.common.api.base import APIView
 from sora_social.common.ids import ID_CHARS
-from sora_social.common.media import media_url
 from sora_social.common.pagination import CursorPagination
 from sora_social.common.schema import component, page, page_parameters
 
@@ -72,7 +71,7 @@ class GenerationListCreateView(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         job = services.job_submit(user=request.user, **data.validated_data)
-        return Response(selectors.job_to_dict(job), status=202)
+        return Response(presenters.job_out(job), status=202)
 
     @extend_schema(
         parameters=page_parameters(),
@@ -82,17 +81,17 @@ class GenerationListCreateView(APIView):
     def get(self, request: Request) -> Response:
         paginator = CursorPagination()
         page = paginator.paginate_queryset(selectors.jobs_for_user(user=request.user), request, view=self)
-        return paginator.get_paginated_response([selectors.job_to_dict(job) for job in page or []])
+        return paginator.get_paginated_response([presenters.job_out(job) for job in page or []])
 
 
 class GenerationDetailView(APIView):
     @extend_schema(responses={200: _JOB}, summary="One generation (video_url when ready)")
     def get(self, request: Request, job_id: str) -> Response:
-        return Response(selectors.job_to_dict(selectors.job_get(user=request.user, job_id=job_id)))
+        return Response(presenters.job_out(selectors.job_get(user=request.user, job_id=job_id)))
 
     @extend_schema(request=None, responses={200: _JOB}, summary="Cancel a generation")
     def delete(self, request: Request, job_id: str) -> Response:
-        return Response(selectors.job_to_dict(services.job_cancel(user=request.user, job_id=job_id)))
+        return Response(presenters.job_out(services.job_cancel(user=request.user, job_id=job_id)))
 
 
 class UploadCreateView(APIView):
@@ -128,15 +127,4 @@ class UploadCreateView(APIView):
     )
     def post(self, request: Request) -> Response:
         upload = services.upload_create(user=request.user, file=request.FILES.get("file"))
-        return Response(
-            {
-                "id": str(upload.id),
-                "content_type": upload.content_type,
-                "width": upload.width,
-                "height": upload.height,
-                "size_bytes": upload.size_bytes,
-                "url": media_url(upload.file),
-                "state": upload.state,
-            },
-            status=201,
-        )
+        return Response(presenters.upload_out(upload), status=201)

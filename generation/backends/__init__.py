@@ -1,7 +1,7 @@
 """Render backends: the registry and the configured one.
 
 `GENERATION_BACKEND` names a registered backend (`procedural`, built in) or a
-dotted path to a backend class (a GPU model, see docs/GENERATION.md). Backends
+dotted path to a backend class (a GPU model, see docs/GENERATION.md). Dotted-path backends
 are imported lazily: the web tier never loads model code.
 """
 
@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from generation.backends.base import Backend, RenderCancelled, RenderContext, RenderRequest, RenderResult
+from generation.backends.procedural import ProceduralBackend
 
 __all__ = [
     "Backend",
@@ -38,8 +39,6 @@ def register_backend(name: str, factory: Callable[[], Backend]) -> None:
 
 
 def _procedural() -> Backend:
-    from generation.backends.procedural import ProceduralBackend
-
     return ProceduralBackend()
 
 

@@ -111,7 +111,7 @@ def test_finished_video_and_poster_are_stored_in_s3(s3, user):
     body = s3.get_object(Bucket=BUCKET, Key=job.video)["Body"].read()
     assert provenance.read_manifest(body).label == job.manifest_label
 
-    from generation.selectors import job_to_dict
+    from generation.presenters import job_out as job_to_dict
 
     url = job_to_dict(job)["video_url"]
     assert url.startswith(f"{s3.meta.endpoint_url}/{BUCKET}/{job.video}")
@@ -158,7 +158,7 @@ def test_s3_presigned_gets_die_with_removal(s3, user):
 
     from feed import services as feed
     from feed.receivers import on_content_actioned
-    from generation.selectors import job_to_dict
+    from generation.presenters import job_out as job_to_dict
     from generation.services import outputs_remove
     from moderation import signals as m
     from sora_social.common.storage import PRIVATE, new_name
