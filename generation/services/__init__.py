@@ -16,7 +16,9 @@ Which module holds what (everything is re-exported here; callers import from
   `upload_mark`, `uploads_reconcile`).
 - `reconcile`: `jobs_reconcile`.
 
-Worker steps live in `generation.pipeline`; they call these.
+Worker steps live in `generation.pipeline`; they call these. `IllegalTransition`
+and `StaleTransition` are the common engine's (`sora_social.common.states`),
+re-exported for callers that catch them.
 """
 
 from generation.services.jobs import job_cancel, job_claim_for_publish
@@ -51,11 +53,14 @@ from generation.services.uploads import (
     upload_mark,
     uploads_reconcile,
 )
+from sora_social.common.states import IllegalTransition, StaleTransition
 
 __all__ = [
     "ASPECT_SIZES",
     "MAX_ERRORS_KEPT",
     "PROMPT_MAX",
+    "IllegalTransition",
+    "StaleTransition",
     "announce_finished",
     "error_entry",
     "job_cancel",
