@@ -10,6 +10,7 @@ or `cancelled` / `blocked`. Files not kept by a `ready` job are deleted.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from django.conf import settings
@@ -51,14 +52,15 @@ def _make_output(*, job: GenerationJob, frames: np.ndarray, audio: np.ndarray, s
     if job.remix_parent_video:
         with default_storage.open(job.remix_parent_video, "rb") as handle:
             parent = provenance.ParentIngredient(title=job.remix_parent_title or "source", data=handle.read())
-    media.burn_watermark(frames, fps=job.fps, text=settings.GENERATION_WATERMARK_TEXT)
+    # Settings declared with a default (env_str) are never None; their type cannot say so.
+    media.burn_watermark(frames, fps=job.fps, text=cast(str, settings.GENERATION_WATERMARK_TEXT))
     encoded = media.encode_mp4(
         frames,
         audio,
         sample_rate=sample_rate,
         fps=job.fps,
         crf=settings.GENERATION_X264_CRF,
-        preset=settings.GENERATION_X264_PRESET,
+        preset=cast(str, settings.GENERATION_X264_PRESET),
     )
     signed = provenance.sign_mp4(
         encoded, title=f"{job.id}.mp4", job_id=job.id, cameo_ids=list(job.cameo_ids), parent=parent

@@ -60,8 +60,9 @@ def _fail_checking_prompt(job_id: int, *, code: str, message: str) -> Generation
 def _prompt_payload(job: GenerationJob) -> dict[str, Any]:
     """What the prompt checks look at: the prompt, and the decoded still of an image generation."""
     payload: dict[str, Any] = {"prompt": job.prompt}
-    if job.image_upload_id:
-        payload["image"] = _read_upload(job.image_upload)
+    upload = job.image_upload if job.image_upload_id else None
+    if upload is not None:
+        payload["image"] = _read_upload(upload)
     return payload
 
 
@@ -215,8 +216,9 @@ def _read_upload(upload: ImageUpload) -> np.ndarray:
 
 def build_request(job: GenerationJob) -> RenderRequest:
     conditioning = None
-    if job.image_upload_id:
-        conditioning = _read_upload(job.image_upload)
+    upload = job.image_upload if job.image_upload_id else None
+    if upload is not None:
+        conditioning = _read_upload(upload)
     elif job.remix_parent_video:
         with default_storage.open(job.remix_parent_video, "rb") as handle:
             conditioning = media.decode_frames(handle.read(), limit=1)[0]

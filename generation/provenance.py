@@ -22,7 +22,7 @@ import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import c2pa
 from cryptography import x509
@@ -158,7 +158,7 @@ def signing_material() -> SigningMaterial:
             _material = SigningMaterial(
                 chain_pem=Path(settings.C2PA_SIGN_CERT).read_bytes(),
                 key_pem=Path(settings.C2PA_SIGN_KEY).read_bytes(),
-                alg=settings.C2PA_SIGN_ALG,
+                alg=cast(str, settings.C2PA_SIGN_ALG),  # declared with a default: never None
                 tsa_url=settings.C2PA_TSA_URL,
                 trust_anchors_pem=anchors,
                 development=False,

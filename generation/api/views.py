@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -10,6 +12,7 @@ from rest_framework.response import Response
 
 from generation import presenters, selectors, services
 from generation.models import GenerationJob, ImageUpload
+from sora_social.accounts.models import User
 from sora_social.common.api.base import APIView
 from sora_social.common.ids import ID_CHARS
 from sora_social.common.pagination import CursorPagination
@@ -46,8 +49,13 @@ _JOB = component(
 )
 
 
+def _member(request: Request) -> User:
+    """The signed-in member: every view here requires one (IsAuthenticated), which the type cannot know."""
+    return cast(User, request.user)
+
+
 class GenerationListCreateView(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         mode = serializers.ChoiceField(choices=GenerationJob.Mode.choices)
         prompt = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
         image_upload_id = serializers.CharField(
@@ -61,7 +69,10 @@ class GenerationListCreateView(APIView):
             required=False, allow_null=True, default=None, min_value=1, max_value=600
         )
         aspect = serializers.ChoiceField(choices=GenerationJob.Aspect.choices, required=False, default=None)
-        style = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
+        # The API's field is `style`; it shadows DRF's Field.style (render hints), unused on input.
+        style = serializers.CharField(  # type: ignore[assignment]
+            required=False, allow_blank=True, max_length=40, default=""
+        )
         seed = serializers.IntegerField(
             required=False, allow_null=True, default=None, min_value=0, max_value=2**62
         )
@@ -70,7 +81,7 @@ class GenerationListCreateView(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        job = services.job_submit(user=request.user, **data.validated_data)
+        job = services.job_submit(user=_member(request), **data.validated_data)
         return Response(presenters.job_out(job), status=202)
 
     @extend_schema(
@@ -80,24 +91,24 @@ class GenerationListCreateView(APIView):
     )
     def get(self, request: Request) -> Response:
         paginator = CursorPagination()
-        page = paginator.paginate_queryset(selectors.jobs_for_user(user=request.user), request, view=self)
+        page = paginator.paginate_queryset(selectors.jobs_for_user(user=_member(request)), request, view=self)
         return paginator.get_paginated_response([presenters.job_out(job) for job in page or []])
 
 
 class GenerationDetailView(APIView):
     @extend_schema(responses={200: _JOB}, summary="One generation (video_url when ready)")
     def get(self, request: Request, job_id: str) -> Response:
-        return Response(presenters.job_out(selectors.job_get(user=request.user, job_id=job_id)))
+        return Response(presenters.job_out(selectors.job_get(user=_member(request), job_id=job_id)))
 
     @extend_schema(request=None, responses={200: _JOB}, summary="Cancel a generation")
     def delete(self, request: Request, job_id: str) -> Response:
-        return Response(presenters.job_out(services.job_cancel(user=request.user, job_id=job_id)))
+        return Response(presenters.job_out(services.job_cancel(user=_member(request), job_id=job_id)))
 
 
 class UploadCreateView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         file = serializers.FileField()
 
     @extend_schema(
@@ -126,5 +137,5 @@ class UploadCreateView(APIView):
         "with its reason (e.g. `corrupt_image`).",
     )
     def post(self, request: Request) -> Response:
-        upload = services.upload_create(user=request.user, file=request.FILES.get("file"))
+        upload = services.upload_create(user=_member(request), file=request.FILES.get("file"))
         return Response(presenters.upload_out(upload), status=201)

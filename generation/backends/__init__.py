@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -47,7 +48,8 @@ register_backend("procedural", _procedural)
 
 def get_backend(name: str | None = None) -> Backend:
     """The named (default: configured) backend, built once per process: GPU models load once."""
-    name = name or settings.GENERATION_BACKEND
+    # The setting is declared with a default (env_str): never None, which its type cannot say.
+    name = name or cast(str, settings.GENERATION_BACKEND)
     with _lock:
         if name not in _INSTANCES:
             factory = _FACTORIES.get(name) or import_string(name)

@@ -127,8 +127,8 @@ class ProceduralBackend:
         gradient = (np.array(top, np.float32) * (1 - ys) + np.array(bottom, np.float32) * ys).repeat(width, 1)
         backdrop = gradient
         if request.conditioning_image is not None:
-            still = Image.fromarray(np.ascontiguousarray(request.conditioning_image[..., :3]))
-            still = np.asarray(still.resize((width, height), Image.Resampling.BILINEAR), np.float32)
+            image = Image.fromarray(np.ascontiguousarray(request.conditioning_image[..., :3]))
+            still = np.asarray(image.resize((width, height), Image.Resampling.BILINEAR), np.float32)
             backdrop = 0.75 * still + 0.25 * gradient
 
         shapes = self._shapes(request)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -159,7 +159,8 @@ def _job_create(
         state=JobState.QUEUED,
         state_changed_at=now,
         heartbeat_at=now,
-        backend=settings.GENERATION_BACKEND,
+        # A setting declared with a default (env_str) is never None; its type cannot say so.
+        backend=cast(str, settings.GENERATION_BACKEND),
     )
     send_user_event_on_commit(
         user.id, job_progress_event(job_id=job.id, state=job.state, progress=job.progress)
