@@ -342,9 +342,4 @@ def _after_error(*, job_id: int, attempt: int, error: str) -> None:
         return
 
 
-def output_bytes(job: GenerationJob) -> bytes:
-    with default_storage.open(job.video, "rb") as handle:
-        return handle.read()
-
-
-__all__ = ["finish", "job_advance", "job_render", "output_bytes"]
+__all__ = ["build_request", "finish", "job_advance", "job_render"]

@@ -28,7 +28,6 @@ from sora_social.common.events import send_user_event_on_commit
 from sora_social.common.storage import PRIVATE, new_name
 from sora_social.common.tasks import enqueue_on_commit
 
-IMAGE_TYPES = images.IMAGE_TYPES
 # Status of each header error (the rest are 400).
 _HEADER_ERROR_STATUS = {"unsupported_image_type": 415}
 
@@ -56,7 +55,7 @@ def upload_create(*, user: User, file: Any) -> ImageUpload:
             details=exc.details or None,
         ) from None
 
-    content_type, ext = IMAGE_TYPES[header.format]
+    content_type, ext = images.IMAGE_TYPES[header.format]
     digest = hashlib.sha256(data).hexdigest()
     upload = ImageUpload(
         user_id=user.id,
