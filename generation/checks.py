@@ -44,7 +44,9 @@ from cameos.services import (
     output_faces_erase,
     rule_attempts_record,
 )
+from generation.models import GenerationJob
 from moderation.services import check_frames, check_prompt, content_rating
+from sora_social.accounts.models import User
 from sora_social.common.errors import Forbidden
 
 ALLOW, BLOCK, CANCEL = "allow", "block", "cancel"
@@ -63,7 +65,7 @@ class Outcome:
 @dataclass(frozen=True)
 class Step:
     name: str
-    run: Callable[[Any, dict[str, Any]], Outcome]
+    run: Callable[[GenerationJob, dict[str, Any]], Outcome]
 
 
 def _from_verdict(verdict: Any, default_reason: str) -> Outcome:
@@ -76,21 +78,21 @@ def _from_verdict(verdict: Any, default_reason: str) -> Outcome:
     return Outcome(BLOCK, f"{default_reason}:{flagged}" if flagged else default_reason, detail)
 
 
-def _user(job: Any) -> Any:
+def _user(job: GenerationJob) -> User:
     return job.user
 
 
 # --- before any rendering ------------------------------------------------------
 
 
-def prompt_safety(job: Any, payload: dict[str, Any]) -> Outcome:
+def prompt_safety(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     if not job.prompt:
         return Outcome(ALLOW, detail={"skipped": "no prompt"})
     verdict = check_prompt(text=job.prompt, user=_user(job), subject=(SUBJECT_KIND, job.id))
     return _from_verdict(verdict, "prompt_not_allowed")
 
 
-def no_real_person_in_image(job: Any, payload: dict[str, Any]) -> Outcome:
+def no_real_person_in_image(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     image = payload.get("image")
     if image is None:
         return Outcome(ALLOW, detail={"skipped": "no image"})
@@ -100,7 +102,7 @@ def no_real_person_in_image(job: Any, payload: dict[str, Any]) -> Outcome:
     return Outcome(ALLOW, detail={"faces": 0})
 
 
-def _rule_outcome(job: Any, violations: list[Any], stage: str) -> Outcome:
+def _rule_outcome(job: GenerationJob, violations: list[Any], stage: str) -> Outcome:
     rule_attempts_record(violations=violations, actor_id=job.user_id, prompt=job.prompt, stage=stage)
     first = violations[0]
     return Outcome(
@@ -110,7 +112,7 @@ def _rule_outcome(job: Any, violations: list[Any], stage: str) -> Outcome:
     )
 
 
-def owner_rules(job: Any, payload: dict[str, Any]) -> Outcome:
+def owner_rules(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     """The cast cameos' owner rules, with the classifiers and the free-text similarity (rules 1, 3)."""
     violations = cast_rules_check(
         user_id=job.user_id, cameo_ids=list(job.cameo_ids), prompt=job.prompt, with_models=True
@@ -130,7 +132,7 @@ PROMPT_CHECKS: list[Step] = [
 # --- after rendering, before a draft exists ------------------------------------
 
 
-def frame_safety(job: Any, payload: dict[str, Any]) -> Outcome:
+def frame_safety(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     verdict = check_frames(
         frames=list(payload["frames"]), user=_user(job), subject=(SUBJECT_KIND, job.id), fps=job.fps
     )
@@ -142,7 +144,7 @@ def frame_safety(job: Any, payload: dict[str, Any]) -> Outcome:
     )
 
 
-def likeness(job: Any, payload: dict[str, Any]) -> Outcome:
+def likeness(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     """Faces in the output must be cameos cast with consent; never a protected public figure."""
     frames = payload["frames"]
     count = min(LIKENESS_FRAMES, len(frames))
@@ -170,14 +172,14 @@ OUTPUT_CHECKS: list[Step] = [
 # --- inside the transaction that stores the output ------------------------------
 
 
-def consent_still_given(job: Any, payload: dict[str, Any]) -> Outcome:
+def consent_still_given(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     withdrawn = [c for c in job.cameo_ids if not may_cast(user_id=job.user_id, cameo_id=c, lock=True)]
     if withdrawn:
         return Outcome(CANCEL, "cameo_consent_withdrawn", {"cameos": [str(c) for c in withdrawn]})
     return Outcome(ALLOW, detail={"cameos": [str(c) for c in job.cameo_ids]})
 
 
-def owner_rules_still_kept(job: Any, payload: dict[str, Any]) -> Outcome:
+def owner_rules_still_kept(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     """Before storing: the owners' rules as they are now (tightened since submit?), and for
     owners who approve every use, their approval of this generation."""
     cameo_ids = list(job.cameo_ids)
@@ -213,7 +215,9 @@ def output_rating(record: dict[str, Any]) -> str:
     return "general"
 
 
-def run_steps(steps: list[Step], job: Any, payload: dict[str, Any]) -> tuple[Outcome, dict[str, Any]]:
+def run_steps(
+    steps: list[Step], job: GenerationJob, payload: dict[str, Any]
+) -> tuple[Outcome, dict[str, Any]]:
     """Run steps in order; stop at the first that does not allow. Returns it and every step's record."""
     record: dict[str, Any] = {}
     for step in steps:
@@ -263,7 +267,7 @@ def rules_at_submit(*, user_id: int, cameo_ids: list[int], prompt: str) -> None:
     )
 
 
-def approvals_needed(job: Any) -> list[int]:
+def approvals_needed(job: GenerationJob) -> list[int]:
     """Cast cameos whose owners must approve this generation before it renders."""
     return approval_missing(
         user_id=job.user_id, cameo_ids=list(job.cameo_ids), kind=SUBJECT_KIND, object_id=job.id
