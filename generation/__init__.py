@@ -1,3 +1,24 @@
 """Generation: jobs and their state machine, backends, the media pipeline (encode, watermark, C2PA, storage).
 
-May import: accounts, moderation, cameos."""
+May import: accounts, moderation, cameos.
+
+Module map:
+
+- `models/`: `GenerationJob` (+ `OutputFrameEmbedding`) in `jobs`, `ImageUpload` in `uploads`.
+- `states`: `JobState`, `JOB_MACHINE` (the declared moves), `TERMINAL`/`ACTIVE`/`IN_WORKER`,
+  progress per state.
+- `services/`: every write (package; see its docstring): `transitions` (`job_transition`,
+  set-based cancel), `submit`, `quotas`, `jobs` (cancel, claim for publish), `removal`,
+  `receivers` (other apps' signals), `uploads`, `reconcile`.
+- `selectors/`: reads (`jobs`: a member's jobs, a ready job's output, media names).
+- `presenters`: API bodies and WebSocket events (`job_out`, `upload_out`, `*_event`).
+- `pipeline`: the worker steps (`job_advance`, `job_render`); `finishing`: the last
+  step of a render (encode, sign, store, `ready`).
+- `checks`: the ordered check steps (prompt, output, store) calling cameos and moderation.
+- `backends/`: the render backend registry, its interface and the procedural backend.
+- `media` (encode, watermark, poster, descriptors), `provenance` (C2PA), `images`
+  (upload header probe and bounded decode).
+- `remix`: the remix-source resolver the feed registers; `signals`: `generation_finished`.
+- `subjects`: generation as a moderation subject; `health`: readiness checks.
+- `api/`: the HTTP endpoints; `tasks`: the Celery tasks; `admin`.
+"""

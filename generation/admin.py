@@ -14,6 +14,7 @@ from generation.models import GenerationJob, ImageUpload
 from moderation import services as moderation_services
 from sora_social.common.admin_actions import permission_check, reasoned_action
 from sora_social.common.media import media_url
+from sora_social.common.states import StaleTransition
 
 
 def _cancel_jobs(
@@ -23,7 +24,7 @@ def _cancel_jobs(
     for job_id in queryset.filter(state__in=states.ACTIVE).values_list("id", flat=True):
         try:
             services.job_transition(job_id=job_id, to=states.JobState.CANCELLED, expect=states.ACTIVE)
-        except services.StaleTransition:
+        except StaleTransition:
             continue
         cancelled.append(job_id)
     moderation_services.audit_staff_action(

@@ -33,6 +33,20 @@ from typing import Any
 
 import numpy as np
 
+from cameos.rules import APPROVAL_REQUIRED, RESTRICTIONS
+from cameos.rules import Violation as RuleViolation
+from cameos.selectors import may_cast, usable_cameo_ids
+from cameos.services import (
+    approval_missing,
+    cast_rules_check,
+    detect_likeness,
+    face_detect,
+    output_faces_erase,
+    rule_attempts_record,
+)
+from generation.models import GenerationJob
+from moderation.services import check_frames, check_prompt, content_rating
+from sora_social.accounts.models import User
 from sora_social.common.errors import Forbidden
 
 ALLOW, BLOCK, CANCEL = "allow", "block", "cancel"
@@ -51,7 +65,7 @@ class Outcome:
 @dataclass(frozen=True)
 class Step:
     name: str
-    run: Callable[[Any, dict[str, Any]], Outcome]
+    run: Callable[[GenerationJob, dict[str, Any]], Outcome]
 
 
 def _from_verdict(verdict: Any, default_reason: str) -> Outcome:
@@ -64,37 +78,31 @@ def _from_verdict(verdict: Any, default_reason: str) -> Outcome:
     return Outcome(BLOCK, f"{default_reason}:{flagged}" if flagged else default_reason, detail)
 
 
-def _user(job: Any) -> Any:
+def _user(job: GenerationJob) -> User:
     return job.user
 
 
 # --- before any rendering ------------------------------------------------------
 
 
-def prompt_safety(job: Any, payload: dict[str, Any]) -> Outcome:
+def prompt_safety(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     if not job.prompt:
         return Outcome(ALLOW, detail={"skipped": "no prompt"})
-    from moderation.services import check_prompt
-
     verdict = check_prompt(text=job.prompt, user=_user(job), subject=(SUBJECT_KIND, job.id))
     return _from_verdict(verdict, "prompt_not_allowed")
 
 
-def no_real_person_in_image(job: Any, payload: dict[str, Any]) -> Outcome:
+def no_real_person_in_image(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     image = payload.get("image")
     if image is None:
         return Outcome(ALLOW, detail={"skipped": "no image"})
-    from cameos.services import face_detect
-
     faces = face_detect(image=image)
     if faces:
         return Outcome(BLOCK, "real_person_image_not_allowed", {"faces": len(faces)})
     return Outcome(ALLOW, detail={"faces": 0})
 
 
-def _rule_outcome(job: Any, violations: list[Any], stage: str) -> Outcome:
-    from cameos.services import rule_attempts_record
-
+def _rule_outcome(job: GenerationJob, violations: list[Any], stage: str) -> Outcome:
     rule_attempts_record(violations=violations, actor_id=job.user_id, prompt=job.prompt, stage=stage)
     first = violations[0]
     return Outcome(
@@ -104,10 +112,8 @@ def _rule_outcome(job: Any, violations: list[Any], stage: str) -> Outcome:
     )
 
 
-def owner_rules(job: Any, payload: dict[str, Any]) -> Outcome:
+def owner_rules(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     """The cast cameos' owner rules, with the classifiers and the free-text similarity (rules 1, 3)."""
-    from cameos.services import cast_rules_check
-
     violations = cast_rules_check(
         user_id=job.user_id, cameo_ids=list(job.cameo_ids), prompt=job.prompt, with_models=True
     )
@@ -126,9 +132,7 @@ PROMPT_CHECKS: list[Step] = [
 # --- after rendering, before a draft exists ------------------------------------
 
 
-def frame_safety(job: Any, payload: dict[str, Any]) -> Outcome:
-    from moderation.services import check_frames, content_rating
-
+def frame_safety(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     verdict = check_frames(
         frames=list(payload["frames"]), user=_user(job), subject=(SUBJECT_KIND, job.id), fps=job.fps
     )
@@ -140,10 +144,8 @@ def frame_safety(job: Any, payload: dict[str, Any]) -> Outcome:
     )
 
 
-def likeness(job: Any, payload: dict[str, Any]) -> Outcome:
+def likeness(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     """Faces in the output must be cameos cast with consent; never a protected public figure."""
-    from cameos.services import detect_likeness, output_faces_erase
-
     frames = payload["frames"]
     count = min(LIKENESS_FRAMES, len(frames))
     picks = np.unique(np.linspace(0, len(frames) - 1, count).round().astype(int))
@@ -170,22 +172,16 @@ OUTPUT_CHECKS: list[Step] = [
 # --- inside the transaction that stores the output ------------------------------
 
 
-def consent_still_given(job: Any, payload: dict[str, Any]) -> Outcome:
-    from cameos.selectors import may_cast
-
+def consent_still_given(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     withdrawn = [c for c in job.cameo_ids if not may_cast(user_id=job.user_id, cameo_id=c, lock=True)]
     if withdrawn:
         return Outcome(CANCEL, "cameo_consent_withdrawn", {"cameos": [str(c) for c in withdrawn]})
     return Outcome(ALLOW, detail={"cameos": [str(c) for c in job.cameo_ids]})
 
 
-def owner_rules_still_kept(job: Any, payload: dict[str, Any]) -> Outcome:
+def owner_rules_still_kept(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     """Before storing: the owners' rules as they are now (tightened since submit?), and for
     owners who approve every use, their approval of this generation."""
-    from cameos.rules import APPROVAL_REQUIRED, RESTRICTIONS
-    from cameos.rules import Violation as RuleViolation
-    from cameos.services import approval_missing, cast_rules_check
-
     cameo_ids = list(job.cameo_ids)
     violations = cast_rules_check(
         user_id=job.user_id, cameo_ids=cameo_ids, prompt=job.prompt, with_models=True
@@ -219,7 +215,9 @@ def output_rating(record: dict[str, Any]) -> str:
     return "general"
 
 
-def run_steps(steps: list[Step], job: Any, payload: dict[str, Any]) -> tuple[Outcome, dict[str, Any]]:
+def run_steps(
+    steps: list[Step], job: GenerationJob, payload: dict[str, Any]
+) -> tuple[Outcome, dict[str, Any]]:
     """Run steps in order; stop at the first that does not allow. Returns it and every step's record."""
     record: dict[str, Any] = {}
     for step in steps:
@@ -238,8 +236,6 @@ def consent_at_submit(*, user_id: int, cameo_ids: list[int]) -> None:
     first (and we refuse) or waits and then cancels the accepted job.
     Unknown cameos and cameos without consent answer alike, so ids do not leak.
     """
-    from cameos.selectors import may_cast
-
     refused = [c for c in cameo_ids if not may_cast(user_id=user_id, cameo_id=c, lock=True)]
     if refused:
         raise Forbidden(
@@ -257,9 +253,6 @@ def rules_at_submit(*, user_id: int, cameo_ids: list[int], prompt: str) -> None:
     Only cameos the requester may cast are looked at: an owner is not told of
     attempts by people refused for want of consent anyway.
     """
-    from cameos.selectors import usable_cameo_ids
-    from cameos.services import cast_rules_check, rule_attempts_record
-
     usable = usable_cameo_ids(user_id=user_id, cameo_ids=cameo_ids)
     ordered = [c for c in cameo_ids if c in usable]
     violations = cast_rules_check(user_id=user_id, cameo_ids=ordered, prompt=prompt, with_models=False)
@@ -274,10 +267,8 @@ def rules_at_submit(*, user_id: int, cameo_ids: list[int], prompt: str) -> None:
     )
 
 
-def approvals_needed(job: Any) -> list[int]:
+def approvals_needed(job: GenerationJob) -> list[int]:
     """Cast cameos whose owners must approve this generation before it renders."""
-    from cameos.services import approval_missing
-
     return approval_missing(
         user_id=job.user_id, cameo_ids=list(job.cameo_ids), kind=SUBJECT_KIND, object_id=job.id
     )

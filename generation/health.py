@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from generation import checks, provenance
 from sora_social.common.health import DEGRADED, OK, Check
 
 
 def checks_wired() -> Check:
-    from generation import checks
-
     wired = checks.wired()
     missing = [point for point, steps in wired.items() if not steps]
     if missing:
@@ -21,8 +20,6 @@ def checks_wired() -> Check:
 
 
 def signing() -> Check:
-    from generation import provenance
-
     material = provenance.signing_material()
     detail = "development chain under var/c2pa" if material.development else "configured chain"
     return Check(OK, detail, required=True)

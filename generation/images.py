@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from PIL import Image, UnidentifiedImageError
 
 IMAGE_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 
@@ -44,8 +45,6 @@ def _open(source: Any) -> Any:
     """Image.open: reads the header only. Pillow's own bomb guard (MAX_IMAGE_PIXELS) raises
     DecompressionBombError here for absurd headers; our side limits are far tighter and
     are checked right after, still before any pixel is decoded."""
-    from PIL import Image
-
     return Image.open(source)
 
 
@@ -63,8 +62,6 @@ def _check(header: Header) -> None:
 
 def probe(data: bytes) -> Header:
     """Format and dimensions from the header only, checked against the limits. Decodes nothing."""
-    from PIL import Image, UnidentifiedImageError
-
     try:
         with _open(io.BytesIO(data)) as image:
             header = Header(image.format or "", *image.size)
@@ -91,8 +88,6 @@ class _Deadline(io.BytesIO):
 
 def decode(data: bytes) -> np.ndarray:
     """Every pixel of the first frame, as RGB, within the pixel and wall-time budgets (workers only)."""
-    from PIL import Image, UnidentifiedImageError
-
     deadline = time.monotonic() + settings.GENERATION_UPLOAD_DECODE_TIMEOUT_S
     try:
         with _open(_Deadline(data, deadline)) as image:

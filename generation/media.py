@@ -40,7 +40,7 @@ def _watermark_patch(text: str, width: int) -> tuple[np.ndarray, np.ndarray]:
     left, top, right, bottom = font.getbbox(text)
     pad = max(3, size // 3)
     w, h = right - left + 2 * pad, bottom - top + 2 * pad
-    patch = Image.new("RGBA", (w, h), (0, 0, 0, 150))
+    patch = Image.new("RGBA", (int(w), int(h)), (0, 0, 0, 150))
     draw = ImageDraw.Draw(patch)
     draw.rounded_rectangle(
         (0, 0, w - 1, h - 1), radius=pad, outline=(255, 255, 255, 220), width=max(1, size // 12)
@@ -161,17 +161,17 @@ def sample_indices(n: int, count: int = 8) -> list[int]:
 
 def probe_mp4(data: bytes) -> dict[str, object]:
     """Streams of an MP4 as PyAV sees them: what tests and admins check."""
-    with av.open(io.BytesIO(data)) as container:
+    with av.open(io.BytesIO(data), "r") as container:
         info: dict[str, object] = {"duration_s": (container.duration or 0) / 1_000_000}
         for stream in container.streams:
-            if stream.type == "video":
+            if isinstance(stream, av.VideoStream):
                 info["video"] = {
                     "codec": stream.codec_context.name,
                     "width": stream.codec_context.width,
                     "height": stream.codec_context.height,
                     "frames": stream.frames,
                 }
-            elif stream.type == "audio":
+            elif isinstance(stream, av.AudioStream):
                 info["audio"] = {"codec": stream.codec_context.name, "rate": stream.codec_context.sample_rate}
     return info
 
@@ -179,7 +179,7 @@ def probe_mp4(data: bytes) -> dict[str, object]:
 def decode_frames(data: bytes, *, limit: int | None = None) -> np.ndarray:
     """Decode an MP4's video frames to RGB (N, H, W, 3)."""
     frames = []
-    with av.open(io.BytesIO(data)) as container:
+    with av.open(io.BytesIO(data), "r") as container:
         for frame in container.decode(video=0):
             frames.append(frame.to_ndarray(format="rgb24"))
             if limit is not None and len(frames) >= limit:

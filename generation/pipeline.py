@@ -4,8 +4,9 @@
   `waiting_for_gpu` (or `blocked`), then nudges the GPU queue.
 - `job_render` (gpu queue): claims the job for one render attempt, renders with
   the configured backend (progress and cancellation between its steps), runs
-  the output checks on the frames, then finishes: watermark, the one encode,
-  C2PA signing, poster, embeddings, consent re-check, storage, `ready`.
+  the output checks on the frames, then finishes (`generation.finishing`):
+  watermark, the one encode, C2PA signing, poster, embeddings, consent
+  re-check, storage, `ready`.
 
 Rendering, checking and finishing run in one worker because the frames exist
 only in its memory: 10 s of 720×1280 RGB is 660 MB, and the only encode must
@@ -23,22 +24,102 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from generation import checks, images, media, provenance, states
+from cameos.selectors import cameo_reference_image
+from cameos.services import use_approvals_request
+from generation import checks, images, media
 from generation.backends import RenderCancelled, RenderContext, RenderRequest, get_backend
-from generation.models import GenerationJob, ImageUpload, OutputFrameEmbedding
-from generation.services import StaleTransition, job_transition
-from generation.states import JobState
+from generation.finishing import finish
+from generation.models import GenerationJob, ImageUpload
+from generation.presenters import job_progress_event
+from generation.services.transitions import job_transition
+from generation.services.uploads import upload_mark
+from generation.states import IN_WORKER, RENDER_PROGRESS_SPAN, JobState
 from sora_social.common.errors import ApplicationError, NotFound
 from sora_social.common.events import send_user_event
-from sora_social.common.storage import PRIVATE, new_name
+from sora_social.common.states import StaleTransition
 from sora_social.common.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
+
+
+def _fail_checking_prompt(job_id: int, *, code: str, message: str) -> GenerationJob:
+    """End a job in `checking_prompt` as `failed` with a reason code (undecodable still, check unavailable)."""
+    return job_transition(
+        job_id=job_id,
+        to=JobState.FAILED,
+        expect={JobState.CHECKING_PROMPT},
+        error=f"{code}: {message}",
+        blocked_reason=code,
+    )
+
+
+def _prompt_payload(job: GenerationJob) -> dict[str, Any]:
+    """What the prompt checks look at: the prompt, and the decoded still of an image generation."""
+    payload: dict[str, Any] = {"prompt": job.prompt}
+    upload = job.image_upload if job.image_upload_id else None
+    if upload is not None:
+        payload["image"] = _read_upload(upload)
+    return payload
+
+
+def _after_prompt_checks(job: GenerationJob, record: dict[str, Any]) -> GenerationJob:
+    """Checks passed: wait for the owners who approve each use, or go to the GPU queue."""
+    with transaction.atomic():
+        waiting_for = checks.approvals_needed(job)
+        if waiting_for:
+            # Owners who approve every use see the prompt that passed the checks;
+            # nothing renders until each of them approved (their decision moves it on).
+            job = job_transition(
+                job_id=job.id,
+                to=JobState.NEEDS_APPROVAL,
+                expect={JobState.CHECKING_PROMPT},
+                checks={**job.checks, "prompt": record},
+            )
+            use_approvals_request(
+                cameo_ids=waiting_for,
+                requester_id=job.user_id,
+                kind=checks.SUBJECT_KIND,
+                object_id=job.id,
+                prompt=job.prompt,
+            )
+            return job
+        job = job_transition(
+            job_id=job.id,
+            to=JobState.WAITING_FOR_GPU,
+            expect={JobState.CHECKING_PROMPT},
+            checks={**job.checks, "prompt": record},
+        )
+        enqueue_on_commit("generation.gpu.render", job_id=job.id)
+    return job
+
+
+def _check_prompt(job: GenerationJob) -> GenerationJob:
+    """Run the prompt checks on a job in `checking_prompt` and move it on by their outcome."""
+    try:
+        payload = _prompt_payload(job)
+    except images.ImageError as exc:
+        return _fail_checking_prompt(job.id, code=exc.code, message=exc.message)
+    try:
+        outcome, record = checks.run_steps(checks.PROMPT_CHECKS, job, payload)
+    except ApplicationError as exc:
+        # A check that cannot run (a classifier missing with fail-closed on) refuses the job.
+        return _fail_checking_prompt(job.id, code=exc.code, message=exc.message)
+    except Exception as exc:
+        _prompt_check_crashed(job, exc)
+        raise
+    if outcome.decision != checks.ALLOW:
+        return job_transition(
+            job_id=job.id,
+            to=JobState.BLOCKED,
+            expect={JobState.CHECKING_PROMPT},
+            blocked_reason=outcome.reason or "prompt_not_allowed",
+            checks={**job.checks, "prompt": record},
+        )
+    return _after_prompt_checks(job, record)
 
 
 def job_advance(*, job_id: int) -> str:
@@ -51,73 +132,7 @@ def job_advance(*, job_id: int) -> str:
             job = job_transition(job_id=job_id, to=JobState.CHECKING_PROMPT, expect={JobState.QUEUED})
         if job.state != JobState.CHECKING_PROMPT:
             return job.state  # someone else moved it on (or it was cancelled): nothing to do
-        payload: dict[str, Any] = {"prompt": job.prompt}
-        if job.image_upload_id:
-            try:
-                payload["image"] = _read_upload(job.image_upload)
-            except images.ImageError as exc:
-                job = job_transition(
-                    job_id=job_id,
-                    to=JobState.FAILED,
-                    expect={JobState.CHECKING_PROMPT},
-                    error=f"{exc.code}: {exc.message}",
-                    blocked_reason=exc.code,
-                )
-                return job.state
-        try:
-            outcome, record = checks.run_steps(checks.PROMPT_CHECKS, job, payload)
-        except ApplicationError as exc:
-            # A check that cannot run (a classifier missing with fail-closed on) refuses the job.
-            job = job_transition(
-                job_id=job_id,
-                to=JobState.FAILED,
-                expect={JobState.CHECKING_PROMPT},
-                error=f"{exc.code}: {exc.message}",
-                blocked_reason=exc.code,
-            )
-            return job.state
-        except Exception as exc:
-            _prompt_check_crashed(job, exc)
-            raise
-        if outcome.decision != checks.ALLOW:
-            job = job_transition(
-                job_id=job_id,
-                to=JobState.BLOCKED,
-                expect={JobState.CHECKING_PROMPT},
-                blocked_reason=outcome.reason or "prompt_not_allowed",
-                checks={**job.checks, "prompt": record},
-            )
-            return job.state
-        with transaction.atomic():
-            waiting_for = checks.approvals_needed(job)
-            if waiting_for:
-                # Owners who approve every use see the prompt that passed the checks;
-                # nothing renders until each of them approved (their decision moves it on).
-                from cameos.services import use_approvals_request
-
-                job = job_transition(
-                    job_id=job_id,
-                    to=JobState.NEEDS_APPROVAL,
-                    expect={JobState.CHECKING_PROMPT},
-                    checks={**job.checks, "prompt": record},
-                )
-                use_approvals_request(
-                    cameo_ids=waiting_for,
-                    requester_id=job.user_id,
-                    kind=checks.SUBJECT_KIND,
-                    object_id=job.id,
-                    prompt=job.prompt,
-                )
-                return job.state
-            job = job_transition(
-                job_id=job_id,
-                to=JobState.WAITING_FOR_GPU,
-                expect={JobState.CHECKING_PROMPT},
-                checks={**job.checks, "prompt": record},
-            )
-
-            enqueue_on_commit("generation.gpu.render", job_id=job_id)
-        return job.state
+        return _check_prompt(job).state
     except StaleTransition:
         return GenerationJob.objects.values_list("state", flat=True).get(pk=job_id)
 
@@ -158,7 +173,7 @@ class _Progress:
     def __init__(self, job: GenerationJob) -> None:
         self.job = job
         self.lost = False
-        self.low, self.high = states.RENDER_PROGRESS_SPAN
+        self.low, self.high = RENDER_PROGRESS_SPAN
 
     def report(self, fraction: float) -> None:
         progress = round(self.low + (self.high - self.low) * fraction, 3)
@@ -170,12 +185,7 @@ class _Progress:
             return
         send_user_event(
             self.job.user_id,
-            {
-                "type": "generation.progress",
-                "id": str(self.job.id),
-                "state": JobState.RENDERING,
-                "progress": progress,
-            },
+            job_progress_event(job_id=self.job.id, state=JobState.RENDERING, progress=progress),
         )
 
     def should_stop(self) -> bool:
@@ -188,8 +198,6 @@ def _read_upload(upload: ImageUpload) -> np.ndarray:
     A rejected upload raises its reason; one still pending is decoded here and
     settled by the outcome (ready, or rejected with the reason).
     """
-    from generation.services import upload_mark
-
     if upload.state == ImageUpload.State.REJECTED:
         raise images.ImageError(upload.reason or "corrupt_image", "The uploaded image could not be decoded.")
     try:
@@ -208,13 +216,12 @@ def _read_upload(upload: ImageUpload) -> np.ndarray:
 
 def build_request(job: GenerationJob) -> RenderRequest:
     conditioning = None
-    if job.image_upload_id:
-        conditioning = _read_upload(job.image_upload)
+    upload = job.image_upload if job.image_upload_id else None
+    if upload is not None:
+        conditioning = _read_upload(upload)
     elif job.remix_parent_video:
         with default_storage.open(job.remix_parent_video, "rb") as handle:
             conditioning = media.decode_frames(handle.read(), limit=1)[0]
-    from cameos.selectors import cameo_reference_image
-
     faces = {cameo_id: [cameo_reference_image(cameo_id=cameo_id)] for cameo_id in job.cameo_ids}
     return RenderRequest(
         prompt=job.prompt,
@@ -230,6 +237,57 @@ def build_request(job: GenerationJob) -> RenderRequest:
     )
 
 
+def _request_or_end(job: GenerationJob, attempt: int) -> RenderRequest | GenerationJob:
+    """The render request, or the job ended when it cannot be made (bad still, cameo gone)."""
+    try:
+        return build_request(job)
+    except images.ImageError as exc:
+        # The uploaded still cannot be decoded within budget: fail with its reason.
+        return job_transition(
+            job_id=job.id,
+            to=JobState.FAILED,
+            expect={JobState.RENDERING},
+            attempt=attempt,
+            error=f"{exc.code}: {exc.message}",
+            blocked_reason=exc.code,
+        )
+    except NotFound:
+        # A cast cameo was deleted since submit: the job cannot be made with consent.
+        return job_transition(
+            job_id=job.id,
+            to=JobState.CANCELLED,
+            expect={JobState.RENDERING},
+            attempt=attempt,
+            blocked_reason="cameo_unavailable",
+        )
+
+
+def _check_output(job: GenerationJob, attempt: int, frames: np.ndarray) -> GenerationJob:
+    """`checking_output`: the output checks on the frames; `blocked` (nothing stored) or `finishing`."""
+    job = job_transition(
+        job_id=job.id, to=JobState.CHECKING_OUTPUT, expect={JobState.RENDERING}, attempt=attempt
+    )
+    outcome, record = checks.run_steps(checks.OUTPUT_CHECKS, job, {"frames": frames})
+    if outcome.decision != checks.ALLOW:
+        # Blocked output is dropped here, before anything is stored.
+        return job_transition(
+            job_id=job.id,
+            to=JobState.BLOCKED,
+            expect={JobState.CHECKING_OUTPUT},
+            attempt=attempt,
+            blocked_reason=outcome.reason or "output_not_allowed",
+            checks={**job.checks, "output": record},
+        )
+    record["rating"] = checks.output_rating(record)
+    return job_transition(
+        job_id=job.id,
+        to=JobState.FINISHING,
+        expect={JobState.CHECKING_OUTPUT},
+        attempt=attempt,
+        checks={**job.checks, "output": record},
+    )
+
+
 def job_render(*, job_id: int) -> str:
     """Render, check and finish one job on a GPU worker. Returns the state it left the job in."""
     job = _claim(job_id)
@@ -239,57 +297,17 @@ def job_render(*, job_id: int) -> str:
     progress = _Progress(job)
     backend = get_backend(job.backend or None)
     try:
-        try:
-            request = build_request(job)
-        except images.ImageError as exc:
-            # The uploaded still cannot be decoded within budget: fail with its reason.
-            job = job_transition(
-                job_id=job_id,
-                to=JobState.FAILED,
-                expect={JobState.RENDERING},
-                attempt=attempt,
-                error=f"{exc.code}: {exc.message}",
-                blocked_reason=exc.code,
-            )
-            return job.state
-        except NotFound:
-            # A cast cameo was deleted since submit: the job cannot be made with consent.
-            job = job_transition(
-                job_id=job_id,
-                to=JobState.CANCELLED,
-                expect={JobState.RENDERING},
-                attempt=attempt,
-                blocked_reason="cameo_unavailable",
-            )
-            return job.state
+        request = _request_or_end(job, attempt)
+        if isinstance(request, GenerationJob):
+            return request.state
         result = backend.render(
             request, RenderContext(on_progress=progress.report, should_stop=progress.should_stop)
         )
         if progress.lost:
             raise RenderCancelled
-        job = job_transition(
-            job_id=job_id, to=JobState.CHECKING_OUTPUT, expect={JobState.RENDERING}, attempt=attempt
-        )
-        outcome, record = checks.run_steps(checks.OUTPUT_CHECKS, job, {"frames": result.frames})
-        if outcome.decision != checks.ALLOW:
-            # Blocked output is dropped here, before anything is stored.
-            job = job_transition(
-                job_id=job_id,
-                to=JobState.BLOCKED,
-                expect={JobState.CHECKING_OUTPUT},
-                attempt=attempt,
-                blocked_reason=outcome.reason or "output_not_allowed",
-                checks={**job.checks, "output": record},
-            )
+        job = _check_output(job, attempt, result.frames)
+        if job.state != JobState.FINISHING:
             return job.state
-        record["rating"] = checks.output_rating(record)
-        job = job_transition(
-            job_id=job_id,
-            to=JobState.FINISHING,
-            expect={JobState.CHECKING_OUTPUT},
-            attempt=attempt,
-            checks={**job.checks, "output": record},
-        )
         return finish(
             job=job, attempt=attempt, frames=result.frames, audio=result.audio, sample_rate=result.sample_rate
         )
@@ -305,7 +323,7 @@ def job_render(*, job_id: int) -> str:
 def _after_error(*, job_id: int, attempt: int, error: str) -> None:
     """A render attempt raised: retry on a GPU if attempts remain, else fail the job."""
 
-    job = GenerationJob.objects.filter(pk=job_id, attempts=attempt, state__in=states.IN_WORKER).first()
+    job = GenerationJob.objects.filter(pk=job_id, attempts=attempt, state__in=IN_WORKER).first()
     if job is None:
         return
     retry = attempt < settings.GENERATION_MAX_ATTEMPTS
@@ -324,117 +342,4 @@ def _after_error(*, job_id: int, attempt: int, error: str) -> None:
         return
 
 
-# --- finishing ----------------------------------------------------------------------
-
-
-def _output_names(job: GenerationJob, attempt: int) -> tuple[str, str]:
-    # Fresh random private names (rule 10: never ids, which are enumerable):
-    # a stale worker can never overwrite the files of the attempt that owns the job.
-    base = new_name(PRIVATE, "")
-    return f"{base}video.mp4", f"{base}poster.jpg"
-
-
-def finish(
-    *, job: GenerationJob, attempt: int, frames: np.ndarray, audio: np.ndarray, sample_rate: int
-) -> str:
-    """Watermark, encode once, sign, poster, embeddings, consent re-check, store, `ready`."""
-    parent = None
-    if job.remix_parent_video:
-        with default_storage.open(job.remix_parent_video, "rb") as handle:
-            parent = provenance.ParentIngredient(title=job.remix_parent_title or "source", data=handle.read())
-    media.burn_watermark(frames, fps=job.fps, text=settings.GENERATION_WATERMARK_TEXT)
-    encoded = media.encode_mp4(
-        frames,
-        audio,
-        sample_rate=sample_rate,
-        fps=job.fps,
-        crf=settings.GENERATION_X264_CRF,
-        preset=settings.GENERATION_X264_PRESET,
-    )
-    signed = provenance.sign_mp4(
-        encoded, title=f"{job.id}.mp4", job_id=job.id, cameo_ids=list(job.cameo_ids), parent=parent
-    )
-    poster = media.poster_jpeg(frames[min(len(frames) - 1, job.fps)])
-    indices = media.sample_indices(len(frames))
-    vectors = [media.frame_descriptor(frames[i]) for i in indices]
-    mean = np.mean(vectors, axis=0)
-    mean = mean / (float(np.linalg.norm(mean)) or 1.0)
-    label = provenance.read_manifest(signed).label
-
-    video_name, poster_name = _output_names(job, attempt)
-    for name in (video_name, poster_name):
-        if default_storage.exists(name):
-            default_storage.delete(name)
-    video_name = default_storage.save(video_name, ContentFile(signed))
-    poster_name = default_storage.save(poster_name, ContentFile(poster))
-    stored = became_ready = False
-    try:
-        with transaction.atomic():
-            locked = GenerationJob.objects.select_for_update().get(pk=job.id)
-            if locked.state != JobState.FINISHING or locked.attempts != attempt:
-                raise StaleTransition(f"job {job.id} is {locked.state}/attempt {locked.attempts}")
-            # Consent again, holding the cameo rows until this commits (rule 1).
-            outcome, record = checks.run_steps(checks.STORE_CHECKS, locked, {})
-            if outcome.decision != checks.ALLOW:
-                job = job_transition(
-                    job_id=job.id,
-                    to=JobState.CANCELLED if outcome.decision == checks.CANCEL else JobState.BLOCKED,
-                    expect={JobState.FINISHING},
-                    attempt=attempt,
-                    blocked_reason=outcome.reason,
-                    checks={**job.checks, "store": record},
-                )
-            else:
-                job = job_transition(
-                    job_id=job.id,
-                    to=JobState.READY,
-                    expect={JobState.FINISHING},
-                    attempt=attempt,
-                    video=video_name,
-                    poster=poster_name,
-                    video_bytes=len(signed),
-                    manifest_label=label,
-                    embedding=mean.tolist(),
-                    embedding_model=media.DESCRIPTOR_MODEL,
-                    checks={**job.checks, "store": record},
-                )
-                OutputFrameEmbedding.objects.bulk_create(
-                    [
-                        OutputFrameEmbedding(
-                            job_id=job.id,
-                            frame_index=i,
-                            t_ms=int(i * 1000 / job.fps),
-                            vector=v.tolist(),
-                            model=media.DESCRIPTOR_MODEL,
-                        )
-                        for i, v in zip(indices, vectors, strict=True)
-                    ],
-                    ignore_conflicts=True,
-                )
-                _record_appearances(job)
-                became_ready = True
-        stored = became_ready
-    finally:
-        if not stored:
-            # Cancelled, refused or taken back while we encoded: what we wrote is not the job's.
-            for name in (video_name, poster_name):
-                default_storage.delete(name)
-    return job.state
-
-
-def _record_appearances(job: GenerationJob) -> None:
-    """Tell cameos which cameos this draft carries, so each owner sees it in their list."""
-    from cameos.services import appearance_record
-
-    for cameo_id in job.cameo_ids:
-        appearance_record(
-            cameo_id=cameo_id, kind="generation", object_id=job.id, source="cast", creator_id=job.user_id
-        )
-
-
-def output_bytes(job: GenerationJob) -> bytes:
-    with default_storage.open(job.video, "rb") as handle:
-        return handle.read()
-
-
-__all__ = ["finish", "job_advance", "job_render", "output_bytes"]
+__all__ = ["build_request", "finish", "job_advance", "job_render"]

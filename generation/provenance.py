@@ -22,8 +22,13 @@ import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import c2pa
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 
 CAMEO_ASSERTION = "social.sora.cameos"
@@ -73,9 +78,6 @@ def _dev_dir() -> Path:
 
 
 def _name(common_name: str) -> Any:
-    from cryptography import x509
-    from cryptography.x509.oid import NameOID
-
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
@@ -86,11 +88,6 @@ def _name(common_name: str) -> Any:
 
 def generate_development_chain(directory: Path) -> None:
     """Write root.pem, chain.pem (signer + intermediate) and signer.key: a chain C2PA accepts."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID
-
     now = datetime.datetime.now(datetime.UTC)
 
     def usage(*, sign: bool, ca: bool) -> x509.KeyUsage:
@@ -145,8 +142,6 @@ def generate_development_chain(directory: Path) -> None:
 
 
 def _dev_chain_expired(chain_pem: bytes) -> bool:
-    from cryptography import x509
-
     leaf = x509.load_pem_x509_certificates(chain_pem)[0]
     return leaf.not_valid_after_utc < datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=7)
 
@@ -163,7 +158,7 @@ def signing_material() -> SigningMaterial:
             _material = SigningMaterial(
                 chain_pem=Path(settings.C2PA_SIGN_CERT).read_bytes(),
                 key_pem=Path(settings.C2PA_SIGN_KEY).read_bytes(),
-                alg=settings.C2PA_SIGN_ALG,
+                alg=cast(str, settings.C2PA_SIGN_ALG),  # declared with a default: never None
                 tsa_url=settings.C2PA_TSA_URL,
                 trust_anchors_pem=anchors,
                 development=False,
@@ -221,8 +216,6 @@ def sign_mp4(
     data: bytes, *, title: str, job_id: int, cameo_ids: list[int], parent: ParentIngredient | None = None
 ) -> bytes:
     """`data` with an embedded, signed C2PA manifest (a new MP4; the media bytes are untouched)."""
-    import c2pa
-
     material = signing_material()
     info = c2pa.C2paSignerInfo(material.alg, material.chain_pem, material.key_pem, material.tsa_url)
     signer = c2pa.Signer.from_info(info)
@@ -242,8 +235,6 @@ def sign_mp4(
 
 def read_manifest(data: bytes, *, trust_anchors_pem: bytes | None = None) -> ManifestReport:
     """Read and validate the active manifest; with trust anchors, signers they cover are `Trusted`."""
-    import c2pa
-
     context = None
     if trust_anchors_pem:
         context = c2pa.Context.from_dict(

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
+from sora_social.accounts.models import User
 from sora_social.common.errors import Forbidden, NotFound
 
 
@@ -45,7 +45,7 @@ def register_source_resolver(resolver: Resolver | None) -> None:
     _resolver = resolver
 
 
-def resolve_source(*, post_id: int, user: Any) -> RemixSource:
+def resolve_source(*, post_id: int, user: User) -> RemixSource:
     """The source a user may remix, or the error to answer.
 
     Unknown, removed and invisible posts are all `remix_source_not_found`

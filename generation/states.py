@@ -1,7 +1,7 @@
-"""The generation job's states and the one declared table of legal transitions.
+"""The generation job's states and its one declared machine, `JOB_MACHINE`.
 
 Nothing else in the app decides which move is legal: `services.job_transition`
-consults `TRANSITIONS` under a row lock. A job moves forward through the
+moves a job through `sora_social.common.states.transition` with this machine. A job moves forward through the
 pipeline; the only backward move is to `waiting_for_gpu` (and `queued` before
 any GPU time), taken by the reconciler when the worker holding a job is lost,
 since rendered frames live only in that worker's memory.
@@ -10,6 +10,8 @@ since rendered frames live only in that worker's memory.
 from __future__ import annotations
 
 from django.db import models
+
+from sora_social.common.states import Machine
 
 
 class JobState(models.TextChoices):
@@ -30,29 +32,35 @@ class JobState(models.TextChoices):
 
 S = JobState
 
-TERMINAL: frozenset[str] = frozenset({S.READY, S.BLOCKED, S.FAILED, S.CANCELLED})
+_ENDINGS = {S.CANCELLED, S.FAILED}
+
+JOB_MACHINE = Machine(
+    name="generation.job",
+    states=JobState,
+    initial=S.QUEUED,
+    moves={
+        S.QUEUED: {S.CHECKING_PROMPT, *_ENDINGS},
+        S.CHECKING_PROMPT: {S.WAITING_FOR_GPU, S.NEEDS_APPROVAL, S.BLOCKED, S.QUEUED, *_ENDINGS},
+        S.NEEDS_APPROVAL: {S.WAITING_FOR_GPU, S.BLOCKED, *_ENDINGS},
+        S.WAITING_FOR_GPU: {S.RENDERING, *_ENDINGS},
+        S.RENDERING: {S.CHECKING_OUTPUT, S.WAITING_FOR_GPU, *_ENDINGS},
+        S.CHECKING_OUTPUT: {S.FINISHING, S.BLOCKED, S.WAITING_FOR_GPU, *_ENDINGS},
+        S.FINISHING: {S.READY, S.BLOCKED, S.WAITING_FOR_GPU, *_ENDINGS},
+        S.READY: set(),
+        S.BLOCKED: set(),
+        S.FAILED: set(),
+        S.CANCELLED: set(),
+    },
+    terminal={S.READY, S.BLOCKED, S.FAILED, S.CANCELLED},
+)
+
+TERMINAL: frozenset[str] = JOB_MACHINE.finals
 ACTIVE: frozenset[str] = frozenset(set(S.values) - TERMINAL)
 # States whose work lives only in a worker's memory: losing that worker sends
 # the job back to waiting_for_gpu.
 IN_WORKER: frozenset[str] = frozenset({S.RENDERING, S.CHECKING_OUTPUT, S.FINISHING})
 # States in which a job waits for a person, not a worker: the reconciler leaves them alone.
 WAITING_FOR_PERSON: frozenset[str] = frozenset({S.NEEDS_APPROVAL})
-
-_ENDINGS = {S.CANCELLED, S.FAILED}
-
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.QUEUED: frozenset({S.CHECKING_PROMPT, *_ENDINGS}),
-    S.CHECKING_PROMPT: frozenset({S.WAITING_FOR_GPU, S.NEEDS_APPROVAL, S.BLOCKED, S.QUEUED, *_ENDINGS}),
-    S.NEEDS_APPROVAL: frozenset({S.WAITING_FOR_GPU, S.BLOCKED, *_ENDINGS}),
-    S.WAITING_FOR_GPU: frozenset({S.RENDERING, *_ENDINGS}),
-    S.RENDERING: frozenset({S.CHECKING_OUTPUT, S.WAITING_FOR_GPU, *_ENDINGS}),
-    S.CHECKING_OUTPUT: frozenset({S.FINISHING, S.BLOCKED, S.WAITING_FOR_GPU, *_ENDINGS}),
-    S.FINISHING: frozenset({S.READY, S.BLOCKED, S.WAITING_FOR_GPU, *_ENDINGS}),
-    S.READY: frozenset(),
-    S.BLOCKED: frozenset(),
-    S.FAILED: frozenset(),
-    S.CANCELLED: frozenset(),
-}
 
 # What the app shows as overall progress when a job enters a state; rendering
 # moves between its bounds as the backend reports.
@@ -67,7 +75,3 @@ PROGRESS_AT: dict[str, float] = {
     S.READY: 1.0,
 }
 RENDER_PROGRESS_SPAN = (PROGRESS_AT[S.RENDERING], PROGRESS_AT[S.CHECKING_OUTPUT])
-
-
-def can_move(source: str, target: str) -> bool:
-    return target in TRANSITIONS.get(source, frozenset())

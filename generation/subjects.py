@@ -22,7 +22,8 @@ class GenerationSubjects:
 
     def visible_to(self, object_id: int, user: object) -> bool:
         # A job is its requester's private draft.
-        return GenerationJob.objects.filter(pk=object_id, user_id=getattr(user, "pk", None)).exists()
+        user_id = getattr(user, "pk", None)
+        return user_id is not None and GenerationJob.objects.filter(pk=object_id, user_id=user_id).exists()
 
     def owner_id(self, object_id: int) -> int | None:
         return GenerationJob.objects.filter(pk=object_id).values_list("user_id", flat=True).first()

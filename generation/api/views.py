@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from generation import selectors, services
+from generation import presenters, selectors, services
 from generation.models import GenerationJob, ImageUpload
+from sora_social.accounts.models import User
 from sora_social.common.api.base import APIView
 from sora_social.common.ids import ID_CHARS
-from sora_social.common.media import media_url
 from sora_social.common.pagination import CursorPagination
 from sora_social.common.schema import component, page, page_parameters
 
@@ -47,8 +49,13 @@ _JOB = component(
 )
 
 
+def _member(request: Request) -> User:
+    """The signed-in member: every view here requires one (IsAuthenticated), which the type cannot know."""
+    return cast(User, request.user)
+
+
 class GenerationListCreateView(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         mode = serializers.ChoiceField(choices=GenerationJob.Mode.choices)
         prompt = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
         image_upload_id = serializers.CharField(
@@ -62,7 +69,10 @@ class GenerationListCreateView(APIView):
             required=False, allow_null=True, default=None, min_value=1, max_value=600
         )
         aspect = serializers.ChoiceField(choices=GenerationJob.Aspect.choices, required=False, default=None)
-        style = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
+        # The API's field is `style`; it shadows DRF's Field.style (render hints), unused on input.
+        style = serializers.CharField(  # type: ignore[assignment]
+            required=False, allow_blank=True, max_length=40, default=""
+        )
         seed = serializers.IntegerField(
             required=False, allow_null=True, default=None, min_value=0, max_value=2**62
         )
@@ -71,8 +81,8 @@ class GenerationListCreateView(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        job = services.job_submit(user=request.user, **data.validated_data)
-        return Response(selectors.job_to_dict(job), status=202)
+        job = services.job_submit(user=_member(request), **data.validated_data)
+        return Response(presenters.job_out(job), status=202)
 
     @extend_schema(
         parameters=page_parameters(),
@@ -81,24 +91,24 @@ class GenerationListCreateView(APIView):
     )
     def get(self, request: Request) -> Response:
         paginator = CursorPagination()
-        page = paginator.paginate_queryset(selectors.jobs_for_user(user=request.user), request, view=self)
-        return paginator.get_paginated_response([selectors.job_to_dict(job) for job in page or []])
+        page = paginator.paginate_queryset(selectors.jobs_for_user(user=_member(request)), request, view=self)
+        return paginator.get_paginated_response([presenters.job_out(job) for job in page or []])
 
 
 class GenerationDetailView(APIView):
     @extend_schema(responses={200: _JOB}, summary="One generation (video_url when ready)")
     def get(self, request: Request, job_id: str) -> Response:
-        return Response(selectors.job_to_dict(selectors.job_get(user=request.user, job_id=job_id)))
+        return Response(presenters.job_out(selectors.job_get(user=_member(request), job_id=job_id)))
 
     @extend_schema(request=None, responses={200: _JOB}, summary="Cancel a generation")
     def delete(self, request: Request, job_id: str) -> Response:
-        return Response(selectors.job_to_dict(services.job_cancel(user=request.user, job_id=job_id)))
+        return Response(presenters.job_out(services.job_cancel(user=_member(request), job_id=job_id)))
 
 
 class UploadCreateView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         file = serializers.FileField()
 
     @extend_schema(
@@ -127,16 +137,5 @@ class UploadCreateView(APIView):
         "with its reason (e.g. `corrupt_image`).",
     )
     def post(self, request: Request) -> Response:
-        upload = services.upload_create(user=request.user, file=request.FILES.get("file"))
-        return Response(
-            {
-                "id": str(upload.id),
-                "content_type": upload.content_type,
-                "width": upload.width,
-                "height": upload.height,
-                "size_bytes": upload.size_bytes,
-                "url": media_url(upload.file),
-                "state": upload.state,
-            },
-            status=201,
-        )
+        upload = services.upload_create(user=_member(request), file=request.FILES.get("file"))
+        return Response(presenters.upload_out(upload), status=201)

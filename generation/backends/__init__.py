@@ -1,7 +1,7 @@
 """Render backends: the registry and the configured one.
 
 `GENERATION_BACKEND` names a registered backend (`procedural`, built in) or a
-dotted path to a backend class (a GPU model, see docs/GENERATION.md). Backends
+dotted path to a backend class (a GPU model, see docs/GENERATION.md). Dotted-path backends
 are imported lazily: the web tier never loads model code.
 """
 
@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
 from generation.backends.base import Backend, RenderCancelled, RenderContext, RenderRequest, RenderResult
+from generation.backends.procedural import ProceduralBackend
 
 __all__ = [
     "Backend",
@@ -38,8 +40,6 @@ def register_backend(name: str, factory: Callable[[], Backend]) -> None:
 
 
 def _procedural() -> Backend:
-    from generation.backends.procedural import ProceduralBackend
-
     return ProceduralBackend()
 
 
@@ -48,7 +48,8 @@ register_backend("procedural", _procedural)
 
 def get_backend(name: str | None = None) -> Backend:
     """The named (default: configured) backend, built once per process: GPU models load once."""
-    name = name or settings.GENERATION_BACKEND
+    # The setting is declared with a default (env_str): never None, which its type cannot say.
+    name = name or cast(str, settings.GENERATION_BACKEND)
     with _lock:
         if name not in _INSTANCES:
             factory = _FACTORIES.get(name) or import_string(name)

@@ -118,19 +118,24 @@ class ProceduralBackend:
             for i in range(int(rng.integers(3, 6)))
         ]
 
+    @staticmethod
+    def _backdrop(request: RenderRequest, root: bytes) -> np.ndarray:
+        """A vertical two-colour gradient, blended with the conditioning still when there is one."""
+        width, height = request.width, request.height
+        top, bottom = _colour(root[8:10], light=0.3), _colour(root[10:12], light=0.65)
+        ys = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None, None]
+        gradient = (np.array(top, np.float32) * (1 - ys) + np.array(bottom, np.float32) * ys).repeat(width, 1)
+        if request.conditioning_image is None:
+            return gradient
+        image = Image.fromarray(np.ascontiguousarray(request.conditioning_image[..., :3]))
+        still = np.asarray(image.resize((width, height), Image.Resampling.BILINEAR), np.float32)
+        return 0.75 * still + 0.25 * gradient
+
     def render(self, request: RenderRequest, ctx: RenderContext) -> RenderResult:
         width, height, fps, n = request.width, request.height, request.fps, request.frame_count
         root, _ = self._rng(request)
         words = [w for w in request.prompt.split() if w.strip()] or ["…"]
-        top, bottom = _colour(root[8:10], light=0.3), _colour(root[10:12], light=0.65)
-        ys = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, None, None]
-        gradient = (np.array(top, np.float32) * (1 - ys) + np.array(bottom, np.float32) * ys).repeat(width, 1)
-        backdrop = gradient
-        if request.conditioning_image is not None:
-            still = Image.fromarray(np.ascontiguousarray(request.conditioning_image[..., :3]))
-            still = np.asarray(still.resize((width, height), Image.Resampling.BILINEAR), np.float32)
-            backdrop = 0.75 * still + 0.25 * gradient
-
+        backdrop = self._backdrop(request, root)
         shapes = self._shapes(request)
         t = np.arange(n, dtype=np.float64) / fps
         xs, heights = self._motion(shapes, t)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import factory
 import numpy as np
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from PIL import Image
 
@@ -45,3 +46,9 @@ def face_image_path() -> str:
     import insightface
 
     return str(Path(insightface.__file__).parent / "data" / "images" / "Tom_Hanks_54745.png")
+
+
+def stored_video_bytes(job: GenerationJob) -> bytes:
+    """The bytes of a ready job's stored video."""
+    with default_storage.open(job.video, "rb") as handle:
+        return handle.read()

@@ -15,6 +15,7 @@ from generation import services
 from generation.models import GenerationJob, ImageUpload
 from generation.remix import RemixSource, register_source_resolver
 from generation.states import JobState
+from sora_social.common.errors import RateLimited
 from tests.accounts.factories import UserFactory
 from tests.cameos.factories import CameoFactory
 from tests.generation.factories import GenerationJobFactory, image_bytes
@@ -250,7 +251,7 @@ def test_concurrent_submissions_cannot_exceed_the_quota(user, settings):
         try:
             services.job_submit(user=user, mode="text", prompt="race")
             outcomes.append("ok")
-        except services.RateLimited:
+        except RateLimited:
             outcomes.append("429")
         finally:
             connection.close()

@@ -22,7 +22,7 @@ from tests.accounts.factories import UserFactory
 from tests.cameos import media as cameo_media
 from tests.generation import backends
 from tests.generation.conftest import wait_finished
-from tests.generation.factories import image_bytes
+from tests.generation.factories import image_bytes, stored_video_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,7 +86,7 @@ def test_cast_cameo_with_consent_is_composited_detected_and_credited(inprocess_w
     assert job.state == JobState.READY, (job.blocked_reason, job.errors)
     assert job.checks["output"]["cameos.detect_likeness"]["cameos_seen"] == [str(cameo.id)]
     assert job.checks["store"]["cameos.may_cast"]["decision"] == "allow"
-    report = provenance.read_manifest(pipeline.output_bytes(job))
+    report = provenance.read_manifest(stored_video_bytes(job))
     assert report.assertion(provenance.CAMEO_ASSERTION)["cameo_ids"] == [str(cameo.id)]
     appearance = Appearance.objects.get(cameo=cameo, kind="generation", object_id=job.id)
     assert appearance.source == "cast"
@@ -191,7 +191,7 @@ def test_remix_manifest_names_its_parent(inprocess_worker, user):
     assert remix.state == JobState.READY, remix.errors
     assert remix.remix_of_post_id == 777
     report = provenance.read_manifest(
-        pipeline.output_bytes(remix), trust_anchors_pem=provenance.signing_material().trust_anchors_pem
+        stored_video_bytes(remix), trust_anchors_pem=provenance.signing_material().trust_anchors_pem
     )
     assert report.validation_state == "Trusted"
     [ingredient] = report.manifest["ingredients"]

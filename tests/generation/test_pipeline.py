@@ -24,6 +24,7 @@ from tests.accounts.factories import UserFactory
 from tests.conftest import bearer
 from tests.generation import backends
 from tests.generation.conftest import wait_finished, wait_for
+from tests.generation.factories import stored_video_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -98,7 +99,7 @@ async def test_text_job_becomes_a_signed_watermarked_mp4_with_progress(inprocess
     assert detail["blocked_reason"] is None
 
     job = await database_sync_to_async(GenerationJob.objects.get)(pk=int(job_id))
-    data = await database_sync_to_async(pipeline.output_bytes)(job)
+    data = await database_sync_to_async(stored_video_bytes)(job)
     info = media.probe_mp4(data)
     assert info["video"]["codec"] == "h264"
     assert (info["video"]["width"], info["video"]["height"]) == (144, 256)

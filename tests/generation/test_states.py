@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from generation import states
 from generation.models import GenerationJob
-from generation.services import IllegalTransition, StaleTransition, job_transition
+from generation.services import job_transition
 from generation.states import JobState as S
+from sora_social.common.states import IllegalTransition, StaleTransition
 from tests.generation.factories import GenerationJobFactory
 
 HAPPY_PATH = [
@@ -28,9 +29,9 @@ HAPPY_PATH = [
 
 def test_table_covers_every_state_and_terminals_are_final():
     """Every state has a row in the table; ready, blocked, failed and cancelled lead nowhere."""
-    assert set(states.TRANSITIONS) == set(S.values)
+    assert set(states.JOB_MACHINE.table) == set(S.values)
     for state in states.TERMINAL:
-        assert states.TRANSITIONS[state] == frozenset()
+        assert states.JOB_MACHINE.table[state] == frozenset()
     assert {S.READY, S.BLOCKED, S.FAILED, S.CANCELLED} == states.TERMINAL
 
 
@@ -55,14 +56,14 @@ def test_table_is_exactly_the_declared_one():
         (S.NEEDS_APPROVAL, S.BLOCKED),
     }
     expected |= {(s, end) for s in states.ACTIVE for end in (S.CANCELLED, S.FAILED)}
-    actual = {(a, b) for a, targets in states.TRANSITIONS.items() for b in targets}
+    actual = {(a, b) for a, targets in states.JOB_MACHINE.table.items() for b in targets}
     assert actual == expected
 
 
 def test_blocked_only_from_the_check_states_and_an_owner_decision():
     """Only a check can block a job (checking_prompt, checking_output, the store checks in
     finishing), or a cameo owner denying a use it waits for (needs_approval)."""
-    sources = {a for a, targets in states.TRANSITIONS.items() if S.BLOCKED in targets}
+    sources = {a for a, targets in states.JOB_MACHINE.table.items() if S.BLOCKED in targets}
     assert sources == {S.CHECKING_PROMPT, S.CHECKING_OUTPUT, S.FINISHING, S.NEEDS_APPROVAL}
 
 

@@ -111,9 +111,9 @@ def test_finished_video_and_poster_are_stored_in_s3(s3, user):
     body = s3.get_object(Bucket=BUCKET, Key=job.video)["Body"].read()
     assert provenance.read_manifest(body).label == job.manifest_label
 
-    from generation.selectors import job_to_dict
+    from generation.presenters import job_out
 
-    url = job_to_dict(job)["video_url"]
+    url = job_out(job)["video_url"]
     assert url.startswith(f"{s3.meta.endpoint_url}/{BUCKET}/{job.video}")
     assert "Signature=" in url or "X-Amz-Signature=" in url
 
@@ -158,7 +158,7 @@ def test_s3_presigned_gets_die_with_removal(s3, user):
 
     from feed import services as feed
     from feed.receivers import on_content_actioned
-    from generation.selectors import job_to_dict
+    from generation.presenters import job_out
     from generation.services import outputs_remove
     from moderation import signals as m
     from sora_social.common.storage import PRIVATE, new_name
@@ -171,7 +171,7 @@ def test_s3_presigned_gets_die_with_removal(s3, user):
         return GenerationJobFactory(user=user, state="ready", mode="text", video=video, poster=poster)
 
     draft = job()
-    url = job_to_dict(draft)["video_url"]
+    url = job_out(draft)["video_url"]
     assert "Signature=" in url
     assert _http_get(url) == 200
     assert _http_get(url.split("?", 1)[0]) == 403  # no signature, no access

@@ -112,7 +112,8 @@ def test_valid_image_becomes_ready_and_the_owner_is_told(
     """The worker decodes a valid image fully: `ready`, one attempt, an `upload.ready` event on commit."""
     sent: list[tuple[int, dict]] = []
     monkeypatch.setattr(
-        "generation.services.send_user_event_on_commit", lambda uid, payload: sent.append((uid, payload))
+        "generation.services.uploads.send_user_event_on_commit",
+        lambda uid, payload: sent.append((uid, payload)),
     )
     upload_id = int(_upload(auth_client, image_bytes(320, 240)).json()["id"])
     upload = services.upload_decode(upload_id=upload_id)
@@ -174,7 +175,9 @@ def test_reconciler_resends_stuck_pending_uploads_within_attempts(
     """Pending uploads nobody decoded are sent again; those whose attempts are spent are rejected."""
     settings.GENERATION_UPLOAD_MAX_ATTEMPTS = 2
     sent: list[int] = []
-    monkeypatch.setattr("generation.services.enqueue_on_commit", lambda task, **kw: sent.append(kw["upload_id"]))
+    monkeypatch.setattr(
+        "generation.services.uploads.enqueue_on_commit", lambda task, **kw: sent.append(kw["upload_id"])
+    )
     fresh = int(_upload(auth_client, image_bytes(320, 240)).json()["id"])
     stuck = int(_upload(auth_client, image_bytes(320, 240)).json()["id"])
     spent = int(_upload(auth_client, image_bytes(320, 240)).json()["id"])

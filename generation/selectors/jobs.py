@@ -1,4 +1,4 @@
-"""Reads of the generation app; other apps read generation through here."""
+"""Reads of generation jobs: a member's own jobs, a ready job's output, the media names of jobs."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from django.db.models import QuerySet
 
 from generation.models import GenerationJob
 from generation.states import JobState
+from sora_social.accounts.models import User
 from sora_social.common.errors import NotFound
 from sora_social.common.ids import parse_id
-from sora_social.common.media import media_url
 
 LIST_FIELDS = (
     "id",
@@ -40,7 +40,7 @@ LIST_FIELDS = (
 )
 
 
-def job_get(*, user: Any, job_id: Any) -> GenerationJob:
+def job_get(*, user: User, job_id: Any) -> GenerationJob:
     """The member's own job; anyone else's, and malformed ids, are 404."""
     pk = parse_id(job_id)
     job = GenerationJob.objects.filter(pk=pk, user_id=user.id).first() if pk else None
@@ -49,62 +49,15 @@ def job_get(*, user: Any, job_id: Any) -> GenerationJob:
     return job
 
 
-def jobs_for_user(*, user: Any) -> QuerySet[GenerationJob]:
+def jobs_for_user(*, user: User) -> QuerySet[GenerationJob]:
+    """The member's jobs, with the fields the API shows (the paginator orders them)."""
     return GenerationJob.objects.filter(user_id=user.id).only(*LIST_FIELDS)
-
-
-def job_to_dict(job: GenerationJob) -> dict[str, Any]:
-    """The API shape of a job (plain dict; the list endpoint builds the same)."""
-    body: dict[str, Any] = {
-        "id": str(job.id),
-        "mode": job.mode,
-        "state": job.state,
-        "progress": job.progress,
-        "prompt": job.prompt,
-        "style": job.style,
-        "seed": job.seed,
-        "duration_s": job.duration_s,
-        "aspect": job.aspect,
-        "width": job.width,
-        "height": job.height,
-        "fps": job.fps,
-        "cameos": [str(c) for c in job.cameo_ids],
-        "remix_of": str(job.remix_of_post_id) if job.remix_of_post_id else None,
-        "image_upload_id": str(job.image_upload_id) if job.image_upload_id else None,
-        "created_at": job.created_at,
-        "state_changed_at": job.state_changed_at,
-        "finished_at": job.finished_at,
-        "video_url": None,
-        "poster_url": None,
-        "blocked_reason": None,
-        "blocked_detail": None,
-    }
-    if job.output_removed_at is not None:
-        body["blocked_reason"] = job.blocked_reason or "removed"
-    elif job.state == JobState.READY and job.video:
-        body["video_url"] = media_url(job.video)
-        body["poster_url"] = media_url(job.poster)
-    if job.state in (JobState.BLOCKED, JobState.CANCELLED) and job.blocked_reason:
-        body["blocked_reason"] = job.blocked_reason
-        if job.blocked_reason == RULE_VIOLATION:
-            body["blocked_detail"] = _rule_detail(job.checks)
-    return body
-
-
-RULE_VIOLATION = "cameo_rule_violation"
-
-
-def _rule_detail(recorded: dict[str, Any]) -> dict[str, Any] | None:
-    """The cameo and owner rule that refused a job, from its check records (scores left out)."""
-    for stage in ("store", "approval", "prompt"):
-        for record in (recorded.get(stage) or {}).values():
-            if isinstance(record, dict) and record.get("reason") == RULE_VIOLATION:
-                return {k: record.get(k) for k in ("cameo", "rule", "rule_text")}
-    return None
 
 
 @dataclass(frozen=True)
 class JobOutput:
+    """What another app needs of a ready job's output to publish it."""
+
     job_id: int
     user_id: int
     video: str
