@@ -9,6 +9,7 @@ query: the cameo by primary key, with the caster's explicit access row (unique
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 
 import numpy as np
 from django.db import connection
@@ -233,3 +234,25 @@ def use_approvals_for(*, kind: str, object_id: int) -> dict[int, str]:
 def use_approvals_for_owner(*, user_id: int, state: str | None = CameoUseApproval.State.PENDING) -> QuerySet:
     qs = CameoUseApproval.objects.filter(cameo__owner_id=user_id)
     return qs.filter(state=state) if state else qs
+
+
+def verified_cameo_ids(*, cameo_ids: Iterable[int]) -> set[int]:
+    """Which of `cameo_ids` are verified cameos; one query."""
+    ids = list(cameo_ids)
+    if not ids:
+        return set()
+    return set(Cameo.objects.filter(pk__in=ids, state=CameoState.VERIFIED).values_list("id", flat=True))
+
+
+def cameo_owners(*, cameo_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
+    """{cameo_id: (owner_id, owner username)} of `cameo_ids`; one query."""
+    ids = list(cameo_ids)
+    if not ids:
+        return {}
+    rows = Cameo.objects.filter(pk__in=ids).select_related("owner").only("id", "owner__id", "owner__username")
+    return {cameo.pk: (cameo.owner_id, cameo.owner.username) for cameo in rows}
+
+
+def sql_tables() -> dict[str, str]:
+    """Table names for other apps' hand-written SQL (the feed's card query joins the cameo table)."""
+    return {"cameo": Cameo._meta.db_table}
