@@ -23,8 +23,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import av
 import numpy as np
 from django.conf import settings
+
+from cameos.faces import get_backend
+from cameos.faces.base import head_pose_proxy
 
 MOVES = ("left", "right")
 WORDS = (
@@ -87,8 +91,6 @@ def probe(data: bytes) -> float:
     Nothing is decoded here: the worker's `decode` does that, within its budgets,
     and measures the real duration (a header can declare anything).
     """
-    import av
-
     try:
         with av.open(io.BytesIO(data)) as container:
             if not container.streams.video:
@@ -164,8 +166,6 @@ def decode(data: bytes, *, sample_fps: float | None = None) -> Recording:
     `decode_timeout`) as soon as the recording passes a limit; `frames_decoded`
     on the error says how far it got.
     """
-    import av
-
     fps = sample_fps or settings.CAMEOS_SAMPLE_FPS
     frames: list[np.ndarray] = []
     times: list[float] = []
@@ -213,9 +213,6 @@ def decode(data: bytes, *, sample_fps: float | None = None) -> Recording:
 
 def judge(recording: Recording, challenge: dict) -> Verdict:
     """Run every recording-only check; collect all failing reasons (not just the first)."""
-    from cameos.faces import get_backend
-    from cameos.faces.base import head_pose_proxy
-
     backend = get_backend()
     verdict = Verdict()
     missing = multiple = 0

@@ -1,7 +1,7 @@
 """Cameo endpoints: enrol, settings, consent, appearances, notifications.
 
-Views parse, call one service or selector, and answer plain dicts. Another
-member's cameo the caller may not see is 404, never 403.
+Views parse, call one service or selector, and answer what `cameos.presenters`
+shapes. Another member's cameo the caller may not see is 404, never 403.
 """
 
 from __future__ import annotations
@@ -15,99 +15,28 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cameos import selectors, services
-from cameos.api.serializers import appearance_out, approval_out, cameo_out, notification_out, request_out
+from cameos.api.serializers import (
+    appearance_schema,
+    approval_schema,
+    cameo_schema,
+    notification_schema,
+    request_schema,
+)
 from cameos.models import Audience
+from cameos.presenters import (
+    access_out,
+    appearance_out,
+    approval_out,
+    cameo_out,
+    notification_out,
+    request_out,
+)
 from cameos.rules import RESTRICTION_CODES
 from sora_social.common.api.base import APIView
 from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.common.ids import ID_CHARS, parse_id
 from sora_social.common.pagination import CursorPagination
 from sora_social.common.schema import component, page, page_parameters
-
-
-def _cameo_schema(many: bool = False) -> Any:
-    return component(
-        "Cameo",
-        {
-            "id": serializers.CharField(),
-            "owner_id": serializers.CharField(),
-            "state": serializers.ChoiceField(["awaiting_recording", "processing", "verified", "rejected"]),
-            "audience": serializers.ChoiceField(Audience.values),
-            "rules": serializers.CharField(),
-            "restrictions": serializers.ListField(child=serializers.ChoiceField(RESTRICTION_CODES)),
-            "challenge": serializers.JSONField(required=False, allow_null=True),
-            "reasons": serializers.ListField(child=serializers.CharField(), required=False),
-            "created_at": serializers.DateTimeField(),
-            "verified_at": serializers.DateTimeField(allow_null=True),
-        },
-        many=many,
-    )
-
-
-def _appearance_schema(many: bool = False) -> Any:
-    return component(
-        "CameoAppearance",
-        {
-            "id": serializers.CharField(),
-            "kind": serializers.ChoiceField(["generation", "post"]),
-            "object_id": serializers.CharField(),
-            "creator_id": serializers.CharField(allow_null=True),
-            "source": serializers.ChoiceField(["cast", "detected"]),
-            "score": serializers.FloatField(allow_null=True),
-            "created_at": serializers.DateTimeField(),
-        },
-        many=many,
-    )
-
-
-def _request_schema(many: bool = False) -> Any:
-    return component(
-        "CameoRequest",
-        {
-            "id": serializers.CharField(),
-            "cameo_id": serializers.CharField(),
-            "requester_id": serializers.CharField(),
-            "message": serializers.CharField(),
-            "state": serializers.ChoiceField(["pending", "approved", "denied"]),
-            "created_at": serializers.DateTimeField(),
-            "decided_at": serializers.DateTimeField(allow_null=True),
-        },
-        many=many,
-    )
-
-
-def _notification_schema(many: bool = False) -> Any:
-    return component(
-        "CameoNotification",
-        {
-            "id": serializers.CharField(),
-            "kind": serializers.CharField(),
-            "cameo_id": serializers.CharField(),
-            "actor_id": serializers.CharField(allow_null=True),
-            "data": serializers.JSONField(),
-            "created_at": serializers.DateTimeField(),
-            "read_at": serializers.DateTimeField(allow_null=True),
-        },
-        many=many,
-    )
-
-
-def _approval_schema(many: bool = False) -> Any:
-    return component(
-        "CameoUseApproval",
-        {
-            "id": serializers.CharField(),
-            "cameo_id": serializers.CharField(),
-            "requester_id": serializers.CharField(),
-            "kind": serializers.ChoiceField(["generation"]),
-            "object_id": serializers.CharField(),
-            "prompt": serializers.CharField(),
-            "state": serializers.ChoiceField(["pending", "approved", "denied"]),
-            "created_at": serializers.DateTimeField(),
-            "decided_at": serializers.DateTimeField(allow_null=True),
-        },
-        many=many,
-    )
 
 
 def _decision_state(request: Request) -> str | None:
@@ -125,7 +54,7 @@ def _page(request: Request, view: APIView, qs: Any, render: Any) -> Response:
 
 
 class CameoListView(APIView):
-    @extend_schema(request=None, responses={201: _cameo_schema()}, operation_id="cameo_create")
+    @extend_schema(request=None, responses={201: cameo_schema()}, operation_id="cameo_create")
     def post(self, request: Request) -> Response:
         """Start enrolling my cameo: the answer carries the liveness challenge to read while recording."""
         cameo = services.cameo_create(owner=request.user)
@@ -136,7 +65,7 @@ class CameoListView(APIView):
             OpenApiParameter("usable", bool, description="true: cameos I may cast now (mine included)"),
             *page_parameters(),
         ],
-        responses=page("CameoPage", _cameo_schema()),
+        responses=page("CameoPage", cameo_schema()),
         operation_id="cameo_list",
     )
     def get(self, request: Request) -> Response:
@@ -173,13 +102,13 @@ class CameoDetailView(APIView):
             ),
         )
 
-    @extend_schema(responses=_cameo_schema(), operation_id="cameo_get")
+    @extend_schema(responses=cameo_schema(), operation_id="cameo_get")
     def get(self, request: Request, cameo_id: str) -> Response:
         """One cameo I own or may see."""
         cameo = selectors.cameo_visible_to(user_id=request.user.pk, cameo_id=cameo_id)
         return Response(cameo_out(cameo, viewer_id=request.user.pk))
 
-    @extend_schema(request=InputSerializer, responses=_cameo_schema(), operation_id="cameo_update")
+    @extend_schema(request=InputSerializer, responses=cameo_schema(), operation_id="cameo_update")
     def patch(self, request: Request, cameo_id: str) -> Response:
         """Change my cameo's audience or the rules a creator must follow."""
         cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
@@ -202,7 +131,7 @@ class CameoRecordingView(APIView):
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField()
 
-    @extend_schema(request=InputSerializer, responses={202: _cameo_schema()}, operation_id="cameo_recording")
+    @extend_schema(request=InputSerializer, responses={202: cameo_schema()}, operation_id="cameo_recording")
     def post(self, request: Request, cameo_id: str) -> Response:
         """Upload the enrolment recording (multipart `file`); liveness and identity checks run in the background."""
         cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
@@ -218,7 +147,7 @@ class CameoRequestCreateView(APIView):
         message = serializers.CharField(max_length=280, required=False, allow_blank=True, default="")
 
     @extend_schema(
-        request=InputSerializer, responses={201: _request_schema()}, operation_id="cameo_request_create"
+        request=InputSerializer, responses={201: request_schema()}, operation_id="cameo_request_create"
     )
     def post(self, request: Request, cameo_id: str) -> Response:
         """Ask a cameo's owner for permission to cast it."""
@@ -240,7 +169,7 @@ class MyCameoRequestsView(APIView):
             ),
             *page_parameters(),
         ],
-        responses=page("CameoRequestPage", _request_schema()),
+        responses=page("CameoRequestPage", request_schema()),
         operation_id="me_cameo_requests",
     )
     def get(self, request: Request) -> Response:
@@ -252,7 +181,7 @@ class MyCameoRequestsView(APIView):
 class CameoRequestDecideView(APIView):
     decision = ""
 
-    @extend_schema(request=None, responses=_request_schema(), operation_id=None)
+    @extend_schema(request=None, responses=request_schema(), operation_id=None)
     def post(self, request: Request, request_id: str) -> Response:
         """Decide a request to use my cameo (approve grants access, deny does not)."""
         decided = services.cameo_request_decide(
@@ -295,9 +224,7 @@ class CameoGrantListView(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         access = services.cameo_grant(cameo=cameo, user_id=_user_id(data.validated_data["user_id"]))
-        return Response(
-            {"user_id": str(access.user_id), "state": access.state}, status=status.HTTP_201_CREATED
-        )
+        return Response(access_out(access, with_changed_at=False), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=page_parameters(),
@@ -322,7 +249,7 @@ class CameoGrantListView(APIView):
             request,
             self,
             qs,
-            lambda a: {"user_id": str(a.user_id), "state": a.state, "changed_at": a.changed_at},
+            access_out,
         )
 
 
@@ -338,7 +265,7 @@ class CameoGrantDetailView(APIView):
 class CameoAppearanceListView(APIView):
     @extend_schema(
         parameters=page_parameters(),
-        responses=page("CameoAppearancePage", _appearance_schema()),
+        responses=page("CameoAppearancePage", appearance_schema()),
         operation_id="cameo_appearances",
     )
     def get(self, request: Request, cameo_id: str) -> Response:
@@ -359,7 +286,7 @@ class CameoAppearanceDetailView(APIView):
 class MyCameoNotificationsView(APIView):
     @extend_schema(
         parameters=page_parameters(),
-        responses=page("CameoNotificationPage", _notification_schema()),
+        responses=page("CameoNotificationPage", notification_schema()),
         operation_id="me_cameo_notifications",
     )
     def get(self, request: Request) -> Response:
@@ -398,7 +325,7 @@ class MyCameoApprovalsView(APIView):
             ),
             *page_parameters(),
         ],
-        responses=page("CameoApprovalPage", _approval_schema()),
+        responses=page("CameoApprovalPage", approval_schema()),
         operation_id="me_cameo_approvals",
     )
     def get(self, request: Request) -> Response:
@@ -410,7 +337,7 @@ class MyCameoApprovalsView(APIView):
 class CameoApprovalDecideView(APIView):
     decision = ""
 
-    @extend_schema(request=None, responses=_approval_schema(), operation_id=None)
+    @extend_schema(request=None, responses=approval_schema(), operation_id=None)
     def post(self, request: Request, approval_id: str) -> Response:
         """Decide one use of my cameo (approve lets that generation go on, deny blocks it)."""
         decided = services.use_approval_decide(

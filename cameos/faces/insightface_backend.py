@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from PIL import Image
 
 from cameos.faces.base import Face
 
@@ -112,8 +113,6 @@ class InsightFaceBackend:
 
     def _letterbox(self, image: np.ndarray) -> tuple[np.ndarray, float]:
         """Resize keeping aspect into a det_size square (padding right/bottom), normalise to [-1, 1]."""
-        from PIL import Image
-
         h, w = image.shape[:2]
         scale = self.det_size / max(h, w)
         nh, nw = max(1, round(h * scale)), max(1, round(w * scale))
