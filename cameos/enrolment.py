@@ -92,7 +92,7 @@ def probe(data: bytes) -> float:
     and measures the real duration (a header can declare anything).
     """
     try:
-        with av.open(io.BytesIO(data)) as container:
+        with av.open(io.BytesIO(data), mode="r") as container:
             if not container.streams.video:
                 raise RecordingError("no_video", "The recording has no video track.")
             if not container.streams.audio:
@@ -173,7 +173,7 @@ def decode(data: bytes, *, sample_fps: float | None = None) -> Recording:
     rate = 16000
     budget = _Budget()
     try:
-        with av.open(io.BytesIO(data)) as container:
+        with av.open(io.BytesIO(data), mode="r") as container:
             stream = container.streams.video[0]
             _check_pixels(stream.codec_context.width, stream.codec_context.height)
             next_t = 0.0
@@ -185,12 +185,12 @@ def decode(data: bytes, *, sample_fps: float | None = None) -> Recording:
                     frames.append(frame.to_ndarray(format="rgb24"))
                     times.append(t)
                     next_t = t + 1 / fps
-        with av.open(io.BytesIO(data)) as container:
+        with av.open(io.BytesIO(data), mode="r") as container:
             if container.streams.audio:
                 resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
                 samples = 0
-                for frame in container.decode(audio=0):
-                    for out in resampler.resample(frame):
+                for audio_frame in container.decode(audio=0):
+                    for out in resampler.resample(audio_frame):
                         chunks.append(out.to_ndarray().reshape(-1))
                         samples += chunks[-1].shape[0]
                     budget.media_time(samples / rate)

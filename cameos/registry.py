@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.conf import settings
@@ -56,7 +57,7 @@ def store(
         )
         for v in vectors
     ]
-    table.objects.bulk_create(rows)
+    table._default_manager.bulk_create(rows)
     return len(rows)
 
 
@@ -65,7 +66,7 @@ def erase(*, subject_kind: str, subject_ids: Iterable[int]) -> int:
     ids = list(subject_ids)
     deleted = 0
     for table in TABLES.values():
-        deleted += table.objects.filter(subject_kind=subject_kind, subject_id__in=ids).delete()[0]
+        deleted += table._default_manager.filter(subject_kind=subject_kind, subject_id__in=ids).delete()[0]
     return deleted
 
 
@@ -95,7 +96,7 @@ def nearest(
         f" ORDER BY embedding {op} %s::vector LIMIT %s) AS near"
         " WHERE distance <= %s"
     )
-    params: list[object] = [literal, pool, literal, inner_limit, max_distance]
+    params: list[Any] = [literal, pool, literal, inner_limit, max_distance]
     if exclude is not None:
         sql += " AND NOT (subject_kind = %s AND subject_id = %s)"
         params += [exclude[0], exclude[1]]

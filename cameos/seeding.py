@@ -84,6 +84,6 @@ def _gallery(photo: Path) -> list[str]:
         return []
     # The shipped crop is 112 px; the HOG detector wants a larger face.
     buffer = io.BytesIO()
-    Image.open(photo).convert("RGB").resize((240, 240), Image.BICUBIC).save(buffer, format="PNG")
+    Image.open(photo).convert("RGB").resize((240, 240), Image.Resampling.BICUBIC).save(buffer, format="PNG")
     services.public_figure_add(name="Tom Hanks", photo=ContentFile(buffer.getvalue(), name="hanks.png"))
     return ["public figure: Tom Hanks"]

@@ -49,7 +49,7 @@ CAMEO_MACHINE = Machine(
     terminal={CameoState.VERIFIED, CameoState.REJECTED},
 )
 
-_DECISION_MOVES = {
+_DECISION_MOVES: dict[str, set[str]] = {
     DecisionState.PENDING: {DecisionState.APPROVED, DecisionState.DENIED},
     DecisionState.APPROVED: set(),
     DecisionState.DENIED: set(),

@@ -26,7 +26,7 @@ class Audience(models.TextChoices):
     EVERYONE = "everyone"
 
 
-AUDIENCE_ORDER = [Audience.ONLY_ME, Audience.APPROVED, Audience.MUTUALS, Audience.EVERYONE]
+AUDIENCE_ORDER: list[str] = [Audience.ONLY_ME, Audience.APPROVED, Audience.MUTUALS, Audience.EVERYONE]
 
 
 def narrowest(a: str, b: str) -> str:

@@ -39,7 +39,7 @@ def cameo_reference_image(*, cameo_id: int) -> np.ndarray:
         return np.asarray(Image.open(io.BytesIO(handle.read())).convert("RGB"))
 
 
-def cameos_stuck_processing(*, older_than_s: int = 300) -> QuerySet:
+def cameos_stuck_processing(*, older_than_s: int = 300) -> QuerySet[Cameo, tuple[int, int]]:
     """(id, verify_attempts) of cameos processing for longer than a verification should take."""
     cutoff = timezone.now() - timedelta(seconds=older_than_s)
     return Cameo.objects.filter(state=CameoState.PROCESSING, state_changed_at__lt=cutoff).values_list(

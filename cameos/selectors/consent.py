@@ -22,7 +22,7 @@ from sora_social.common.ids import parse_id
 _RANK = {audience: rank for rank, audience in enumerate(AUDIENCE_ORDER)}
 
 
-def _effective_rank() -> Case:
+def _effective_rank() -> Least:
     """The audience actually in force, as a rank (0 only_me … 3 everyone).
 
     A teen owner's audience is clamped at query time to the widest their parent

@@ -34,6 +34,8 @@ def use_approvals_for(*, kind: str, object_id: int) -> dict[int, str]:
     )
 
 
-def use_approvals_for_owner(*, user_id: int, state: str | None = CameoUseApproval.State.PENDING) -> QuerySet:
+def use_approvals_for_owner(
+    *, user_id: int, state: str | None = CameoUseApproval.State.PENDING
+) -> QuerySet[CameoUseApproval]:
     qs = CameoUseApproval.objects.filter(cameo__owner_id=user_id)
     return qs.filter(state=state) if state else qs

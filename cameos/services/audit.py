@@ -13,7 +13,7 @@ def biometric_access_record(*, actor: User, obj: Cameo | PublicFigure, field: st
         actor_id=actor.pk,
         subject_kind=BiometricAccess.Subject.CAMEO if is_cameo else BiometricAccess.Subject.PUBLIC_FIGURE,
         subject_id=obj.pk,
-        owner_id=obj.owner_id if is_cameo else None,
+        owner_id=obj.owner_id if isinstance(obj, Cameo) else None,
         field=field,
         ip=ip or None,
     )

@@ -16,11 +16,16 @@ def cameo_delete(*, cameo: Cameo) -> None:
         remove_appearances(cameo_id=cameo.pk, appearances=Appearance.objects.filter(cameo_id=cameo.pk))
         signals.cameo_deleted.send(sender=Cameo, cameo_id=cameo.pk)
         registry.erase(subject_kind=SubjectKind.CAMEO, subject_ids=[cameo.pk])
-        files = [f.name for f in (cameo.recording, cameo.reference_image) if f]
+        files = [f.name for f in (cameo.recording, cameo.reference_image) if f.name]
         storage = cameo.recording.storage
         cameo.delete()
+
+        def delete_files() -> None:
+            for name in files:
+                storage.delete(name)
+
         # Files go only once the rows are gone for good.
-        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+        transaction.on_commit(delete_files)
 
 
 def cameos_delete_for_account(*, user_id: int) -> int:

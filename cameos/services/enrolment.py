@@ -48,7 +48,7 @@ def cameo_create(*, owner: User) -> Cameo:
     return Cameo.objects.create(owner=owner, audience=audience, challenge=challenge)
 
 
-def cameo_attach_recording(*, cameo: Cameo, upload: UploadedFile) -> Cameo:
+def cameo_attach_recording(*, cameo: Cameo, upload: UploadedFile[bytes]) -> Cameo:
     """Validate the recording (type, size, decodable video with audio) and queue its verification."""
 
     if cameo.state != CameoState.AWAITING_RECORDING:

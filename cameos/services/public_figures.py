@@ -18,7 +18,7 @@ from sora_social.common.errors import ValidationFailed
 
 @transaction.atomic
 def public_figure_add(
-    *, name: str, photo: UploadedFile | ContentFile, figure: PublicFigure | None = None
+    *, name: str, photo: UploadedFile[bytes] | ContentFile[bytes], figure: PublicFigure | None = None
 ) -> PublicFigure:
     """Add (or re-embed) a protected public figure from a photo with exactly one clear face."""
     photo.seek(0)

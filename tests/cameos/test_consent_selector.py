@@ -96,9 +96,7 @@ def test_consent_query_uses_indexes():
 
     cameo = CameoFactory(audience=Audience.APPROVED)
     other = UserFactory()
-    qs = Cameo.objects.filter(pk=cameo.pk, state=CameoState.VERIFIED).filter(
-        consent._castable(other.pk)
-    )
+    qs = Cameo.objects.filter(pk=cameo.pk, state=CameoState.VERIFIED).filter(consent._castable(other.pk))
     sql, params = qs.values("id").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")

@@ -33,14 +33,12 @@ ILLEGAL_CAMEO_MOVES = sorted(
 
 def test_cameo_machine_declares_the_enrolment_table():
     """The enrolment table is exactly the one the product documents; verified and rejected are final."""
-    assert LEGAL_CAMEO_MOVES == sorted(
-        [
-            ("awaiting_recording", "processing"),
-            ("processing", "awaiting_recording"),
-            ("processing", "rejected"),
-            ("processing", "verified"),
-        ]
-    )
+    assert LEGAL_CAMEO_MOVES == [
+        ("awaiting_recording", "processing"),
+        ("processing", "awaiting_recording"),
+        ("processing", "rejected"),
+        ("processing", "verified"),
+    ]
     assert CAMEO_MACHINE.finals == {"verified", "rejected"}
 
 
@@ -164,7 +162,8 @@ def test_someone_elses_request_is_not_found():
 
 
 @pytest.mark.parametrize(
-    "path", ["cameos.states.CAMEO_MACHINE", "cameos.states.REQUEST_MACHINE", "cameos.states.USE_APPROVAL_MACHINE"]
+    "path",
+    ["cameos.states.CAMEO_MACHINE", "cameos.states.REQUEST_MACHINE", "cameos.states.USE_APPROVAL_MACHINE"],
 )
 def test_docs_carry_each_machine_diagram(path):
     """docs/CAMEOS.md carries each machine's Mermaid diagram exactly as the declaration draws it."""
@@ -174,7 +173,9 @@ def test_docs_carry_each_machine_diagram(path):
         "cameos.states.USE_APPROVAL_MACHINE": USE_APPROVAL_MACHINE,
     }[path]
     block = re.search(
-        rf"<!-- machine: {re.escape(path)} -->\n```mermaid\n(.*?)\n```\n<!-- /machine -->", DOC.read_text(), re.S
+        rf"<!-- machine: {re.escape(path)} -->\n```mermaid\n(.*?)\n```\n<!-- /machine -->",
+        DOC.read_text(),
+        re.S,
     )
     assert block is not None, f"no diagram for {path} in docs/CAMEOS.md"
     assert block.group(1) == machine.mermaid()
