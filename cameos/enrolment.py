@@ -25,6 +25,8 @@ from typing import Any
 
 import av
 import numpy as np
+from av.container import InputContainer
+from av.video.stream import VideoStream
 from django.conf import settings
 
 from cameos.faces import get_backend
@@ -122,11 +124,11 @@ def _check_pixels(width: int, height: int) -> None:
         )
 
 
-def _duration(container: object, stream: object) -> float:
-    if stream.duration is not None and stream.time_base is not None:  # type: ignore[attr-defined]
-        return float(stream.duration * stream.time_base)  # type: ignore[attr-defined]
-    if container.duration is not None:  # type: ignore[attr-defined]
-        return container.duration / 1_000_000  # type: ignore[attr-defined]
+def _duration(container: InputContainer, stream: VideoStream) -> float:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / 1_000_000
     return 0.0
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import connection, models
+from django.db.backends.utils import CursorWrapper
 
 from cameos.models import ArcFaceEmbedding, DlibFaceEmbedding, EmbeddingPool, SubjectKind
 
@@ -109,11 +110,11 @@ def nearest(
     return [Hit(subject_kind=k, subject_id=int(i), distance=float(d)) for k, i, d in rows]
 
 
-def set_ef_search(cursor: object, value: int | None = None) -> None:
+def set_ef_search(cursor: CursorWrapper, value: int | None = None) -> None:
     """hnsw.ef_search for this transaction (or session when in autocommit)."""
     ef = int(value or settings.CAMEOS_HNSW_EF_SEARCH)
     local = "LOCAL " if not connection.get_autocommit() else ""
-    cursor.execute(f"SET {local}hnsw.ef_search = {ef}")  # type: ignore[attr-defined]
+    cursor.execute(f"SET {local}hnsw.ef_search = {ef}")
 
 
 __all__ = ["TABLES", "EmbeddingPool", "Hit", "SubjectKind", "erase", "nearest", "store", "table_for"]
