@@ -100,6 +100,11 @@ def access_out(access: CameoAccess, *, with_changed_at: bool = True) -> dict[str
     return body
 
 
+def notifications_marked_out(marked: int) -> dict[str, Any]:
+    """The answer to marking notifications read: how many were marked."""
+    return {"marked": marked}
+
+
 def notification_event(
     cameo: Cameo, note: CameoNotification, *, actor_id: int | None, data: dict[str, Any]
 ) -> dict[str, Any]:

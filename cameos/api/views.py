@@ -29,6 +29,7 @@ from cameos.presenters import (
     approval_out,
     cameo_out,
     notification_out,
+    notifications_marked_out,
     request_out,
 )
 from cameos.rules import RESTRICTION_CODES
@@ -317,7 +318,7 @@ class MyCameoNotificationsReadView(APIView):
         marked = services.notifications_mark_read(
             user_id=_me(request).pk, up_to_id=parse_id(up_to) if up_to else None
         )
-        return Response({"marked": marked})
+        return Response(notifications_marked_out(marked))
 
 
 class MyCameoApprovalsView(APIView):
