@@ -248,8 +248,9 @@ def bench_dlib(args: argparse.Namespace) -> list[str]:
 
 
 def bench_removal(args: argparse.Namespace) -> list[str]:
-    from cameos import services, signals
+    from cameos import signals
     from cameos.models import Appearance, Cameo
+    from cameos.services.appearances import remove_appearances
     from sora_social.accounts.models import User
     from sora_social.common.ids import new_ids
 
@@ -281,7 +282,7 @@ def bench_removal(args: argparse.Namespace) -> list[str]:
         seed(count)
         started = time.perf_counter()
         with transaction.atomic():
-            removed = services._remove_appearances(
+            removed = remove_appearances(
                 cameo_id=cameo.pk, appearances=Appearance.objects.filter(cameo_id=cameo.pk)
             )
         set_based = time.perf_counter() - started

@@ -7,19 +7,20 @@ recordings are erased and the removal signals reach generation and feed.
 from __future__ import annotations
 
 import mimetypes
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from cameos import services
 from cameos.models import Appearance, Cameo, CameoAccess, CameoRequest, PublicFigure
 from moderation import services as moderation_services
+from sora_social.accounts.models import User
 from sora_social.common.admin_actions import permission_check, reasoned_action
 from sora_social.common.errors import ApplicationError
 from sora_social.common.ids import parse_id
@@ -90,7 +91,7 @@ class CameoAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def biometric_view(self, request: HttpRequest, object_id: str, field: str) -> HttpResponse:
+    def biometric_view(self, request: HttpRequest, object_id: str, field: str) -> FileResponse:
         if field not in ("recording", "reference_image"):
             raise Http404
         cameo = Cameo.objects.filter(pk=parse_id(object_id) or 0).first()
@@ -191,15 +192,16 @@ def biometric_link(file: Any, kind: str, object_id: int, field: str) -> str:
     return format_html('<a href="{}" target="_blank">open (audited)</a>', url)
 
 
-def biometric_response(request: HttpRequest, obj: Any, kind: str, field: str) -> HttpResponse:
+def biometric_response(request: HttpRequest, obj: Any, kind: str, field: str) -> FileResponse:
     """Stream one biometric file to staff holding `view_biometrics`, after writing the audit row."""
     if not request.user.has_perm("cameos.view_biometrics"):
         raise PermissionDenied
     file = getattr(obj, field, None) if obj is not None else None
     if not file:
         raise Http404
+    # Only staff reach the admin: the user is a member, never anonymous.
     services.biometric_access_record(
-        actor=request.user, obj=obj, field=field, ip=request.META.get("REMOTE_ADDR")
+        actor=cast(User, request.user), obj=obj, field=field, ip=request.META.get("REMOTE_ADDR")
     )
     try:
         handle = file.storage.open(file.name, "rb")
@@ -249,7 +251,7 @@ class PublicFigureAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def biometric_view(self, request: HttpRequest, object_id: str, field: str) -> HttpResponse:
+    def biometric_view(self, request: HttpRequest, object_id: str, field: str) -> FileResponse:
         if field != "photo":
             raise Http404
         figure = PublicFigure.objects.filter(pk=parse_id(object_id) or 0).first()

@@ -23,8 +23,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import av
 import numpy as np
+from av.container import InputContainer
+from av.video.stream import VideoStream
 from django.conf import settings
+
+from cameos.faces import get_backend
+from cameos.faces.base import head_pose_proxy
 
 MOVES = ("left", "right")
 WORDS = (
@@ -87,10 +93,8 @@ def probe(data: bytes) -> float:
     Nothing is decoded here: the worker's `decode` does that, within its budgets,
     and measures the real duration (a header can declare anything).
     """
-    import av
-
     try:
-        with av.open(io.BytesIO(data)) as container:
+        with av.open(io.BytesIO(data), mode="r") as container:
             if not container.streams.video:
                 raise RecordingError("no_video", "The recording has no video track.")
             if not container.streams.audio:
@@ -120,11 +124,11 @@ def _check_pixels(width: int, height: int) -> None:
         )
 
 
-def _duration(container: object, stream: object) -> float:
-    if stream.duration is not None and stream.time_base is not None:  # type: ignore[attr-defined]
-        return float(stream.duration * stream.time_base)  # type: ignore[attr-defined]
-    if container.duration is not None:  # type: ignore[attr-defined]
-        return container.duration / 1_000_000  # type: ignore[attr-defined]
+def _duration(container: InputContainer, stream: VideoStream) -> float:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / 1_000_000
     return 0.0
 
 
@@ -164,8 +168,6 @@ def decode(data: bytes, *, sample_fps: float | None = None) -> Recording:
     `decode_timeout`) as soon as the recording passes a limit; `frames_decoded`
     on the error says how far it got.
     """
-    import av
-
     fps = sample_fps or settings.CAMEOS_SAMPLE_FPS
     frames: list[np.ndarray] = []
     times: list[float] = []
@@ -173,7 +175,7 @@ def decode(data: bytes, *, sample_fps: float | None = None) -> Recording:
     rate = 16000
     budget = _Budget()
     try:
-        with av.open(io.BytesIO(data)) as container:
+        with av.open(io.BytesIO(data), mode="r") as container:
             stream = container.streams.video[0]
             _check_pixels(stream.codec_context.width, stream.codec_context.height)
             next_t = 0.0
@@ -185,12 +187,12 @@ def decode(data: bytes, *, sample_fps: float | None = None) -> Recording:
                     frames.append(frame.to_ndarray(format="rgb24"))
                     times.append(t)
                     next_t = t + 1 / fps
-        with av.open(io.BytesIO(data)) as container:
+        with av.open(io.BytesIO(data), mode="r") as container:
             if container.streams.audio:
                 resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
                 samples = 0
-                for frame in container.decode(audio=0):
-                    for out in resampler.resample(frame):
+                for audio_frame in container.decode(audio=0):
+                    for out in resampler.resample(audio_frame):
                         chunks.append(out.to_ndarray().reshape(-1))
                         samples += chunks[-1].shape[0]
                     budget.media_time(samples / rate)
@@ -213,9 +215,6 @@ def decode(data: bytes, *, sample_fps: float | None = None) -> Recording:
 
 def judge(recording: Recording, challenge: dict) -> Verdict:
     """Run every recording-only check; collect all failing reasons (not just the first)."""
-    from cameos.faces import get_backend
-    from cameos.faces.base import head_pose_proxy
-
     backend = get_backend()
     verdict = Verdict()
     missing = multiple = 0

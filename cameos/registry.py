@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.db import connection, models
+from django.db.backends.utils import CursorWrapper
 
 from cameos.models import ArcFaceEmbedding, DlibFaceEmbedding, EmbeddingPool, SubjectKind
 
@@ -56,7 +58,7 @@ def store(
         )
         for v in vectors
     ]
-    table.objects.bulk_create(rows)
+    table._default_manager.bulk_create(rows)
     return len(rows)
 
 
@@ -65,7 +67,7 @@ def erase(*, subject_kind: str, subject_ids: Iterable[int]) -> int:
     ids = list(subject_ids)
     deleted = 0
     for table in TABLES.values():
-        deleted += table.objects.filter(subject_kind=subject_kind, subject_id__in=ids).delete()[0]
+        deleted += table._default_manager.filter(subject_kind=subject_kind, subject_id__in=ids).delete()[0]
     return deleted
 
 
@@ -95,7 +97,7 @@ def nearest(
         f" ORDER BY embedding {op} %s::vector LIMIT %s) AS near"
         " WHERE distance <= %s"
     )
-    params: list[object] = [literal, pool, literal, inner_limit, max_distance]
+    params: list[Any] = [literal, pool, literal, inner_limit, max_distance]
     if exclude is not None:
         sql += " AND NOT (subject_kind = %s AND subject_id = %s)"
         params += [exclude[0], exclude[1]]
@@ -108,11 +110,11 @@ def nearest(
     return [Hit(subject_kind=k, subject_id=int(i), distance=float(d)) for k, i, d in rows]
 
 
-def set_ef_search(cursor: object, value: int | None = None) -> None:
+def set_ef_search(cursor: CursorWrapper, value: int | None = None) -> None:
     """hnsw.ef_search for this transaction (or session when in autocommit)."""
     ef = int(value or settings.CAMEOS_HNSW_EF_SEARCH)
     local = "LOCAL " if not connection.get_autocommit() else ""
-    cursor.execute(f"SET {local}hnsw.ef_search = {ef}")  # type: ignore[attr-defined]
+    cursor.execute(f"SET {local}hnsw.ef_search = {ef}")
 
 
 __all__ = ["TABLES", "EmbeddingPool", "Hit", "SubjectKind", "erase", "nearest", "store", "table_for"]

@@ -12,9 +12,17 @@ import io
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
+
+from cameos import registry, services
+from cameos.faces import Face, FaceBackend, get_backend
+from cameos.models import Cameo, CameoState, EmbeddingPool, PublicFigure, SubjectKind
+from cameos.models.cameo import LIVE_STATES
+from sora_social.accounts.models import User
 
 DEMO = [("alice", 0, "everyone"), ("bob", 2, "mutuals"), ("carol", 3, "approved")]
 
@@ -30,10 +38,6 @@ class CameosSeeder:
             return []
         try:
             import insightface
-            import numpy as np
-            from PIL import Image
-
-            from cameos.faces import get_backend
 
             backend = get_backend()
         except Exception as exc:  # the web-only install has no face model
@@ -49,17 +53,10 @@ class CameosSeeder:
         return lines
 
 
-def _enrol(username: str, image: Any, face: Any, audience: str, backend: Any) -> bool:
-    from cameos import registry
-    from cameos.models import Cameo, CameoState, EmbeddingPool, SubjectKind
-    from cameos.models.cameo import LIVE_STATES
-    from sora_social.accounts.models import User
-
+def _enrol(username: str, image: np.ndarray, face: Face, audience: str, backend: FaceBackend) -> bool:
     owner = User.objects.filter(username=username).first()
     if owner is None or Cameo.objects.filter(owner=owner, state__in=LIVE_STATES).exists():
         return False
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.fromarray(backend.align(image, face)).save(buffer, format="PNG")
     with transaction.atomic():
@@ -83,15 +80,10 @@ def _enrol(username: str, image: Any, face: Any, audience: str, backend: Any) ->
 
 
 def _gallery(photo: Path) -> list[str]:
-    from PIL import Image
-
-    from cameos import services
-    from cameos.models import PublicFigure
-
     if PublicFigure.objects.filter(name="Tom Hanks").exists():
         return []
     # The shipped crop is 112 px; the HOG detector wants a larger face.
     buffer = io.BytesIO()
-    Image.open(photo).convert("RGB").resize((240, 240), Image.BICUBIC).save(buffer, format="PNG")
+    Image.open(photo).convert("RGB").resize((240, 240), Image.Resampling.BICUBIC).save(buffer, format="PNG")
     services.public_figure_add(name="Tom Hanks", photo=ContentFile(buffer.getvalue(), name="hanks.png"))
     return ["public figure: Tom Hanks"]

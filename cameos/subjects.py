@@ -7,18 +7,20 @@ from typing import Any
 
 from django.urls import reverse
 
+from cameos import services
 from cameos.models import Appearance, Cameo
+from cameos.selectors import cameo_visible_to
+from moderation import signals as m
 from moderation.registry import SubjectView
+from sora_social.accounts.models import User
+from sora_social.common.errors import NotFound
 
 
 class CameoSubjects:
     def exists(self, object_id: int) -> bool:
         return Cameo.objects.filter(pk=object_id).exists()
 
-    def visible_to(self, object_id: int, user: Any) -> bool:
-        from cameos.selectors import cameo_visible_to
-        from sora_social.common.errors import NotFound
-
+    def visible_to(self, object_id: int, user: User) -> bool:
         try:
             cameo_visible_to(user_id=user.pk, cameo_id=object_id)
         except NotFound:
@@ -56,9 +58,6 @@ class CameoSubjects:
 def on_content_actioned(sender: Any, kind: str, object_id: int, action: str, **_: Any) -> None:
     """A moderator removed a cameo (say, enrolled from someone else's face): delete it, which
     removes every appearance and erases its face data. There is nothing left to restore."""
-    from cameos import services
-    from moderation import signals as m
-
     if kind != "cameo" or action != m.REMOVE:
         return
     cameo = Cameo.objects.filter(pk=object_id).first()

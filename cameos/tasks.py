@@ -6,11 +6,11 @@ from typing import Any
 
 from celery import Task, shared_task
 
+from cameos.services import cameo_mark_failed, cameo_process_recording, cameos_reconcile_processing
+
 
 class _VerifyTask(Task):
     def on_failure(self, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo: Any) -> None:
-        from cameos.services import cameo_mark_failed
-
         cameo_mark_failed(cameo_id=args[0] if args else kwargs["cameo_id"])
 
 
@@ -25,8 +25,6 @@ class _VerifyTask(Task):
 )
 def verify_recording(self: Task, cameo_id: int) -> None:
     """Judge an enrolment recording; a no-op unless the cameo is still processing."""
-    from cameos.services import cameo_process_recording
-
     cameo_process_recording(cameo_id=cameo_id)
 
 
@@ -34,6 +32,4 @@ def verify_recording(self: Task, cameo_id: int) -> None:
 def reconcile_processing() -> dict[str, int]:
     """Re-send verification for cameos stuck in `processing` (a lost message or worker),
     up to CAMEOS_VERIFY_MAX_ATTEMPTS; past that the cameo is rejected as processing_failed."""
-    from cameos.services import cameos_reconcile_processing
-
     return cameos_reconcile_processing()

@@ -1,77 +1,99 @@
-"""Output shapes of the cameos API, as plain dicts (no model serializers on list paths)."""
+"""Schema components of the cameos API (drf-spectacular): the shapes `cameos.presenters` answers.
+
+Request bodies are validated by the views' nested `InputSerializer`s.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from cameos.models import Appearance, Cameo, CameoNotification, CameoRequest, CameoUseApproval
-from cameos.services import member_reasons
+from rest_framework import serializers
+
+from cameos.models import Audience
+from cameos.rules import RESTRICTION_CODES
+from sora_social.common.schema import component
 
 
-def cameo_out(cameo: Cameo, *, viewer_id: int) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": str(cameo.pk),
-        "owner_id": str(cameo.owner_id),
-        "state": cameo.state,
-        "audience": cameo.audience,
-        "rules": cameo.rules,
-        "restrictions": list(cameo.restrictions),
-        "created_at": cameo.created_at,
-        "verified_at": cameo.verified_at,
-    }
-    if cameo.owner_id == viewer_id:
-        # The challenge and rejection reasons are the owner's business only.
-        body["challenge"] = cameo.challenge if cameo.state == "awaiting_recording" else None
-        # Reasons naming another member's enrolment stay with moderators.
-        body["reasons"] = member_reasons(cameo.reasons)
-    return body
+def cameo_schema(many: bool = False) -> Any:
+    return component(
+        "Cameo",
+        {
+            "id": serializers.CharField(),
+            "owner_id": serializers.CharField(),
+            "state": serializers.ChoiceField(["awaiting_recording", "processing", "verified", "rejected"]),
+            "audience": serializers.ChoiceField(Audience.values),
+            "rules": serializers.CharField(),
+            "restrictions": serializers.ListField(child=serializers.ChoiceField(RESTRICTION_CODES)),
+            "challenge": serializers.JSONField(required=False, allow_null=True),
+            "reasons": serializers.ListField(child=serializers.CharField(), required=False),
+            "created_at": serializers.DateTimeField(),
+            "verified_at": serializers.DateTimeField(allow_null=True),
+        },
+        many=many,
+    )
 
 
-def appearance_out(appearance: Appearance) -> dict[str, Any]:
-    return {
-        "id": str(appearance.pk),
-        "kind": appearance.kind,
-        "object_id": str(appearance.object_id),
-        "creator_id": str(appearance.creator_id) if appearance.creator_id else None,
-        "source": appearance.source,
-        "score": appearance.score,
-        "created_at": appearance.created_at,
-    }
+def appearance_schema(many: bool = False) -> Any:
+    return component(
+        "CameoAppearance",
+        {
+            "id": serializers.CharField(),
+            "kind": serializers.ChoiceField(["generation", "post"]),
+            "object_id": serializers.CharField(),
+            "creator_id": serializers.CharField(allow_null=True),
+            "source": serializers.ChoiceField(["cast", "detected"]),
+            "score": serializers.FloatField(allow_null=True),
+            "created_at": serializers.DateTimeField(),
+        },
+        many=many,
+    )
 
 
-def request_out(request: CameoRequest) -> dict[str, Any]:
-    return {
-        "id": str(request.pk),
-        "cameo_id": str(request.cameo_id),
-        "requester_id": str(request.requester_id),
-        "message": request.message,
-        "state": request.state,
-        "created_at": request.created_at,
-        "decided_at": request.decided_at,
-    }
+def request_schema(many: bool = False) -> Any:
+    return component(
+        "CameoRequest",
+        {
+            "id": serializers.CharField(),
+            "cameo_id": serializers.CharField(),
+            "requester_id": serializers.CharField(),
+            "message": serializers.CharField(),
+            "state": serializers.ChoiceField(["pending", "approved", "denied"]),
+            "created_at": serializers.DateTimeField(),
+            "decided_at": serializers.DateTimeField(allow_null=True),
+        },
+        many=many,
+    )
 
 
-def notification_out(note: CameoNotification) -> dict[str, Any]:
-    return {
-        "id": str(note.pk),
-        "kind": note.kind,
-        "cameo_id": str(note.cameo_id),
-        "actor_id": str(note.actor_id) if note.actor_id else None,
-        "data": note.data,
-        "created_at": note.created_at,
-        "read_at": note.read_at,
-    }
+def notification_schema(many: bool = False) -> Any:
+    return component(
+        "CameoNotification",
+        {
+            "id": serializers.CharField(),
+            "kind": serializers.CharField(),
+            "cameo_id": serializers.CharField(),
+            "actor_id": serializers.CharField(allow_null=True),
+            "data": serializers.JSONField(),
+            "created_at": serializers.DateTimeField(),
+            "read_at": serializers.DateTimeField(allow_null=True),
+        },
+        many=many,
+    )
 
 
-def approval_out(approval: CameoUseApproval) -> dict[str, Any]:
-    return {
-        "id": str(approval.pk),
-        "cameo_id": str(approval.cameo_id),
-        "requester_id": str(approval.requester_id),
-        "kind": approval.kind,
-        "object_id": str(approval.object_id),
-        "prompt": approval.prompt,
-        "state": approval.state,
-        "created_at": approval.created_at,
-        "decided_at": approval.decided_at,
-    }
+def approval_schema(many: bool = False) -> Any:
+    return component(
+        "CameoUseApproval",
+        {
+            "id": serializers.CharField(),
+            "cameo_id": serializers.CharField(),
+            "requester_id": serializers.CharField(),
+            "kind": serializers.ChoiceField(["generation"]),
+            "object_id": serializers.CharField(),
+            "prompt": serializers.CharField(),
+            "state": serializers.ChoiceField(["pending", "approved", "denied"]),
+            "created_at": serializers.DateTimeField(),
+            "decided_at": serializers.DateTimeField(allow_null=True),
+        },
+        many=many,
+    )

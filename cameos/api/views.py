@@ -1,12 +1,12 @@
 """Cameo endpoints: enrol, settings, consent, appearances, notifications.
 
-Views parse, call one service or selector, and answer plain dicts. Another
-member's cameo the caller may not see is 404, never 403.
+Views parse, call one service or selector, and answer what `cameos.presenters`
+shapes. Another member's cameo the caller may not see is 404, never 403.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -15,9 +15,25 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cameos import selectors, services
-from cameos.api.serializers import appearance_out, approval_out, cameo_out, notification_out, request_out
+from cameos.api.serializers import (
+    appearance_schema,
+    approval_schema,
+    cameo_schema,
+    notification_schema,
+    request_schema,
+)
 from cameos.models import Audience
+from cameos.presenters import (
+    access_out,
+    appearance_out,
+    approval_out,
+    cameo_out,
+    notification_out,
+    notifications_marked_out,
+    request_out,
+)
 from cameos.rules import RESTRICTION_CODES
+from sora_social.accounts.models import User
 from sora_social.common.api.base import APIView
 from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.common.ids import ID_CHARS, parse_id
@@ -25,89 +41,9 @@ from sora_social.common.pagination import CursorPagination
 from sora_social.common.schema import component, page, page_parameters
 
 
-def _cameo_schema(many: bool = False) -> Any:
-    return component(
-        "Cameo",
-        {
-            "id": serializers.CharField(),
-            "owner_id": serializers.CharField(),
-            "state": serializers.ChoiceField(["awaiting_recording", "processing", "verified", "rejected"]),
-            "audience": serializers.ChoiceField(Audience.values),
-            "rules": serializers.CharField(),
-            "restrictions": serializers.ListField(child=serializers.ChoiceField(RESTRICTION_CODES)),
-            "challenge": serializers.JSONField(required=False, allow_null=True),
-            "reasons": serializers.ListField(child=serializers.CharField(), required=False),
-            "created_at": serializers.DateTimeField(),
-            "verified_at": serializers.DateTimeField(allow_null=True),
-        },
-        many=many,
-    )
-
-
-def _appearance_schema(many: bool = False) -> Any:
-    return component(
-        "CameoAppearance",
-        {
-            "id": serializers.CharField(),
-            "kind": serializers.ChoiceField(["generation", "post"]),
-            "object_id": serializers.CharField(),
-            "creator_id": serializers.CharField(allow_null=True),
-            "source": serializers.ChoiceField(["cast", "detected"]),
-            "score": serializers.FloatField(allow_null=True),
-            "created_at": serializers.DateTimeField(),
-        },
-        many=many,
-    )
-
-
-def _request_schema(many: bool = False) -> Any:
-    return component(
-        "CameoRequest",
-        {
-            "id": serializers.CharField(),
-            "cameo_id": serializers.CharField(),
-            "requester_id": serializers.CharField(),
-            "message": serializers.CharField(),
-            "state": serializers.ChoiceField(["pending", "approved", "denied"]),
-            "created_at": serializers.DateTimeField(),
-            "decided_at": serializers.DateTimeField(allow_null=True),
-        },
-        many=many,
-    )
-
-
-def _notification_schema(many: bool = False) -> Any:
-    return component(
-        "CameoNotification",
-        {
-            "id": serializers.CharField(),
-            "kind": serializers.CharField(),
-            "cameo_id": serializers.CharField(),
-            "actor_id": serializers.CharField(allow_null=True),
-            "data": serializers.JSONField(),
-            "created_at": serializers.DateTimeField(),
-            "read_at": serializers.DateTimeField(allow_null=True),
-        },
-        many=many,
-    )
-
-
-def _approval_schema(many: bool = False) -> Any:
-    return component(
-        "CameoUseApproval",
-        {
-            "id": serializers.CharField(),
-            "cameo_id": serializers.CharField(),
-            "requester_id": serializers.CharField(),
-            "kind": serializers.ChoiceField(["generation"]),
-            "object_id": serializers.CharField(),
-            "prompt": serializers.CharField(),
-            "state": serializers.ChoiceField(["pending", "approved", "denied"]),
-            "created_at": serializers.DateTimeField(),
-            "decided_at": serializers.DateTimeField(allow_null=True),
-        },
-        many=many,
-    )
+def _me(request: Request) -> User:
+    """The signed-in member (every cameo endpoint requires authentication, which DRF's types cannot know)."""
+    return cast(User, request.user)
 
 
 def _decision_state(request: Request) -> str | None:
@@ -125,18 +61,18 @@ def _page(request: Request, view: APIView, qs: Any, render: Any) -> Response:
 
 
 class CameoListView(APIView):
-    @extend_schema(request=None, responses={201: _cameo_schema()}, operation_id="cameo_create")
+    @extend_schema(request=None, responses={201: cameo_schema()}, operation_id="cameo_create")
     def post(self, request: Request) -> Response:
         """Start enrolling my cameo: the answer carries the liveness challenge to read while recording."""
-        cameo = services.cameo_create(owner=request.user)
-        return Response(cameo_out(cameo, viewer_id=request.user.pk), status=status.HTTP_201_CREATED)
+        cameo = services.cameo_create(owner=_me(request))
+        return Response(cameo_out(cameo, viewer_id=_me(request).pk), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=[
             OpenApiParameter("usable", bool, description="true: cameos I may cast now (mine included)"),
             *page_parameters(),
         ],
-        responses=page("CameoPage", _cameo_schema()),
+        responses=page("CameoPage", cameo_schema()),
         operation_id="cameo_list",
     )
     def get(self, request: Request) -> Response:
@@ -146,15 +82,15 @@ class CameoListView(APIView):
             raise ValidationFailed("usable is true or false.", code="invalid_usable")
         usable = raw == "true"
         qs = (
-            selectors.cameos_usable_by(user_id=request.user.pk)
+            selectors.cameos_usable_by(user_id=_me(request).pk)
             if usable
-            else selectors.cameos_owned_by(user_id=request.user.pk)
+            else selectors.cameos_owned_by(user_id=_me(request).pk)
         )
-        return _page(request, self, qs, lambda c: cameo_out(c, viewer_id=request.user.pk))
+        return _page(request, self, qs, lambda c: cameo_out(c, viewer_id=_me(request).pk))
 
 
 class CameoDetailView(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         audience = serializers.ChoiceField(Audience.values, required=False)
         rules = serializers.CharField(
             max_length=2000,
@@ -173,25 +109,25 @@ class CameoDetailView(APIView):
             ),
         )
 
-    @extend_schema(responses=_cameo_schema(), operation_id="cameo_get")
+    @extend_schema(responses=cameo_schema(), operation_id="cameo_get")
     def get(self, request: Request, cameo_id: str) -> Response:
         """One cameo I own or may see."""
-        cameo = selectors.cameo_visible_to(user_id=request.user.pk, cameo_id=cameo_id)
-        return Response(cameo_out(cameo, viewer_id=request.user.pk))
+        cameo = selectors.cameo_visible_to(user_id=_me(request).pk, cameo_id=cameo_id)
+        return Response(cameo_out(cameo, viewer_id=_me(request).pk))
 
-    @extend_schema(request=InputSerializer, responses=_cameo_schema(), operation_id="cameo_update")
+    @extend_schema(request=InputSerializer, responses=cameo_schema(), operation_id="cameo_update")
     def patch(self, request: Request, cameo_id: str) -> Response:
         """Change my cameo's audience or the rules a creator must follow."""
-        cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
+        cameo = selectors.cameo_owned(user_id=_me(request).pk, cameo_id=cameo_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         cameo = services.cameo_update(cameo=cameo, **data.validated_data)
-        return Response(cameo_out(cameo, viewer_id=request.user.pk))
+        return Response(cameo_out(cameo, viewer_id=_me(request).pk))
 
     @extend_schema(responses={204: None}, operation_id="cameo_delete")
     def delete(self, request: Request, cameo_id: str) -> Response:
         """Delete my cameo: every appearance is removed and its face data erased."""
-        cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
+        cameo = selectors.cameo_owned(user_id=_me(request).pk, cameo_id=cameo_id)
         services.cameo_delete(cameo=cameo)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -199,33 +135,33 @@ class CameoDetailView(APIView):
 class CameoRecordingView(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         file = serializers.FileField()
 
-    @extend_schema(request=InputSerializer, responses={202: _cameo_schema()}, operation_id="cameo_recording")
+    @extend_schema(request=InputSerializer, responses={202: cameo_schema()}, operation_id="cameo_recording")
     def post(self, request: Request, cameo_id: str) -> Response:
         """Upload the enrolment recording (multipart `file`); liveness and identity checks run in the background."""
-        cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
+        cameo = selectors.cameo_owned(user_id=_me(request).pk, cameo_id=cameo_id)
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationFailed("Send the recording as multipart field `file`.", code="file_missing")
         cameo = services.cameo_attach_recording(cameo=cameo, upload=upload)
-        return Response(cameo_out(cameo, viewer_id=request.user.pk), status=status.HTTP_202_ACCEPTED)
+        return Response(cameo_out(cameo, viewer_id=_me(request).pk), status=status.HTTP_202_ACCEPTED)
 
 
 class CameoRequestCreateView(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         message = serializers.CharField(max_length=280, required=False, allow_blank=True, default="")
 
     @extend_schema(
-        request=InputSerializer, responses={201: _request_schema()}, operation_id="cameo_request_create"
+        request=InputSerializer, responses={201: request_schema()}, operation_id="cameo_request_create"
     )
     def post(self, request: Request, cameo_id: str) -> Response:
         """Ask a cameo's owner for permission to cast it."""
-        cameo = selectors.cameo_visible_to(user_id=request.user.pk, cameo_id=cameo_id)
+        cameo = selectors.cameo_visible_to(user_id=_me(request).pk, cameo_id=cameo_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        made = services.cameo_request_create(cameo=cameo, requester=request.user, **data.validated_data)
+        made = services.cameo_request_create(cameo=cameo, requester=_me(request), **data.validated_data)
         return Response(request_out(made), status=status.HTTP_201_CREATED)
 
 
@@ -240,23 +176,23 @@ class MyCameoRequestsView(APIView):
             ),
             *page_parameters(),
         ],
-        responses=page("CameoRequestPage", _request_schema()),
+        responses=page("CameoRequestPage", request_schema()),
         operation_id="me_cameo_requests",
     )
     def get(self, request: Request) -> Response:
         """Requests to use my cameo, newest first."""
-        qs = selectors.requests_for_owner(user_id=request.user.pk, state=_decision_state(request))
+        qs = selectors.requests_for_owner(user_id=_me(request).pk, state=_decision_state(request))
         return _page(request, self, qs, request_out)
 
 
 class CameoRequestDecideView(APIView):
     decision = ""
 
-    @extend_schema(request=None, responses=_request_schema(), operation_id=None)
+    @extend_schema(request=None, responses=request_schema(), operation_id=None)
     def post(self, request: Request, request_id: str) -> Response:
         """Decide a request to use my cameo (approve grants access, deny does not)."""
         decided = services.cameo_request_decide(
-            owner_id=request.user.pk, request_id=request_id, approve=self.decision == "approve"
+            owner_id=_me(request).pk, request_id=request_id, approve=self.decision == "approve"
         )
         return Response(request_out(decided))
 
@@ -277,7 +213,7 @@ def _user_id(raw: object) -> int:
 
 
 class CameoGrantListView(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         user_id = serializers.CharField(max_length=ID_CHARS)
 
     @extend_schema(
@@ -291,13 +227,11 @@ class CameoGrantListView(APIView):
     )
     def post(self, request: Request, cameo_id: str) -> Response:
         """Let a member cast my cameo."""
-        cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
+        cameo = selectors.cameo_owned(user_id=_me(request).pk, cameo_id=cameo_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         access = services.cameo_grant(cameo=cameo, user_id=_user_id(data.validated_data["user_id"]))
-        return Response(
-            {"user_id": str(access.user_id), "state": access.state}, status=status.HTTP_201_CREATED
-        )
+        return Response(access_out(access, with_changed_at=False), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         parameters=page_parameters(),
@@ -316,13 +250,13 @@ class CameoGrantListView(APIView):
     )
     def get(self, request: Request, cameo_id: str) -> Response:
         """Who may use my cameo, and who had access withdrawn."""
-        cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
+        cameo = selectors.cameo_owned(user_id=_me(request).pk, cameo_id=cameo_id)
         qs = selectors.accesses_of(cameo=cameo)
         return _page(
             request,
             self,
             qs,
-            lambda a: {"user_id": str(a.user_id), "state": a.state, "changed_at": a.changed_at},
+            access_out,
         )
 
 
@@ -330,7 +264,7 @@ class CameoGrantDetailView(APIView):
     @extend_schema(responses={204: None}, operation_id="cameo_revoke")
     def delete(self, request: Request, cameo_id: str, user_id: str) -> Response:
         """Withdraw a member's access: their queued jobs and unpublished drafts with my cameo are cancelled."""
-        cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
+        cameo = selectors.cameo_owned(user_id=_me(request).pk, cameo_id=cameo_id)
         services.cameo_revoke(cameo=cameo, user_id=_user_id(user_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -338,12 +272,12 @@ class CameoGrantDetailView(APIView):
 class CameoAppearanceListView(APIView):
     @extend_schema(
         parameters=page_parameters(),
-        responses=page("CameoAppearancePage", _appearance_schema()),
+        responses=page("CameoAppearancePage", appearance_schema()),
         operation_id="cameo_appearances",
     )
     def get(self, request: Request, cameo_id: str) -> Response:
         """Every video with my likeness, including other people's drafts."""
-        cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
+        cameo = selectors.cameo_owned(user_id=_me(request).pk, cameo_id=cameo_id)
         return _page(request, self, selectors.appearances_of(cameo=cameo), appearance_out)
 
 
@@ -351,7 +285,7 @@ class CameoAppearanceDetailView(APIView):
     @extend_schema(responses={204: None}, operation_id="cameo_appearance_remove")
     def delete(self, request: Request, cameo_id: str, appearance_id: str) -> Response:
         """Remove a video with my likeness, for everyone."""
-        cameo = selectors.cameo_owned(user_id=request.user.pk, cameo_id=cameo_id)
+        cameo = selectors.cameo_owned(user_id=_me(request).pk, cameo_id=cameo_id)
         services.appearance_remove(cameo=cameo, appearance_id=appearance_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -359,16 +293,16 @@ class CameoAppearanceDetailView(APIView):
 class MyCameoNotificationsView(APIView):
     @extend_schema(
         parameters=page_parameters(),
-        responses=page("CameoNotificationPage", _notification_schema()),
+        responses=page("CameoNotificationPage", notification_schema()),
         operation_id="me_cameo_notifications",
     )
     def get(self, request: Request) -> Response:
         """Notifications about my cameo (requests, uses, detections), newest first."""
-        return _page(request, self, selectors.notifications_for(user_id=request.user.pk), notification_out)
+        return _page(request, self, selectors.notifications_for(user_id=_me(request).pk), notification_out)
 
 
 class MyCameoNotificationsReadView(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         up_to_id = serializers.CharField(required=False, max_length=ID_CHARS)
 
     @extend_schema(
@@ -382,9 +316,9 @@ class MyCameoNotificationsReadView(APIView):
         data.is_valid(raise_exception=True)
         up_to = data.validated_data.get("up_to_id")
         marked = services.notifications_mark_read(
-            user_id=request.user.pk, up_to_id=parse_id(up_to) if up_to else None
+            user_id=_me(request).pk, up_to_id=parse_id(up_to) if up_to else None
         )
-        return Response({"marked": marked})
+        return Response(notifications_marked_out(marked))
 
 
 class MyCameoApprovalsView(APIView):
@@ -398,23 +332,23 @@ class MyCameoApprovalsView(APIView):
             ),
             *page_parameters(),
         ],
-        responses=page("CameoApprovalPage", _approval_schema()),
+        responses=page("CameoApprovalPage", approval_schema()),
         operation_id="me_cameo_approvals",
     )
     def get(self, request: Request) -> Response:
         """Uses of my cameos waiting for my approval (or decided), newest first."""
-        qs = selectors.use_approvals_for_owner(user_id=request.user.pk, state=_decision_state(request))
+        qs = selectors.use_approvals_for_owner(user_id=_me(request).pk, state=_decision_state(request))
         return _page(request, self, qs, approval_out)
 
 
 class CameoApprovalDecideView(APIView):
     decision = ""
 
-    @extend_schema(request=None, responses=_approval_schema(), operation_id=None)
+    @extend_schema(request=None, responses=approval_schema(), operation_id=None)
     def post(self, request: Request, approval_id: str) -> Response:
         """Decide one use of my cameo (approve lets that generation go on, deny blocks it)."""
         decided = services.use_approval_decide(
-            owner_id=request.user.pk, approval_id=approval_id, approve=self.decision == "approve"
+            owner_id=_me(request).pk, approval_id=approval_id, approve=self.decision == "approve"
         )
         return Response(approval_out(decided))
 

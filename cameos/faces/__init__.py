@@ -1,7 +1,8 @@
 """Face models behind one small interface: detect (boxes + landmarks), align, embed, compare.
 
-Backends load lazily (worker code paths only): the web tier never imports dlib
-or onnxruntime. `get_backend()` returns the configured one, cached per process.
+The backend modules are light; the models they wrap (dlib, onnxruntime) are
+imported only when a backend is built (worker code paths only), so the web tier
+never loads them. `get_backend()` returns the configured one, cached per process.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import threading
 from django.conf import settings
 
 from cameos.faces.base import Face, FaceBackend
+from cameos.faces.dlib_backend import DlibBackend
+from cameos.faces.insightface_backend import InsightFaceBackend
 
 __all__ = ["Face", "FaceBackend", "get_backend", "reset_backend"]
 
@@ -24,12 +27,8 @@ def get_backend() -> FaceBackend:
         if _backend is None:
             name = settings.CAMEOS_FACE_BACKEND
             if name == "dlib":
-                from cameos.faces.dlib_backend import DlibBackend
-
                 _backend = DlibBackend()
             elif name == "insightface":
-                from cameos.faces.insightface_backend import InsightFaceBackend
-
                 _backend = InsightFaceBackend(model_dir=settings.CAMEOS_INSIGHTFACE_DIR)
             else:
                 raise ValueError(f"unknown CAMEOS_FACE_BACKEND {name!r} (dlib or insightface)")

@@ -9,6 +9,7 @@ distances measured on the shipped photos (docs/CAMEOS.md).
 from __future__ import annotations
 
 import threading
+import warnings
 
 import numpy as np
 from django.conf import settings
@@ -26,8 +27,6 @@ class DlibBackend:
     dim = 128
 
     def __init__(self) -> None:
-        import warnings
-
         import dlib
 
         with warnings.catch_warnings():

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from PIL import Image
 
 from cameos.faces.base import Face
 
@@ -102,7 +103,12 @@ class InsightFaceBackend:
         all_points = np.concatenate(points) / scale
         faces = [
             Face(
-                box=tuple(float(v) for v in all_boxes[i]),
+                box=(
+                    float(all_boxes[i][0]),
+                    float(all_boxes[i][1]),
+                    float(all_boxes[i][2]),
+                    float(all_boxes[i][3]),
+                ),
                 landmarks=all_points[i].astype(np.float32),
                 score=float(all_scores[i]),
             )
@@ -112,12 +118,10 @@ class InsightFaceBackend:
 
     def _letterbox(self, image: np.ndarray) -> tuple[np.ndarray, float]:
         """Resize keeping aspect into a det_size square (padding right/bottom), normalise to [-1, 1]."""
-        from PIL import Image
-
         h, w = image.shape[:2]
         scale = self.det_size / max(h, w)
         nh, nw = max(1, round(h * scale)), max(1, round(w * scale))
-        resized = np.asarray(Image.fromarray(image).resize((nw, nh), Image.BILINEAR))
+        resized = np.asarray(Image.fromarray(image).resize((nw, nh), Image.Resampling.BILINEAR))
         canvas = np.zeros((self.det_size, self.det_size, 3), dtype=np.float32)
         canvas[:nh, :nw] = resized
         blob = ((canvas - 127.5) / 128.0).transpose(2, 0, 1)[None].astype(np.float32)

@@ -3,12 +3,11 @@ storage existed out of the (URL-served) media storage, under fresh random names.
 
 import secrets
 
+from django.core.files.storage import storages
 from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from django.core.files.storage import storages
-
     media, biometric = storages["default"], storages["biometric"]
 
     def move(name, folder):

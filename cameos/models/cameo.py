@@ -1,4 +1,4 @@
-"""A cameo: one member's verified likeness, with its enrolment state machine and audience."""
+"""A cameo: one member's verified likeness and its audience (the enrolment machine is `cameos.states`)."""
 
 from __future__ import annotations
 
@@ -10,26 +10,8 @@ from django.core.files.storage import Storage, storages
 from django.db import models
 from django.db.models import Q
 
+from cameos.states import CameoState
 from sora_social.common.ids import SnowflakeField
-
-
-class CameoState(models.TextChoices):
-    AWAITING_RECORDING = "awaiting_recording"
-    PROCESSING = "processing"
-    VERIFIED = "verified"
-    REJECTED = "rejected"
-
-
-# The declared transition table; `cameo_transition` refuses anything else.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    CameoState.AWAITING_RECORDING: frozenset({CameoState.PROCESSING}),
-    # A failed decode can hand the cameo back for another recording.
-    CameoState.PROCESSING: frozenset(
-        {CameoState.VERIFIED, CameoState.REJECTED, CameoState.AWAITING_RECORDING}
-    ),
-    CameoState.VERIFIED: frozenset(),
-    CameoState.REJECTED: frozenset(),
-}
 
 # States in which a member "has" a cameo; at most one per member.
 LIVE_STATES = (CameoState.AWAITING_RECORDING, CameoState.PROCESSING, CameoState.VERIFIED)
@@ -44,7 +26,7 @@ class Audience(models.TextChoices):
     EVERYONE = "everyone"
 
 
-AUDIENCE_ORDER = [Audience.ONLY_ME, Audience.APPROVED, Audience.MUTUALS, Audience.EVERYONE]
+AUDIENCE_ORDER: list[str] = [Audience.ONLY_ME, Audience.APPROVED, Audience.MUTUALS, Audience.EVERYONE]
 
 
 def narrowest(a: str, b: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from cameos.states import DecisionState
 from sora_social.common.ids import SnowflakeField
 
 
@@ -37,10 +38,8 @@ class CameoAccess(models.Model):
 
 
 class CameoRequest(models.Model):
-    class State(models.TextChoices):
-        PENDING = "pending"
-        APPROVED = "approved"
-        DENIED = "denied"
+    # Moves only through `cameos.states.REQUEST_MACHINE`.
+    State = DecisionState
 
     id = SnowflakeField()
     cameo = models.ForeignKey("cameos.Cameo", on_delete=models.CASCADE, related_name="requests")
@@ -75,10 +74,8 @@ class CameoUseApproval(models.Model):
     the owner decides on what will be made, and so moderators can see it.
     """
 
-    class State(models.TextChoices):
-        PENDING = "pending"
-        APPROVED = "approved"
-        DENIED = "denied"
+    # Moves only through `cameos.states.USE_APPROVAL_MACHINE`.
+    State = DecisionState
 
     id = SnowflakeField()
     cameo = models.ForeignKey("cameos.Cameo", on_delete=models.CASCADE, related_name="use_approvals")

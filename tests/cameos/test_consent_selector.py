@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cameos import selectors, services
-from cameos.models import Audience, CameoState
+from cameos.models import Audience, Cameo, CameoState
+from cameos.selectors import consent
 from tests.accounts.factories import UserFactory
 from tests.cameos.factories import CameoFactory
 
@@ -95,9 +96,7 @@ def test_consent_query_uses_indexes():
 
     cameo = CameoFactory(audience=Audience.APPROVED)
     other = UserFactory()
-    qs = selectors.Cameo.objects.filter(pk=cameo.pk, state=CameoState.VERIFIED).filter(
-        selectors._castable(other.pk)
-    )
+    qs = Cameo.objects.filter(pk=cameo.pk, state=CameoState.VERIFIED).filter(consent._castable(other.pk))
     sql, params = qs.values("id").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")

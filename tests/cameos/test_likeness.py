@@ -7,6 +7,7 @@ import pytest
 
 from cameos import registry, services
 from cameos.models import DlibFaceEmbedding, EmbeddingPool, SubjectKind
+from cameos.services import verification
 from tests.cameos import media
 from tests.cameos.factories import CameoFactory
 
@@ -136,7 +137,7 @@ def test_reference_image_round_trip(dlib_backend):
     frame = media.compose(media.face_portrait(0))
     chip = dlib_backend.align(frame, dlib_backend.detect(frame)[0])
     cameo = CameoFactory()
-    cameo.reference_image.save("reference.png", ContentFile(services._png(chip)))
+    cameo.reference_image.save("reference.png", ContentFile(verification._png(chip)))
     image = selectors.cameo_reference_image(cameo_id=cameo.pk)
     assert image.shape == (150, 150, 3)
     assert image.dtype == np.uint8

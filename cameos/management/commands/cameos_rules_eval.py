@@ -7,6 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cameos.rules_eval import evaluate
+from moderation.services import text_embedder
+
 
 class Command(BaseCommand):
     help = (
@@ -14,9 +17,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from cameos.rules_eval import evaluate
-        from moderation.services import text_embedder
-
         embed = text_embedder()
         if embed is None:
             raise CommandError("The prompt embedding model is off or missing (SAFETY_PROMPT_MODEL).")
