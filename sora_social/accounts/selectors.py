@@ -87,6 +87,11 @@ def _user_load_statement() -> tuple[str, list[Any], list[tuple[int, Any, list[An
     return sql, fields, converters
 
 
+def sql_tables() -> dict[str, str]:
+    """Table names of members, follows and blocks, for another app's hand-written SQL."""
+    return {"user": User._meta.db_table, "follow": Follow._meta.db_table, "block": Block._meta.db_table}
+
+
 def age_on(birthdate: dt.date, today: dt.date) -> int:
     return today.year - birthdate.year - ((today.month, today.day) < (birthdate.month, birthdate.day))
 
@@ -126,6 +131,11 @@ def following_ids(*, user_id: int) -> set[int]:
 
 def follower_ids(*, user_id: int) -> set[int]:
     return set(Follow.objects.filter(followee_id=user_id).values_list("follower_id", flat=True))
+
+
+def follow_exists(*, follower: Expression | OuterRef | int, followee: Expression | OuterRef | int) -> Exists:
+    """An `Exists` true when `follower` follows `followee`; ids or `OuterRef`s (the unique index)."""
+    return Exists(Follow.objects.filter(follower_id=follower, followee_id=followee))
 
 
 def block_exists(*, a: Expression | OuterRef | int, b: Expression | OuterRef | int) -> Exists:
