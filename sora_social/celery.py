@@ -51,13 +51,13 @@ app.autodiscover_tasks()
 
 @signals.worker_init.connect
 def _refuse_unsafe_worker(**kwargs: object) -> None:
-    from sora_social.common.checks import refuse_unsafe_start
+    from sora_social.common.checks import refuse_unsafe_start  # noqa: PLC0415 - this module loads with the package, before Django settings are configured
 
     refuse_unsafe_start("worker")
 
 
 @signals.beat_init.connect
 def _refuse_unsafe_beat(**kwargs: object) -> None:
-    from sora_social.common.checks import refuse_unsafe_start
+    from sora_social.common.checks import refuse_unsafe_start  # noqa: PLC0415 - this module loads with the package, before Django settings are configured
 
     refuse_unsafe_start("beat")

@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from sora_social.accounts.models import InviteCode, User
 from sora_social.accounts.models.users import child_path, root_path
+from sora_social.accounts.services.invites import new_code
+from sora_social.accounts.services.tree import invite_counters_rebuild
 from sora_social.common.ids import new_ids
 
 DEMO_PASSWORD = "sora-demo-pass"  # noqa: S105 - public demo credentials
@@ -44,8 +46,6 @@ class UsersSeeder:
         )
 
     def run(self, options: dict[str, Any], progress: Any) -> list[str]:
-        from sora_social.accounts.services.tree import invite_counters_rebuild
-
         total = max(0, int(options["users"]))
         self._ensure_admin()
         names = [n for n, _ in NAMED] + [f"member{i:06d}" for i in range(1, total + 1)]
@@ -135,8 +135,6 @@ class UsersSeeder:
 
     def _codes(self, names: list[str]) -> None:
         """Each member holds INVITES_PER_USER codes; code j of a member is redeemed by their j-th invitee."""
-        from sora_social.accounts.services.invites import new_code
-
         per_user = settings.INVITES_PER_USER
         members = dict(User.objects.filter(username__in=names).values_list("username", "id"))
         ids = [members[n] for n in names]

@@ -25,8 +25,9 @@ import threading
 import time
 from typing import Any
 
+import psycopg
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +42,6 @@ _SEQ_MASK = (1 << _SEQ_BITS) - 1
 
 def _lease_node(preferred: int) -> tuple[int, Any]:
     """A node no other live process holds, and the connection that holds its lock."""
-    import psycopg
-    from django.db import connections
-
     params = connections["default"].get_connection_params()
     conn = psycopg.connect(**params, autocommit=True)
     try:
@@ -97,8 +95,6 @@ class _Generator:
         if not getattr(settings, "SNOWFLAKE_LEASE", True):
             self._node = preferred
             return self._node
-        import psycopg
-
         try:
             self._node, self._lease = _lease_node(preferred)
         except psycopg.OperationalError as exc:

@@ -19,6 +19,9 @@ import re
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import serializers
 
 
 def _snake(name: str) -> str:
@@ -63,8 +66,6 @@ def component(name: str, fields: dict[str, Any], **kwargs: Any) -> Any:
     class each time, and the schema would see several different "Cameo"
     components. This returns instances of one cached class per name.
     """
-    from drf_spectacular.utils import inline_serializer
-
     cls = _COMPONENTS.get(name)
     if cls is None:
         cls = type(inline_serializer(name, fields))
@@ -78,8 +79,6 @@ def page(name: str, item: Any) -> Any:
     `item` is a component instance (from `component` or a serializer); every
     list of the API answers in this shape (`sora_social.common.pagination`).
     """
-    from rest_framework import serializers
-
     item_cls = type(item)
     return component(
         name,
@@ -427,9 +426,6 @@ _SUCCESS = {
 
 def page_parameters() -> list[Any]:
     """The query parameters of every paged list: `cursor` (opaque) and `limit` (1-100)."""
-    from drf_spectacular.types import OpenApiTypes
-    from drf_spectacular.utils import OpenApiParameter
-
     return [
         OpenApiParameter(
             "cursor",

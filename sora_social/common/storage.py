@@ -130,6 +130,7 @@ class BiometricFileStorage(FileSystemStorage):
 
 
 try:
+    from botocore.exceptions import ClientError
     from storages.backends.s3 import S3Storage
 except ImportError:  # pragma: no cover - django-storages is a dependency
     S3Storage = None  # type: ignore[assignment,misc]
@@ -203,8 +204,6 @@ def _copy(storage: Any, name: str, new: str) -> None:
         shutil.copyfile(storage.path(name), target)
         return
     if S3Storage is not None and isinstance(storage, S3Storage):
-        from botocore.exceptions import ClientError
-
         bucket = storage.bucket
         try:
             bucket.Object(storage._normalize_name(new)).copy_from(

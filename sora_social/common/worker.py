@@ -14,7 +14,10 @@ import threading
 from typing import Any
 
 from celery import Celery
+from celery.beat import EmbeddedService
 from celery.worker import WorkController
+
+from sora_social.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +55,6 @@ class InProcessWorker:
         self.thread = threading.Thread(target=self.controller.start, name="celery-inprocess", daemon=True)
         self.beat: threading.Thread | None = None
         if beat:
-            from celery.beat import EmbeddedService
-
             self.beat = EmbeddedService(app, thread=True)
 
     def start(self, timeout: float = 30.0) -> None:
@@ -76,11 +77,9 @@ class InProcessWorker:
 def start_inprocess_worker(*, concurrency: int = 2, beat: bool = True) -> InProcessWorker:
     """Start the process's one in-process worker (idempotent)."""
     global _running
-    from sora_social.celery import app
-
     with _lock:
         if _running is None or not _running.alive():
-            worker = InProcessWorker(app, concurrency=concurrency, beat=beat)
+            worker = InProcessWorker(celery_app, concurrency=concurrency, beat=beat)
             worker.start()
             _running = worker
             logger.info("in-process Celery worker started (%d threads)", concurrency)

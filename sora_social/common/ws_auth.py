@@ -15,17 +15,17 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.contrib.auth.models import AnonymousUser
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import AccessToken
+
+from sora_social.accounts.selectors import user_load
+from sora_social.accounts.services.sessions import ws_ticket_redeem
+from sora_social.accounts.tokens import token_version_of
 
 
 @database_sync_to_async
 def _user_for_token(raw: str) -> Any:
-    from rest_framework_simplejwt.exceptions import TokenError
-    from rest_framework_simplejwt.settings import api_settings
-    from rest_framework_simplejwt.tokens import AccessToken
-
-    from sora_social.accounts.selectors import user_load
-    from sora_social.accounts.tokens import token_version_of
-
     try:
         token = AccessToken(raw)  # type: ignore[arg-type]
         user_id = int(token.get(api_settings.USER_ID_CLAIM))
@@ -39,8 +39,6 @@ def _user_for_token(raw: str) -> Any:
 
 @database_sync_to_async
 def _user_for_ticket(ticket: str) -> Any:
-    from sora_social.accounts.services.sessions import ws_ticket_redeem
-
     return ws_ticket_redeem(ticket=ticket) or AnonymousUser()
 
 

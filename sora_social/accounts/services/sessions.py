@@ -14,16 +14,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 from typing import Any
 
 import jwt
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenBackendError
 from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
@@ -56,9 +61,6 @@ def session_start(*, user: User) -> dict[str, str]:
 
 def session_refresh(*, raw: str) -> dict[str, str]:
     """Rotate a refresh token: `{access, refresh}`, or a 401 that may have revoked its family."""
-    from rest_framework_simplejwt.exceptions import TokenBackendError
-    from rest_framework_simplejwt.state import token_backend
-
     try:
         payload = token_backend.decode(raw, verify=True)
     except TokenBackendError as exc:
@@ -194,17 +196,11 @@ _TICKET_PREFIX = "ws-ticket:"
 
 
 def _ticket_key(ticket: str) -> str:
-    import hashlib
-
     return _TICKET_PREFIX + hashlib.sha256(ticket.encode()).hexdigest()
 
 
 def ws_ticket_issue(*, user: User) -> tuple[str, int]:
     """A single-use ticket for `/ws/?ticket=`: `(ticket, seconds it is valid)`."""
-    import secrets
-
-    from django.core.cache import cache
-
     ticket = secrets.token_urlsafe(32)
     cache.set(_ticket_key(ticket), f"{user.pk}:{user.token_version}", WS_TICKET_SECONDS)
     return ticket, WS_TICKET_SECONDS
@@ -212,8 +208,6 @@ def ws_ticket_issue(*, user: User) -> tuple[str, int]:
 
 def ws_ticket_redeem(*, ticket: str) -> User | None:
     """The member a ticket was issued to, if it is unused, unexpired and they are still signed in."""
-    from django.core.cache import cache
-
     if not ticket or len(ticket) > 128:
         return None
     key = _ticket_key(ticket)
