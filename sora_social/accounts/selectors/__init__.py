@@ -8,7 +8,8 @@ visibility check stays one indexed query. Selectors only read.
 Modules (import from this package):
 
 - `members`: `user_get` (404 on unknown/inactive), `user_load` (the
-  per-request load), `mentioned_users`, `sql_tables` (table names for raw SQL).
+  per-request load), `mentioned_users`, `notifications_qs`, `sql_tables`
+  (table names for raw SQL).
 - `graph`: follows, mutuals and blocks, and their `Exists` builders.
 - `teens`: the age rule (`age_on`, `user_is_teen`), `TeenControls` and
   parental links, and the contact rule (`uncontactable_ids`, `may_contact`).
@@ -30,6 +31,7 @@ from sora_social.accounts.selectors.graph import (
 )
 from sora_social.accounts.selectors.members import (
     mentioned_users,
+    notifications_qs,
     sql_tables,
     user_get,
     user_load,
@@ -40,6 +42,7 @@ from sora_social.accounts.selectors.teens import (
     age_on,
     default_teen_controls,
     may_contact,
+    parental_link_of_parent,
     parental_link_of_teen,
     teen_controls,
     teen_settings_get,
@@ -78,6 +81,8 @@ __all__ = [
     "mentioned_users",
     "mutual_follow_exists",
     "mutual_ids",
+    "notifications_qs",
+    "parental_link_of_parent",
     "parental_link_of_teen",
     "risk_score",
     "sql_tables",

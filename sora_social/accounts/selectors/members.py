@@ -1,4 +1,4 @@
-"""Members: one by id (the API's 404 and the per-request load), mentions, and table names for raw SQL."""
+"""Members: one by id (the API's 404 and the per-request load), mentions, notifications, table names."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import re
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from sora_social.accounts.models import Block, Follow, User
+from sora_social.accounts.models import Block, Follow, Notification, User
 from sora_social.common.db import prepared_cursor
 from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.common.ids import parse_id
@@ -80,3 +80,8 @@ def mentioned_users(*, text: str) -> dict[int, str]:
     for name in names:
         match |= Q(username__iexact=name)
     return dict(User.objects.filter(match, is_active=True).values_list("pk", "username"))
+
+
+def notifications_qs(*, user_id: int) -> QuerySet[Notification]:
+    """The member's stored notifications, for the cursor paginator (which orders them newest first)."""
+    return Notification.objects.filter(user_id=user_id).only("id", "kind", "payload", "created_at", "read_at")

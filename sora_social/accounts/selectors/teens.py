@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from sora_social.accounts.models import Follow, ParentalLink, TeenSettings, User
 from sora_social.accounts.selectors.graph import block_exists
+from sora_social.common.errors import NotFound
+from sora_social.common.ids import parse_id
 
 
 def age_on(birthdate: dt.date, today: dt.date) -> int:
@@ -86,6 +88,15 @@ def parental_link_of_teen(*, teen_id: int) -> ParentalLink | None:
         .select_related("parent")
         .first()
     )
+
+
+def parental_link_of_parent(*, link_id: object, parent_id: int) -> ParentalLink:
+    """A link the parent started, by id; anyone else's, unknown and malformed ids are all 404."""
+    pk = parse_id(link_id)
+    link = ParentalLink.objects.filter(pk=pk, parent_id=parent_id).first() if pk else None
+    if link is None:
+        raise NotFound("No such parental link.")
+    return link
 
 
 def uncontactable_ids(
