@@ -17,7 +17,12 @@ Import them from this package. Modules:
 
 from sora_social.accounts.services.deletion import account_delete, account_delete_own
 from sora_social.accounts.services.graph import block_create, block_delete, follow_create, follow_delete
-from sora_social.accounts.services.invites import invite_codes_issue, invite_root_codes_create, normalize_code
+from sora_social.accounts.services.invites import (
+    invite_codes_disable,
+    invite_codes_issue,
+    invite_root_codes_create,
+    normalize_code,
+)
 from sora_social.accounts.services.moderation import (
     invites_disable,
     subtree_freeze,
@@ -58,6 +63,7 @@ __all__ = [
     "block_delete",
     "follow_create",
     "follow_delete",
+    "invite_codes_disable",
     "invite_codes_issue",
     "invite_counters_rebuild",
     "invite_root_codes_create",

@@ -11,6 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from sora_social.accounts.models import AccountAction, InviteCode, User
@@ -85,6 +86,11 @@ def invite_root_codes_create(
         details={"code_ids": [str(c.id) for c in codes], "note": note},
     )
     return codes
+
+
+def invite_codes_disable(*, codes: QuerySet[InviteCode]) -> int:
+    """Disable the available codes among `codes` (one UPDATE); how many were disabled."""
+    return codes.filter(state=InviteCode.State.AVAILABLE).update(state=InviteCode.State.DISABLED)
 
 
 _STAFF_ISSUE_KINDS = (AccountAction.Kind.ROOT_CODES_ISSUE, AccountAction.Kind.WAITLIST_ADMIT)
