@@ -144,20 +144,22 @@ def invites_disable(*, user: User, actor: User | None, reason: str, dry_run: boo
     )
 
 
-def _tree_member(user: User) -> User:
+def _tree_path(user: User) -> str:
+    """The member's path in the invite tree; refused when they are not in it."""
     if not user.invite_path:
         raise ValidationFailed("This account is not in the invite tree.", code="not_in_tree")
-    return user
+    return user.invite_path
 
 
 @transaction.atomic
 def subtree_freeze(*, root: User, actor: User | None, reason: str, dry_run: bool = False) -> AccountAction:
     """No member of the subtree (root included) can invite; their unredeemed codes are disabled."""
     reason = _require_reason(reason)
-    root = _tree_member(_locked(root))
-    members = User.objects.filter(subtree_filter(root.invite_path, include_root=True), can_invite=True)
+    root = _locked(root)
+    path = _tree_path(root)
+    members = User.objects.filter(subtree_filter(path, include_root=True), can_invite=True)
     codes = InviteCode.objects.filter(
-        owner__in=User.objects.filter(subtree_filter(root.invite_path, include_root=True)).values("pk"),
+        owner__in=User.objects.filter(subtree_filter(path, include_root=True)).values("pk"),
         state=InviteCode.State.AVAILABLE,
     )
     if dry_run:
@@ -195,8 +197,8 @@ def subtree_suspend(
     The root's inviter (root included) or the root (root spared) is told.
     """
     reason = _require_reason(reason)
-    root = _tree_member(_locked(root))
-    path = root.invite_path
+    root = _locked(root)
+    path = _tree_path(root)
     if dry_run:
         affected = User.objects.filter(
             subtree_filter(path, include_root=include_root), suspended_at__isnull=True, banned_at__isnull=True
@@ -248,11 +250,12 @@ def subtree_reparent(
     if node.pk == new_parent.pk:
         raise Conflict("A member cannot be their own inviter.", code="reparent_cycle")
     lock_trees([node.tree_root_id, new_parent.tree_root_id])
-    node = _tree_member(User.objects.get(pk=node.pk))
-    new_parent = _tree_member(User.objects.get(pk=new_parent.pk))
+    node = User.objects.get(pk=node.pk)
+    old_path = _tree_path(node)
+    new_parent = User.objects.get(pk=new_parent.pk)
+    parent_path = _tree_path(new_parent)
     lock_trees([node.tree_root_id, new_parent.tree_root_id])  # in case either moved while we waited
-    old_path: str = node.invite_path  # type: ignore[assignment]
-    if new_parent.invite_path.startswith(old_path):  # type: ignore[union-attr]
+    if parent_path.startswith(old_path):
         raise Conflict("The new inviter is inside the subtree being moved.", code="reparent_cycle")
     size = node.invitees_total + 1
     if dry_run or node.inviter_id == new_parent.pk:
@@ -267,9 +270,9 @@ def subtree_reparent(
         )
     User.objects.filter(pk=new_parent.pk).update(invite_children_seq=F("invite_children_seq") + 1)
     seq = User.objects.filter(pk=new_parent.pk).values_list("invite_children_seq", flat=True).get()
-    new_path = child_path(new_parent.invite_path, seq)  # type: ignore[arg-type]
+    new_path = child_path(parent_path, seq)
     ancestors_add(path=old_path, delta=-size, include_self=False)
-    ancestors_add(path=new_parent.invite_path, delta=size)  # type: ignore[arg-type]
+    ancestors_add(path=parent_path, delta=size)
     new_root = new_parent.tree_root_id
     with connection.cursor() as cursor:
         cursor.execute(
