@@ -59,7 +59,8 @@ def _lease_node(preferred: int) -> tuple[int, Any]:
             if node in held:
                 continue
             # Another process may take a free-looking node first: the try-lock decides.
-            if conn.execute("SELECT pg_try_advisory_lock(%s, %s)", [NODE_LOCK_CLASS, node]).fetchone()[0]:
+            won = conn.execute("SELECT pg_try_advisory_lock(%s, %s)", [NODE_LOCK_CLASS, node]).fetchone()
+            if won is not None and won[0]:
                 return node, conn
     except BaseException:
         conn.close()
@@ -159,9 +160,9 @@ class SnowflakeField(models.BigIntegerField):
         kwargs.setdefault("primary_key", True)
         kwargs.setdefault("default", new_id)
         kwargs.setdefault("editable", False)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Field options pass through untyped
 
-    def deconstruct(self) -> tuple:  # type: ignore[type-arg]
+    def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         return name, path, args, kwargs
 

@@ -16,7 +16,7 @@ holds the result to the running server. Nothing here may import an app.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -34,7 +34,7 @@ def _view_stem(name: str) -> str:
 
 
 class AutoSchema(SpectacularAutoSchema):
-    def get_serializer_name(self, serializer: Any, direction: str) -> str:
+    def get_serializer_name(self, serializer: Any, direction: Literal["request", "response"]) -> str:
         cls = serializer if isinstance(serializer, type) else type(serializer)
         qualname = cls.__qualname__
         if "." in qualname and "<locals>" not in qualname:
@@ -51,7 +51,9 @@ class AutoSchema(SpectacularAutoSchema):
         parts = type(self.view).__module__.split(".")
         return [parts[1] if parts[0] == "sora_social" else parts[0]]
 
-    def get_description(self) -> str:
+    # drf-spectacular's `get_description` takes no arguments; the DRF stubs give the
+    # base (ViewInspector) the older (path, method) signature.
+    def get_description(self) -> str:  # type: ignore[override]  # matches drf-spectacular, not DRF's stub
         """The docstring (drf-spectacular's choice), else the summary: never empty."""
         return super().get_description() or self.get_summary() or ""
 

@@ -53,9 +53,8 @@ class InProcessWorker:
             ready_callback=None,
         )
         self.thread = threading.Thread(target=self.controller.start, name="celery-inprocess", daemon=True)
-        self.beat: threading.Thread | None = None
-        if beat:
-            self.beat = EmbeddedService(app, thread=True)
+        # celery's threaded beat service (the stubs type it as "thread or process", neither with start/stop).
+        self.beat: Any = EmbeddedService(app, thread=True) if beat else None
 
     def start(self, timeout: float = 30.0) -> None:
         self.thread.start()
@@ -66,7 +65,7 @@ class InProcessWorker:
 
     def stop(self) -> None:
         if self.beat is not None:
-            self.beat.stop()  # type: ignore[attr-defined]
+            self.beat.stop()
         self.controller.stop(in_sighandler=False, exitcode=0)
         self.thread.join(10)
 

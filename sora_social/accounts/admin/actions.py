@@ -88,7 +88,7 @@ def account_action(
             },
         )
 
-    action.short_description = label  # type: ignore[attr-defined]
+    action.short_description = label  # type: ignore[attr-defined]  # the admin reads it off the function
     action.__name__ = label.lower().replace(" ", "_").replace("(", "").replace(")", "").replace(",", "")
     return action
 

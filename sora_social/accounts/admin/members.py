@@ -44,7 +44,7 @@ _delete_account_action = account_action(
     without_dry_run(services.account_delete),
     dry_run_supported=False,
 )
-_delete_account_action.allowed_permissions = ("delete",)  # type: ignore[attr-defined]
+_delete_account_action.allowed_permissions = ("delete",)  # type: ignore[attr-defined]  # the admin reads it off the function
 
 
 @admin.register(User)
@@ -83,7 +83,7 @@ class UserAdmin(BaseUserAdmin):
         "birthdate",
     )
     fieldsets = (
-        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]  # a tuple in Django; the stubs allow None
         ("Profile", {"fields": ("display_name", "bio", "region", "birthdate", "is_teen")}),
         (
             "Invite tree",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -47,7 +47,8 @@ def user_load(*, user_id: int) -> User | None:
 @functools.cache
 def _user_load_statement() -> tuple[str, list[Any], list[tuple[int, Any, list[Any]]]]:
     fields = list(User._meta.concrete_fields)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    # A concrete field always has a column; the stubs allow None for the others.
+    columns = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in fields)
     sql = f"SELECT {columns} FROM {connection.ops.quote_name(User._meta.db_table)} WHERE id = %s"  # noqa: S608
     converters = []
     for i, field in enumerate(fields):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import BooleanField, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 
@@ -66,7 +68,10 @@ def invite_descendants(
     rows = list(qs[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, (encode_cursor(rows[-1].invite_path, scope="accounts.invitees") if more and rows else None)
+    if not (more and rows):
+        return rows, None
+    # A descendant is in the tree, so has a path (the filter above is on it).
+    return rows, encode_cursor(cast(str, rows[-1].invite_path), scope="accounts.invitees")
 
 
 def invite_subtree_size(*, user_id: int) -> int:

@@ -25,9 +25,11 @@ def rendered(response: Response) -> HttpResponse:
     plain.headers = response.headers
     plain.cookies = response.cookies
     plain.content = response.content
-    plain.data = response.data  # type: ignore[attr-defined]
-    for closer in response._resource_closers:
-        plain._resource_closers.append(closer)
+    plain.data = response.data  # type: ignore[attr-defined]  # kept for in-process readers (the tests)
+    # Django's private list of what to close after the response (files, generators); the stubs omit it.
+    closers: list[Any] = getattr(response, "_resource_closers", [])
+    plain_closers: list[Any] = getattr(plain, "_resource_closers")  # noqa: B009 - private, untyped attribute
+    plain_closers.extend(closers)
     return plain
 
 
