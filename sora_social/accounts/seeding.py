@@ -113,6 +113,11 @@ class UsersSeeder:
                 repaired.append(User(id=pk, birthdate=DEMO_BIRTHDATE, region="US", **fields))
             else:
                 bar.update(1)
+        self._write(rows, repaired, bar)
+        self._set_children_seq({ids[p]: n for p, n in children.items()})
+
+    def _write(self, rows: list[User], repaired: list[User], bar: Any) -> None:
+        """Insert the new members in batches; move the repaired ones into the tree."""
         for start in range(0, len(rows), BATCH):
             chunk = rows[start : start + BATCH]
             with transaction.atomic():
@@ -125,12 +130,14 @@ class UsersSeeder:
                 batch_size=BATCH,
             )
             bar.update(len(repaired))
+
+    def _set_children_seq(self, children: dict[int, int]) -> None:
+        """The ordinal handed to each parent's latest invitee (never lowered): parent id → ordinal."""
         with connection.cursor() as cursor:
-            # The ordinal handed to each parent's latest invitee (never lowered).
             cursor.execute(
                 "UPDATE accounts_user p SET invite_children_seq = GREATEST(p.invite_children_seq, v.n) "
                 "FROM unnest(%s::bigint[], %s::int[]) AS v(id, n) WHERE p.id = v.id",
-                [[ids[p] for p in children], list(children.values())],
+                [list(children), list(children.values())],
             )
 
     def _codes(self, names: list[str]) -> None:

@@ -273,26 +273,12 @@ def subtree_reparent(
     new_path = child_path(parent_path, seq)
     ancestors_add(path=old_path, delta=-size, include_self=False)
     ancestors_add(path=parent_path, delta=size)
-    new_root = new_parent.tree_root_id
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE accounts_user SET
-              invite_path = %(new)s || substr(invite_path, %(cut)s),
-              invite_depth = invite_depth + %(delta)s,
-              invite_root_id = %(root)s
-            WHERE invite_path >= %(old)s AND invite_path < %(upper)s
-            """,
-            {
-                "new": new_path,
-                "cut": len(old_path) + 1,
-                "delta": new_parent.invite_depth + 1 - node.invite_depth,
-                "root": new_root,
-                "old": old_path,
-                "upper": old_path + PATH_UPPER,
-            },
-        )
-        moved = cursor.rowcount
+    moved = _move_subtree(
+        old_path,
+        new_path,
+        depth_delta=new_parent.invite_depth + 1 - node.invite_depth,
+        root=new_parent.tree_root_id,
+    )
     User.objects.filter(pk=node.pk).update(inviter=new_parent)
     return _record(
         Kind.SUBTREE_REPARENT,
@@ -303,3 +289,30 @@ def subtree_reparent(
         new_parent_id=str(new_parent.pk),
         old_inviter_id=str(node.inviter_id or ""),
     )
+
+
+_MOVE_SQL = """
+    UPDATE accounts_user SET
+      invite_path = %(new)s || substr(invite_path, %(cut)s),
+      invite_depth = invite_depth + %(delta)s,
+      invite_root_id = %(root)s
+    WHERE invite_path >= %(old)s AND invite_path < %(upper)s
+"""
+
+
+def _move_subtree(old_path: str, new_path: str, *, depth_delta: int, root: int | None) -> int:
+    """Swap the path prefix of a whole subtree (depth and root follow) in one UPDATE; rows moved."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _MOVE_SQL,
+            {
+                "new": new_path,
+                "cut": len(old_path) + 1,
+                "delta": depth_delta,
+                "root": root,
+                "old": old_path,
+                "upper": old_path + PATH_UPPER,
+            },
+        )
+        moved: int = cursor.rowcount
+    return moved

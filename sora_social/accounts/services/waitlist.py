@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from sora_social.accounts.models import AccountAction, User, WaitlistEntry
+from sora_social.accounts.models import AccountAction, InviteCode, User, WaitlistEntry
 from sora_social.accounts.services.invites import check_staff_issue, insert_codes
 from sora_social.common.errors import ValidationFailed
 
@@ -77,6 +77,18 @@ def waitlist_admit(
         entry.admitted_at = now
         entry.code = code
     WaitlistEntry.objects.bulk_update(entries, ["admitted_at", "code"])
+    _email_codes_on_commit(entries, codes)
+    return AccountAction.objects.create(
+        kind=AccountAction.Kind.WAITLIST_ADMIT,
+        actor=actor,
+        reason=reason,
+        affected=len(entries),
+        details={"region": region, "entry_ids": [str(e.id) for e in entries]},
+    )
+
+
+def _email_codes_on_commit(entries: list[WaitlistEntry], codes: list[InviteCode]) -> None:
+    """Each admitted person gets their code by e-mail, once the admission is committed."""
     messages = [
         (
             "Your Sora Social invite",
@@ -87,10 +99,3 @@ def waitlist_admit(
         for entry, code in zip(entries, codes, strict=True)
     ]
     transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
-    return AccountAction.objects.create(
-        kind=AccountAction.Kind.WAITLIST_ADMIT,
-        actor=actor,
-        reason=reason,
-        affected=len(entries),
-        details={"region": region, "entry_ids": [str(e.id) for e in entries]},
-    )
