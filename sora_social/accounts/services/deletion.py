@@ -31,7 +31,7 @@ from sora_social.accounts.models import (
     TeenSettings,
     User,
 )
-from sora_social.accounts.services.moderation import _locked, _require_reason
+from sora_social.accounts.services.moderation import lock_member, require_reason
 from sora_social.accounts.services.sessions import sessions_revoke
 from sora_social.accounts.signals import account_deleted
 from sora_social.common.errors import NotFound, ValidationFailed
@@ -49,8 +49,8 @@ def account_delete(*, user: User, actor: User | None, reason: str) -> AccountAct
     apps remove the member's content and files (see the module docstring).
     Deleting an already deleted account changes nothing (404).
     """
-    reason = _require_reason(reason)
-    user = _locked(user)
+    reason = require_reason(reason)
+    user = lock_member(user)
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.deleted_at is not None:
         raise NotFound("No such member.", code="user_not_found")

@@ -25,14 +25,15 @@ from sora_social.common.errors import Conflict, ValidationFailed
 Kind = AccountAction.Kind
 
 
-def _require_reason(reason: str) -> str:
+def require_reason(reason: str) -> str:
+    """The reason, stripped; refused when blank (every account action is audited with one)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("A reason is required.", code="reason_required")
     return reason
 
 
-def _locked(user: User) -> User:
+def lock_member(user: User) -> User:
     """Lock the member's tree and return a fresh copy of the member."""
     lock_trees([user.tree_root_id])
     fresh = User.objects.get(pk=user.pk)
@@ -75,8 +76,8 @@ def _notify_inviter(user: User, kind: str) -> None:
 @transaction.atomic
 def user_suspend(*, user: User, actor: User | None, reason: str) -> AccountAction:
     """Suspend one member (cannot sign in; tokens stop working); their inviter is told."""
-    reason = _require_reason(reason)
-    user = _locked(user)
+    reason = require_reason(reason)
+    user = lock_member(user)
     if user.suspended_at or user.banned_at:
         return _record(Kind.SUSPEND, actor=actor, target=user, reason=reason, affected=0, already=True)
     User.objects.filter(pk=user.pk).update(is_active=False, suspended_at=timezone.now())
@@ -88,8 +89,8 @@ def user_suspend(*, user: User, actor: User | None, reason: str) -> AccountActio
 
 @transaction.atomic
 def user_unsuspend(*, user: User, actor: User | None, reason: str) -> AccountAction:
-    reason = _require_reason(reason)
-    user = _locked(user)
+    reason = require_reason(reason)
+    user = lock_member(user)
     if user.banned_at:
         raise Conflict("A banned member cannot be unsuspended.", code="user_banned")
     affected = User.objects.filter(pk=user.pk, suspended_at__isnull=False).update(
@@ -101,8 +102,8 @@ def user_unsuspend(*, user: User, actor: User | None, reason: str) -> AccountAct
 @transaction.atomic
 def user_ban(*, user: User, actor: User | None, reason: str) -> AccountAction:
     """Ban for good: inactive, no invites, available codes disabled; the inviter is told."""
-    reason = _require_reason(reason)
-    user = _locked(user)
+    reason = require_reason(reason)
+    user = lock_member(user)
     if user.banned_at:
         return _record(Kind.BAN, actor=actor, target=user, reason=reason, affected=0, already=True)
     User.objects.filter(pk=user.pk).update(is_active=False, can_invite=False, banned_at=timezone.now())
@@ -124,8 +125,8 @@ def user_report_received(*, user_id: int) -> None:
 @transaction.atomic
 def invites_disable(*, user: User, actor: User | None, reason: str, dry_run: bool = False) -> AccountAction:
     """One member may no longer invite; their unredeemed codes are disabled."""
-    reason = _require_reason(reason)
-    user = _locked(user)
+    reason = require_reason(reason)
+    user = lock_member(user)
     codes = InviteCode.objects.filter(owner=user, state=InviteCode.State.AVAILABLE)
     if dry_run:
         return _record(
@@ -154,8 +155,8 @@ def _tree_path(user: User) -> str:
 @transaction.atomic
 def subtree_freeze(*, root: User, actor: User | None, reason: str, dry_run: bool = False) -> AccountAction:
     """No member of the subtree (root included) can invite; their unredeemed codes are disabled."""
-    reason = _require_reason(reason)
-    root = _locked(root)
+    reason = require_reason(reason)
+    root = lock_member(root)
     path = _tree_path(root)
     members = User.objects.filter(subtree_filter(path, include_root=True), can_invite=True)
     codes = InviteCode.objects.filter(
@@ -196,8 +197,8 @@ def subtree_suspend(
     Already suspended or banned members are left as they are and not counted.
     The root's inviter (root included) or the root (root spared) is told.
     """
-    reason = _require_reason(reason)
-    root = _locked(root)
+    reason = require_reason(reason)
+    root = lock_member(root)
     path = _tree_path(root)
     if dry_run:
         affected = User.objects.filter(
@@ -246,7 +247,7 @@ def subtree_reparent(
     One UPDATE rewrites the subtree's paths (prefix swap); two UPDATEs move the
     subtree's size off the old ancestors and onto the new ones.
     """
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if node.pk == new_parent.pk:
         raise Conflict("A member cannot be their own inviter.", code="reparent_cycle")
     lock_trees([node.tree_root_id, new_parent.tree_root_id])
