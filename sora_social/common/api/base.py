@@ -26,10 +26,8 @@ def rendered(response: Response) -> HttpResponse:
     plain.cookies = response.cookies
     plain.content = response.content
     plain.data = response.data  # type: ignore[attr-defined]  # kept for in-process readers (the tests)
-    # Django's private list of what to close after the response (files, generators); the stubs omit it.
-    closers: list[Any] = getattr(response, "_resource_closers", [])
-    plain_closers: list[Any] = getattr(plain, "_resource_closers")  # noqa: B009 - private, untyped attribute
-    plain_closers.extend(closers)
+    # `_resource_closers`: Django's private list of what to close after the response; the stubs omit it.
+    plain._resource_closers.extend(response._resource_closers)  # type: ignore[attr-defined]
     return plain
 
 
