@@ -23,6 +23,7 @@ import os
 import random
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import psycopg
@@ -162,7 +163,7 @@ class SnowflakeField(models.BigIntegerField):
         kwargs.setdefault("editable", False)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Field options pass through untyped
 
-    def deconstruct(self) -> Any:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         return name, path, args, kwargs
 
