@@ -19,6 +19,7 @@ from sora_social.common.checks import refuse_unsafe_start  # noqa: E402
 
 refuse_unsafe_start("web")
 
+from asgiref.sync import sync_to_async  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler  # noqa: E402
@@ -26,28 +27,23 @@ from django.urls import path  # noqa: E402
 
 from sora_social.common.consumers import UserEventsConsumer  # noqa: E402
 from sora_social.common.limits import BodyLimitMiddleware  # noqa: E402
+from sora_social.common.worker import start_inprocess_worker, stop_inprocess_worker  # noqa: E402
 from sora_social.common.ws_auth import JWTQueryAuthMiddleware  # noqa: E402
 
 websocket_urlpatterns = [path("ws/", UserEventsConsumer.as_asgi())]
 
 
 async def lifespan(scope: dict[str, Any], receive: Any, send: Any) -> None:
-    from asgiref.sync import sync_to_async
-
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
             if settings.INPROCESS_WORKER:
-                from sora_social.common.worker import start_inprocess_worker
-
                 await sync_to_async(start_inprocess_worker, thread_sensitive=False)(
                     concurrency=settings.CELERY_INPROCESS_CONCURRENCY
                 )
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             if settings.INPROCESS_WORKER:
-                from sora_social.common.worker import stop_inprocess_worker
-
                 await sync_to_async(stop_inprocess_worker, thread_sensitive=False)()
             await send({"type": "lifespan.shutdown.complete"})
             return

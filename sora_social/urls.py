@@ -1,5 +1,8 @@
 """Root URLs: the API under /api/v1/, schema and docs, admin, health, local media (checked)."""
 
+from importlib import import_module
+from typing import Any
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -10,15 +13,14 @@ from sora_social.common import health
 from sora_social.common.media_views import media_serve
 
 
-def _routes(urlconf: str) -> list:
+def _routes(urlconf: str) -> list[Any]:
     """An app's API routes, to splice into one flat list.
 
     Nested `include("")`s cost a request for the last app's routes one raised
     and caught Resolver404, with its patterns copied into a "tried" list, for
     every app before it; a flat list is tried pattern by pattern instead.
     """
-    module, _, _ = include(urlconf)
-    return list(module.urlpatterns)
+    return list(import_module(urlconf).urlpatterns)
 
 
 # The feed's routes (the busiest) first.

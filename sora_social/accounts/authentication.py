@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.signals import setting_changed
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, InvalidToken, TokenError
@@ -61,25 +61,29 @@ class BearerAuthentication(JWTAuthentication):
         _verified[raw_token] = token
         return token
 
-    def get_user(self, validated_token: Any) -> Any:
+    def get_user(self, validated_token: Any) -> Any:  # a User; simplejwt types it as a TypeVar
         try:
             user_id = int(validated_token[api_settings.USER_ID_CLAIM])
         except (KeyError, TypeError, ValueError) as e:
-            raise InvalidToken(_("Token contained no recognizable user identification")) from e
+            raise InvalidToken(gettext("Token contained no recognizable user identification")) from e
         user = user_load(user_id=user_id)
         if user is None:
-            raise AuthenticationFailed(_("User not found"), code="user_not_found")
+            raise AuthenticationFailed(gettext("User not found"), code="user_not_found")
         if api_settings.CHECK_USER_IS_ACTIVE and not user.is_active:
-            raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
+            raise AuthenticationFailed(gettext("User is inactive"), code="user_inactive")
         # The member row is loaded on every request, so this check beats the
         # map above: a token remembered by its bytes is still refused once the
         # member's token version moved on (password change, suspension, ban).
         if token_version_of(validated_token) != user.token_version:
-            raise AuthenticationFailed(_("This session has ended; sign in again."), code="token_revoked")
+            raise AuthenticationFailed(
+                gettext("This session has ended; sign in again."), code="token_revoked"
+            )
         if api_settings.CHECK_REVOKE_TOKEN and validated_token.get(
             api_settings.REVOKE_TOKEN_CLAIM
         ) != get_md5_hash_password(user.password):
-            raise AuthenticationFailed(_("The user's password has been changed."), code="password_changed")
+            raise AuthenticationFailed(
+                gettext("The user's password has been changed."), code="password_changed"
+            )
         return user
 
 

@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from sora_social.accounts.models import InviteCode, User
 from sora_social.accounts.models.users import child_path, root_path
+from sora_social.accounts.services.invites import new_code
+from sora_social.accounts.services.tree import invite_counters_rebuild
 from sora_social.common.ids import new_ids
 
 DEMO_PASSWORD = "sora-demo-pass"  # noqa: S105 - public demo credentials
@@ -44,8 +46,6 @@ class UsersSeeder:
         )
 
     def run(self, options: dict[str, Any], progress: Any) -> list[str]:
-        from sora_social.accounts.services.tree import invite_counters_rebuild
-
         total = max(0, int(options["users"]))
         self._ensure_admin()
         names = [n for n, _ in NAMED] + [f"member{i:06d}" for i in range(1, total + 1)]
@@ -113,6 +113,11 @@ class UsersSeeder:
                 repaired.append(User(id=pk, birthdate=DEMO_BIRTHDATE, region="US", **fields))
             else:
                 bar.update(1)
+        self._write(rows, repaired, bar)
+        self._set_children_seq({ids[p]: n for p, n in children.items()})
+
+    def _write(self, rows: list[User], repaired: list[User], bar: Any) -> None:
+        """Insert the new members in batches; move the repaired ones into the tree."""
         for start in range(0, len(rows), BATCH):
             chunk = rows[start : start + BATCH]
             with transaction.atomic():
@@ -125,18 +130,18 @@ class UsersSeeder:
                 batch_size=BATCH,
             )
             bar.update(len(repaired))
+
+    def _set_children_seq(self, children: dict[int, int]) -> None:
+        """The ordinal handed to each parent's latest invitee (never lowered): parent id → ordinal."""
         with connection.cursor() as cursor:
-            # The ordinal handed to each parent's latest invitee (never lowered).
             cursor.execute(
                 "UPDATE accounts_user p SET invite_children_seq = GREATEST(p.invite_children_seq, v.n) "
                 "FROM unnest(%s::bigint[], %s::int[]) AS v(id, n) WHERE p.id = v.id",
-                [[ids[p] for p in children], list(children.values())],
+                [list(children), list(children.values())],
             )
 
     def _codes(self, names: list[str]) -> None:
         """Each member holds INVITES_PER_USER codes; code j of a member is redeemed by their j-th invitee."""
-        from sora_social.accounts.services.invites import new_code
-
         per_user = settings.INVITES_PER_USER
         members = dict(User.objects.filter(username__in=names).values_list("username", "id"))
         ids = [members[n] for n in names]

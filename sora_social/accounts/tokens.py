@@ -20,6 +20,8 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
+from sora_social.accounts.models import User
+
 TOKEN_VERSION_CLAIM = "tv"  # noqa: S105 - a claim name
 FAMILY_CLAIM = "fam"
 
@@ -34,7 +36,7 @@ def token_version_of(token: Any) -> int:
 
 class MemberRefreshToken(RefreshToken):
     @classmethod
-    def for_user(cls, user: Any) -> MemberRefreshToken:  # type: ignore[override]
+    def for_user(cls, user: User) -> MemberRefreshToken:  # type: ignore[override]  # members only, not any auth user
         """A new sign-in: a new family, recorded as outstanding."""
         token = cls()
         token[api_settings.USER_ID_CLAIM] = str(user.pk)
@@ -53,7 +55,7 @@ class MemberRefreshToken(RefreshToken):
         )
 
 
-def tokens_for(user: Any) -> dict[str, str]:
+def tokens_for(user: User) -> dict[str, str]:
     """`{access, refresh}` for a fresh sign-in of `user`."""
     refresh = MemberRefreshToken.for_user(user)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}

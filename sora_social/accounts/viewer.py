@@ -11,6 +11,9 @@ take a user and re-derive teen status. It carries:
   read at most once, on first use;
 - `blocked_ids`: everyone blocked either way, read at most once, on first use.
 
+`member_of(request)` is the signed-in member of a request whose view required
+one, typed `User`.
+
 `Viewer.anonymous_teen()` is the strictest viewer (no id, teen rules): what
 is safe for it is safe for everyone, e.g. the shared candidate set.
 """
@@ -19,7 +22,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
+
+from django.http import HttpRequest
+from rest_framework.request import Request
 
 from sora_social.accounts.models import User
 from sora_social.accounts.selectors import (
@@ -68,6 +74,15 @@ class Viewer:
         if self.id == 0:
             return frozenset()
         return frozenset(blocked_user_ids(user_id=self.id))
+
+
+def member_of(request: HttpRequest | Request) -> User:
+    """The signed-in member of a request whose view already required one (API permission, admin).
+
+    `request.user` is typed "member or anonymous"; past `IsAuthenticated` or
+    the admin's staff check it is a member, which the type cannot know.
+    """
+    return cast(User, request.user)
 
 
 def viewer_of(request: Any) -> Viewer:

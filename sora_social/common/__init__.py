@@ -1,4 +1,17 @@
 """Shared helpers for every app: ids, errors, API plumbing, events, health, workers.
 
-No domain logic lives here; nothing here imports a domain app.
+No domain logic lives here; nothing here imports a domain app (only accounts,
+for who is signed in: `ws_auth`, `consumers`).
+
+- `states`: the one state-machine engine (`Machine`, `transition`, `bulk_transition`).
+- `tasks`: `enqueue_on_commit` (tasks enqueued by registered name).
+- `errors`: `ApplicationError` and the uniform error body; `limits`: body limits (413).
+- `renderers` / `parsers`: orjson out and in; `pagination`: the one cursor pagination.
+- `schema`: the OpenAPI conventions; `api/`: the API view base, diagnostics.
+- `ids`: snowflake ids; `db`: prepared statements; `fields`: strict JSON fields.
+- `events`, `channel_layer`, `consumers`, `ws_auth`: per-member WebSocket events.
+- `storage`, `media`, `media_views`: media files and signed URLs.
+- `health`: `/healthz` and `/readyz`; `checks`: refusals to run production unsafely.
+- `worker`: the in-process Celery worker; `throttles`, `logs`, `seeding`, `admin_actions`,
+  `redis_config`, `secret_file`.
 """

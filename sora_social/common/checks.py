@@ -12,6 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from cryptography import x509
+from cryptography.x509.oid import NameOID
 from django.conf import settings
 from django.core.checks import Error, register
 
@@ -91,9 +93,6 @@ def _c2pa_problems() -> list[tuple[str, str]]:
 
 def _is_development_chain(pem: bytes) -> bool:
     """True for the chain `generation.provenance.generate_development_chain` writes."""
-    from cryptography import x509
-    from cryptography.x509.oid import NameOID
-
     for cert in x509.load_pem_x509_certificates(pem):
         for name in (cert.subject, cert.issuer):
             for attr in name.get_attributes_for_oid(NameOID.ORGANIZATION_NAME):

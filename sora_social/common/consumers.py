@@ -12,15 +12,13 @@ import orjson
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from sora_social.accounts.models import User
 from sora_social.common.events import user_group
 
 
 @database_sync_to_async
-def _still_signed_in(user: Any) -> bool:
-    model = type(user)
-    return model.objects.filter(
-        pk=user.pk, is_active=True, token_version=getattr(user, "token_version", 0)
-    ).exists()
+def _still_signed_in(user: User) -> bool:
+    return User.objects.filter(pk=user.pk, is_active=True, token_version=user.token_version).exists()
 
 
 CLOSE_UNAUTHENTICATED = 4401

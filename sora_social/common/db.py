@@ -35,7 +35,7 @@ class _PreparingCursor(psycopg.Cursor):
 
     def execute(
         self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
-    ):  # type: ignore[no-untyped-def, override]
+    ) -> Any:
         if prepare is None:
             prepare = settings.DB_PREPARED_STATEMENTS
         if binary is None:
@@ -61,7 +61,9 @@ def prepared_cursor(using: str = "default", *, binary: bool = False) -> Iterator
         conn.connection.prepare_threshold = _EXPLICIT_ONLY
     raw = _PreparingCursor(conn.connection)
     raw.binary_results = binary
-    cursor = conn.make_debug_cursor(raw) if conn.queries_logged else conn.make_cursor(raw)
+    # Django wraps the raw DB-API cursor; the stubs type the argument as the wrapper.
+    wrap = conn.make_debug_cursor if conn.queries_logged else conn.make_cursor
+    cursor = wrap(raw)  # type: ignore[arg-type]  # a raw cursor is what Django passes here too
     try:
         yield cursor
     finally:

@@ -135,18 +135,20 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, DjangoPermissionDenied):
         return Response(error_body("forbidden", "You may not do this."), status=403)
     if isinstance(exc, DjangoValidationError):
-        details = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response(error_body("validation_error", "Some fields are not valid.", details), status=400)
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response(error_body("validation_error", "Some fields are not valid.", fields), status=400)
     if isinstance(exc, drf.APIException):
         details: dict[str, Any] = {}
         if isinstance(exc, drf.ValidationError):
             details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        if isinstance(exc, drf.Throttled) and exc.wait is not None:
-            retry_after = max(1, int(exc.wait + 0.999))
+        # `Throttled.wait` is set in its __init__ (seconds, or None); the stubs omit it.
+        wait: float | None = getattr(exc, "wait", None) if isinstance(exc, drf.Throttled) else None
+        if wait is not None:
+            retry_after = max(1, int(wait + 0.999))
             headers["Retry-After"] = str(retry_after)
             details = {"retry_after": retry_after}
         if getattr(exc, "auth_header", None):
-            headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
+            headers["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]  # set on 401s only; checked above
         return Response(
             error_body(_drf_code(exc), _drf_message(exc), details), status=exc.status_code, headers=headers
         )

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import redis
 from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -21,6 +23,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 from sora_social.common.renderers import dumps
+from sora_social.common.worker import inprocess_worker_alive
 
 OK = "ok"
 DOWN = "down"
@@ -49,18 +52,15 @@ def _database() -> Check:
         row = cursor.fetchone()
     if row is None:
         return Check(DOWN, "connected, but the pgvector extension is missing (run migrate)")
-    return Check(OK, f"PostgreSQL {connection.pg_version // 10000}, pgvector {row[0]}")
+    version = connection.pg_version  # type: ignore[attr-defined]  # PostgreSQL backend only; stubs know the base
+    return Check(OK, f"PostgreSQL {version // 10000}, pgvector {row[0]}")
 
 
 def _broker() -> Check:
     if settings.REDIS_URL:
-        import redis
-
         client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=settings.HEALTH_STORAGE_TIMEOUT_S)
         client.ping()
         return Check(OK, "redis")
-    from sora_social.common.worker import inprocess_worker_alive
-
     if not settings.INPROCESS_WORKER:
         return Check(DEGRADED, "no REDIS_URL and the in-process worker is off: background work will not run")
     if inprocess_worker_alive():
@@ -69,8 +69,6 @@ def _broker() -> Check:
 
 
 def _channel_layer() -> Check:
-    from channels.layers import get_channel_layer
-
     layer = get_channel_layer()
     if layer is None:
         return Check(DOWN, "no channel layer configured")
@@ -92,7 +90,7 @@ def _storage() -> Check:
             ok = handle.read() == b"ok"
     finally:
         default_storage.delete(name)
-    return Check(OK if ok else DOWN, type(default_storage._wrapped).__name__)  # type: ignore[attr-defined]
+    return Check(OK if ok else DOWN, type(default_storage._wrapped).__name__)  # type: ignore[attr-defined]  # the lazy object's target
 
 
 register_readiness_check("database", _database)

@@ -23,10 +23,12 @@ import os
 import random
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
+import psycopg
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +43,6 @@ _SEQ_MASK = (1 << _SEQ_BITS) - 1
 
 def _lease_node(preferred: int) -> tuple[int, Any]:
     """A node no other live process holds, and the connection that holds its lock."""
-    import psycopg
-    from django.db import connections
-
     params = connections["default"].get_connection_params()
     conn = psycopg.connect(**params, autocommit=True)
     try:
@@ -61,7 +60,8 @@ def _lease_node(preferred: int) -> tuple[int, Any]:
             if node in held:
                 continue
             # Another process may take a free-looking node first: the try-lock decides.
-            if conn.execute("SELECT pg_try_advisory_lock(%s, %s)", [NODE_LOCK_CLASS, node]).fetchone()[0]:
+            won = conn.execute("SELECT pg_try_advisory_lock(%s, %s)", [NODE_LOCK_CLASS, node]).fetchone()
+            if won is not None and won[0]:
                 return node, conn
     except BaseException:
         conn.close()
@@ -97,8 +97,6 @@ class _Generator:
         if not getattr(settings, "SNOWFLAKE_LEASE", True):
             self._node = preferred
             return self._node
-        import psycopg
-
         try:
             self._node, self._lease = _lease_node(preferred)
         except psycopg.OperationalError as exc:
@@ -163,9 +161,9 @@ class SnowflakeField(models.BigIntegerField):
         kwargs.setdefault("primary_key", True)
         kwargs.setdefault("default", new_id)
         kwargs.setdefault("editable", False)
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Field options pass through untyped
 
-    def deconstruct(self) -> tuple:  # type: ignore[type-arg]
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         return name, path, args, kwargs
 

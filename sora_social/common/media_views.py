@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.core.files.storage import storages
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.encoding import filepath_to_uri
 from django.views.decorators.http import require_safe
 
@@ -40,7 +41,7 @@ def _not_found(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def media_serve(request: HttpRequest, name: str) -> HttpResponse:
+def media_serve(request: HttpRequest, name: str) -> HttpResponseBase:
     storage = storages["default"]
     if not isinstance(storage, MediaFileStorage) or not is_servable(name) or name.startswith("/"):
         return _not_found(request)
@@ -56,7 +57,7 @@ def media_serve(request: HttpRequest, name: str) -> HttpResponse:
     cache = "public, max-age=300" if is_public(name) else "private, no-store"
 
     if settings.MEDIA_X_ACCEL_PREFIX:
-        response = HttpResponse(content_type=content_type)
+        response: HttpResponseBase = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = settings.MEDIA_X_ACCEL_PREFIX.rstrip("/") + "/" + filepath_to_uri(name)
         response["Cache-Control"] = cache
         return response

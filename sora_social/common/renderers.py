@@ -1,4 +1,4 @@
-"""orjson for every API body: faster than the stdlib encoder on hot paths."""
+"""orjson for every API body: faster than the stdlib encoder on hot paths (the parser is in `parsers`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import uuid
 from typing import Any
 
 import orjson
-from rest_framework.exceptions import ParseError
-from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
 
 _OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_UTC_Z
@@ -42,23 +40,3 @@ class ORJSONRenderer(BaseRenderer):
         if data is None:
             return b""
         return dumps(data)
-
-
-class ORJSONParser(BaseParser):
-    media_type = "application/json"
-
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
-        from django.conf import settings
-
-        limit = settings.API_MAX_JSON_BYTES
-        raw = stream.read(limit + 1) if stream is not None else b""
-        if len(raw) > limit:
-            from sora_social.common.limits import PayloadTooLarge
-
-            raise PayloadTooLarge(limit)
-        if not raw:
-            return {}
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise ParseError(f"Malformed JSON: {exc}") from exc

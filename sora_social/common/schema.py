@@ -16,9 +16,12 @@ holds the result to the running server. Nothing here may import an app.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import serializers
 
 
 def _snake(name: str) -> str:
@@ -31,7 +34,7 @@ def _view_stem(name: str) -> str:
 
 
 class AutoSchema(SpectacularAutoSchema):
-    def get_serializer_name(self, serializer: Any, direction: str) -> str:
+    def get_serializer_name(self, serializer: Any, direction: Literal["request", "response"]) -> str:
         cls = serializer if isinstance(serializer, type) else type(serializer)
         qualname = cls.__qualname__
         if "." in qualname and "<locals>" not in qualname:
@@ -48,7 +51,9 @@ class AutoSchema(SpectacularAutoSchema):
         parts = type(self.view).__module__.split(".")
         return [parts[1] if parts[0] == "sora_social" else parts[0]]
 
-    def get_description(self) -> str:
+    # drf-spectacular's `get_description` takes no arguments; the DRF stubs give the
+    # base (ViewInspector) the older (path, method) signature.
+    def get_description(self) -> str:  # type: ignore[override]  # matches drf-spectacular, not DRF's stub
         """The docstring (drf-spectacular's choice), else the summary: never empty."""
         return super().get_description() or self.get_summary() or ""
 
@@ -63,8 +68,6 @@ def component(name: str, fields: dict[str, Any], **kwargs: Any) -> Any:
     class each time, and the schema would see several different "Cameo"
     components. This returns instances of one cached class per name.
     """
-    from drf_spectacular.utils import inline_serializer
-
     cls = _COMPONENTS.get(name)
     if cls is None:
         cls = type(inline_serializer(name, fields))
@@ -78,8 +81,6 @@ def page(name: str, item: Any) -> Any:
     `item` is a component instance (from `component` or a serializer); every
     list of the API answers in this shape (`sora_social.common.pagination`).
     """
-    from rest_framework import serializers
-
     item_cls = type(item)
     return component(
         name,
@@ -427,9 +428,6 @@ _SUCCESS = {
 
 def page_parameters() -> list[Any]:
     """The query parameters of every paged list: `cursor` (opaque) and `limit` (1-100)."""
-    from drf_spectacular.types import OpenApiTypes
-    from drf_spectacular.utils import OpenApiParameter
-
     return [
         OpenApiParameter(
             "cursor",

@@ -122,7 +122,8 @@ class BiometricFileStorage(FileSystemStorage):
     @cached_property
     def base_location(self) -> str:
         # Beside the media root, never below it (whatever serves media never reaches it).
-        root = self._location or getattr(settings, "BIOMETRIC_ROOT", None)
+        # `_location` is FileSystemStorage's constructor argument (its own base_location reads it too).
+        root = getattr(self, "_location", None) or getattr(settings, "BIOMETRIC_ROOT", None)
         return str(root or Path(settings.MEDIA_ROOT).parent / "biometric")
 
     def url(self, name: str | None) -> str:
@@ -130,9 +131,10 @@ class BiometricFileStorage(FileSystemStorage):
 
 
 try:
+    from botocore.exceptions import ClientError
     from storages.backends.s3 import S3Storage
 except ImportError:  # pragma: no cover - django-storages is a dependency
-    S3Storage = None  # type: ignore[assignment,misc]
+    S3Storage = None
 
 if S3Storage is not None:
 
@@ -203,8 +205,6 @@ def _copy(storage: Any, name: str, new: str) -> None:
         shutil.copyfile(storage.path(name), target)
         return
     if S3Storage is not None and isinstance(storage, S3Storage):
-        from botocore.exceptions import ClientError
-
         bucket = storage.bucket
         try:
             bucket.Object(storage._normalize_name(new)).copy_from(

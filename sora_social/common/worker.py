@@ -14,7 +14,10 @@ import threading
 from typing import Any
 
 from celery import Celery
+from celery.beat import EmbeddedService
 from celery.worker import WorkController
+
+from sora_social.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 
@@ -50,11 +53,8 @@ class InProcessWorker:
             ready_callback=None,
         )
         self.thread = threading.Thread(target=self.controller.start, name="celery-inprocess", daemon=True)
-        self.beat: threading.Thread | None = None
-        if beat:
-            from celery.beat import EmbeddedService
-
-            self.beat = EmbeddedService(app, thread=True)
+        # celery's threaded beat service (the stubs type it as "thread or process", neither with start/stop).
+        self.beat: Any = EmbeddedService(app, thread=True) if beat else None
 
     def start(self, timeout: float = 30.0) -> None:
         self.thread.start()
@@ -65,7 +65,7 @@ class InProcessWorker:
 
     def stop(self) -> None:
         if self.beat is not None:
-            self.beat.stop()  # type: ignore[attr-defined]
+            self.beat.stop()
         self.controller.stop(in_sighandler=False, exitcode=0)
         self.thread.join(10)
 
@@ -76,11 +76,9 @@ class InProcessWorker:
 def start_inprocess_worker(*, concurrency: int = 2, beat: bool = True) -> InProcessWorker:
     """Start the process's one in-process worker (idempotent)."""
     global _running
-    from sora_social.celery import app
-
     with _lock:
         if _running is None or not _running.alive():
-            worker = InProcessWorker(app, concurrency=concurrency, beat=beat)
+            worker = InProcessWorker(celery_app, concurrency=concurrency, beat=beat)
             worker.start()
             _running = worker
             logger.info("in-process Celery worker started (%d threads)", concurrency)

@@ -15,19 +15,20 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.contrib.auth.models import AnonymousUser
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import AccessToken
+
+from sora_social.accounts.models import User
+from sora_social.accounts.selectors import user_load
+from sora_social.accounts.services.sessions import ws_ticket_redeem
+from sora_social.accounts.tokens import token_version_of
 
 
 @database_sync_to_async
-def _user_for_token(raw: str) -> Any:
-    from rest_framework_simplejwt.exceptions import TokenError
-    from rest_framework_simplejwt.settings import api_settings
-    from rest_framework_simplejwt.tokens import AccessToken
-
-    from sora_social.accounts.selectors import user_load
-    from sora_social.accounts.tokens import token_version_of
-
+def _user_for_token(raw: str) -> User | AnonymousUser:
     try:
-        token = AccessToken(raw)  # type: ignore[arg-type]
+        token = AccessToken(raw)  # type: ignore[arg-type]  # takes the token text; the stubs say bytes
         user_id = int(token.get(api_settings.USER_ID_CLAIM))
     except (TokenError, TypeError, ValueError):
         return AnonymousUser()
@@ -38,9 +39,7 @@ def _user_for_token(raw: str) -> Any:
 
 
 @database_sync_to_async
-def _user_for_ticket(ticket: str) -> Any:
-    from sora_social.accounts.services.sessions import ws_ticket_redeem
-
+def _user_for_ticket(ticket: str) -> User | AnonymousUser:
     return ws_ticket_redeem(ticket=ticket) or AnonymousUser()
 
 

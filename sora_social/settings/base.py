@@ -208,7 +208,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["sora_social.common.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "sora_social.common.renderers.ORJSONParser",
+        "sora_social.common.parsers.ORJSONParser",
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],

@@ -1,72 +1,118 @@
-"""Shapes of member objects in the API (plain dicts: these are on hot paths)."""
+"""The DRF serializers of the accounts API: sign-in input and the schema components of answers.
+
+Answers are built by `sora_social.accounts.presenters` (plain dicts); the
+components here only describe them in the OpenAPI schema. Per-view input
+serializers stay on their views.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sora_social.accounts.models import InviteCode, ParentalLink, TeenSettings, User
+from django.core.validators import MaxLengthValidator
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+from rest_framework_simplejwt import serializers as jwt_serializers
+
+from sora_social.accounts import services
+from sora_social.accounts.tokens import MemberRefreshToken
+from sora_social.common.schema import component
 
 
-def user_public(user: User) -> dict[str, Any]:
-    """The member as anyone who may see them sees them."""
+class TokenObtainPairSerializer(jwt_serializers.TokenObtainPairSerializer):
+    token_class = MemberRefreshToken
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # simplejwt declares both as CharField; the stubs only know Field.
+        username = cast(serializers.CharField, self.fields[self.username_field])
+        password = cast(serializers.CharField, self.fields["password"])
+        username.max_length = 150
+        password.max_length = 128
+        for field in (username, password):
+            field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class TokenRefreshSerializer(jwt_serializers.TokenRefreshSerializer):
+    refresh = serializers.CharField(max_length=1024)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        return services.session_refresh(raw=attrs["refresh"])
+
+
+def region_field() -> serializers.RegexField:
+    """A two-letter country code, as the schema's pattern says (ASCII letters, no padding)."""
+    return serializers.RegexField(
+        r"^[A-Za-z]{2}$", trim_whitespace=False, error_messages={"invalid": "A two-letter country code."}
+    )
+
+
+def public_user_fields() -> dict[str, Any]:
     return {
-        "id": str(user.id),
-        "username": user.username,
-        "display_name": user.display_name or user.username,
-        "bio": user.bio,
+        "id": serializers.CharField(),
+        "username": serializers.CharField(),
+        "display_name": serializers.CharField(),
+        "bio": serializers.CharField(allow_blank=True),
     }
 
 
-def user_private(user: User) -> dict[str, Any]:
-    """The member as they see themselves."""
-    return {
-        **user_public(user),
-        "email": user.email,
-        "date_joined": user.date_joined,
-        "region": user.region,
-        "is_teen": user.is_teen,
-        "can_invite": user.can_invite,
-        "inviter_id": str(user.inviter_id) if user.inviter_id else None,
-        "invite_depth": user.invite_depth,
-        "invitees_total": user.invitees_total,
-    }
+# drf-spectacular's simplejwt extension describes only simplejwt's own serializer
+# classes, not subclasses; the answers are declared here.
+PAIR = component("TokenObtainPair", {"access": serializers.CharField(), "refresh": serializers.CharField()})
+ROTATED = component("TokenRefresh", {"access": serializers.CharField(), "refresh": serializers.CharField()})
 
+MeOutput = inline_serializer(
+    "Me",
+    {
+        "id": serializers.CharField(),
+        "username": serializers.CharField(),
+        "display_name": serializers.CharField(),
+        "bio": serializers.CharField(),
+        "email": serializers.EmailField(),
+        "date_joined": serializers.DateTimeField(),
+        "region": serializers.CharField(),
+        "is_teen": serializers.BooleanField(),
+        "can_invite": serializers.BooleanField(),
+        "inviter_id": serializers.CharField(allow_null=True),
+        "invite_depth": serializers.IntegerField(),
+        "invitees_total": serializers.IntegerField(),
+    },
+)
 
-def invite_code_out(code: InviteCode) -> dict[str, Any]:
-    return {
-        "code": code.display,
-        "state": code.state,
-        "redeemed_by": user_public(code.redeemed_by) if code.redeemed_by_id else None,
-        "redeemed_at": code.redeemed_at,
-    }
+TokensOut = inline_serializer(
+    "SessionTokens", {"access": serializers.CharField(), "refresh": serializers.CharField()}
+)
 
+CodeOut = inline_serializer(
+    "InviteCodeOut",
+    many=True,
+    fields={
+        "code": serializers.CharField(),
+        "state": serializers.ChoiceField(choices=["available", "redeemed", "disabled"]),
+        "redeemed_by": serializers.DictField(allow_null=True),
+        "redeemed_at": serializers.DateTimeField(allow_null=True),
+    },
+)
 
-def invitee_out(user: User, *, base_depth: int) -> dict[str, Any]:
-    return {
-        **user_public(user),
-        "inviter_id": str(user.inviter_id) if user.inviter_id else None,
-        "depth": user.invite_depth - base_depth,
-        "invitees_total": user.invitees_total,
-        "date_joined": user.date_joined,
-    }
+Relation = inline_serializer(
+    "Relation",
+    {"user": component("PublicUser", public_user_fields()), "following": serializers.BooleanField()},
+)
 
+BlockOut = inline_serializer(
+    "BlockOut", {"user_id": serializers.CharField(), "blocked": serializers.BooleanField()}
+)
 
-def parental_link_out(link: ParentalLink, controls: TeenSettings | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": str(link.id),
-        "state": link.state,
-        "parent_id": str(link.parent_id),
-        "teen_id": str(link.teen_id) if link.teen_id else None,
-        "expires_at": link.expires_at,
-        "accepted_at": link.accepted_at,
-    }
-    if link.code:
-        body["code"] = link.code
-    if controls is not None:
-        body["controls"] = {
-            "daily_feed_budget": controls.daily_feed_budget,
-            "personalization_enabled": controls.personalization_enabled,
-            "dms_enabled": controls.dms_enabled,
-            "cameo_audience_max": controls.cameo_audience_max,
-        }
-    return body
+LinkOut = inline_serializer(
+    "ParentalLinkOut",
+    {
+        "id": serializers.CharField(),
+        "state": serializers.CharField(),
+        "parent_id": serializers.CharField(),
+        "teen_id": serializers.CharField(allow_null=True),
+        "code": serializers.CharField(required=False),
+        "expires_at": serializers.DateTimeField(),
+        "accepted_at": serializers.DateTimeField(allow_null=True),
+        "controls": serializers.DictField(required=False),
+    },
+)

@@ -1,19 +1,27 @@
 """Writes about members: every change to accounts state goes through a function here.
 
-Split by subject (profile, invites and signup, the tree and moderation, the
-social graph, parental controls); import them from this package.
+Import them from this package. Modules:
+
+- `profile`: profile edits, notifications.
+- `invites`: members' codes and root codes, the staff issuance caps.
+- `signup`: `user_signup` (redeem a code: tree lock, code lock, insert, mark redeemed).
+- `invite_attempts`: the record of each redemption attempt and the failed-attempt throttle.
+- `waitlist`: joining the waitlist, admitting a wave.
+- `tree`: tree locks and the stored subtree counters.
+- `moderation`: staff account actions (suspend, ban, freeze or reparent a subtree, disable invites).
+- `deletion`: account deletion.
+- `graph`: follows and blocks.
+- `parental`: parental links and teen controls.
+- `sessions`: sign-in, token refresh and revocation, password change, WebSocket tickets.
 """
 
 from sora_social.accounts.services.deletion import account_delete, account_delete_own
 from sora_social.accounts.services.graph import block_create, block_delete, follow_create, follow_delete
 from sora_social.accounts.services.invites import (
-    SignupResult,
+    invite_codes_disable,
     invite_codes_issue,
     invite_root_codes_create,
     normalize_code,
-    user_signup,
-    waitlist_admit,
-    waitlist_join,
 )
 from sora_social.accounts.services.moderation import (
     invites_disable,
@@ -43,7 +51,9 @@ from sora_social.accounts.services.sessions import (
     ws_ticket_issue,
     ws_ticket_redeem,
 )
+from sora_social.accounts.services.signup import SignupResult, user_signup
 from sora_social.accounts.services.tree import invite_counters_rebuild, lock_trees
+from sora_social.accounts.services.waitlist import waitlist_admit, waitlist_join
 
 __all__ = [
     "SignupResult",
@@ -53,6 +63,7 @@ __all__ = [
     "block_delete",
     "follow_create",
     "follow_delete",
+    "invite_codes_disable",
     "invite_codes_issue",
     "invite_counters_rebuild",
     "invite_root_codes_create",

@@ -15,7 +15,10 @@ post or a thousand (storage calls are one per file).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sora_social.accounts.models import (
@@ -28,7 +31,7 @@ from sora_social.accounts.models import (
     TeenSettings,
     User,
 )
-from sora_social.accounts.services.moderation import _locked, _require_reason
+from sora_social.accounts.services.moderation import lock_member, require_reason
 from sora_social.accounts.services.sessions import sessions_revoke
 from sora_social.accounts.signals import account_deleted
 from sora_social.common.errors import NotFound, ValidationFailed
@@ -46,14 +49,31 @@ def account_delete(*, user: User, actor: User | None, reason: str) -> AccountAct
     apps remove the member's content and files (see the module docstring).
     Deleting an already deleted account changes nothing (404).
     """
-    reason = _require_reason(reason)
-    user = _locked(user)
+    reason = require_reason(reason)
+    user = lock_member(user)
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.deleted_at is not None:
         raise NotFound("No such member.", code="user_not_found")
     pk = user.pk
 
     sessions_revoke(user_ids=[pk])
+    now = timezone.now()
+    codes = _end_relations(pk, now)
+    # The higher apps' part, inside this transaction.
+    account_deleted.send(sender=User, user_id=pk)
+    _scrub(user, now)
+    return AccountAction.objects.create(
+        kind=AccountAction.Kind.ACCOUNT_DELETE,
+        actor=actor,
+        target=user,
+        reason=reason,
+        affected=1,
+        details={"by_self": actor is not None and actor.pk == pk, "codes_disabled": codes},
+    )
+
+
+def _end_relations(pk: int, now: dt.datetime) -> int:
+    """Follows, blocks, parental links, teen settings and notifications end; codes are disabled (how many)."""
     Follow.objects.filter(follower_id=pk).delete()
     Follow.objects.filter(followee_id=pk).delete()
     Block.objects.filter(blocker_id=pk).delete()
@@ -61,28 +81,22 @@ def account_delete(*, user: User, actor: User | None, reason: str) -> AccountAct
     codes = InviteCode.objects.filter(owner_id=pk, state=InviteCode.State.AVAILABLE).update(
         state=InviteCode.State.DISABLED
     )
-    now = timezone.now()
-    ParentalLink.objects.filter(parent_id=pk).exclude(state=ParentalLink.State.REVOKED).update(
-        state=ParentalLink.State.REVOKED,
-        ended_at=now,
-        end_reason="account_deleted",
-        code=None,
-        confirm_token_hash=None,
-    )
-    ParentalLink.objects.filter(teen_id=pk).exclude(state=ParentalLink.State.REVOKED).update(
-        state=ParentalLink.State.REVOKED,
-        ended_at=now,
-        end_reason="account_deleted",
-        code=None,
-        confirm_token_hash=None,
-    )
+    for side in (Q(parent_id=pk), Q(teen_id=pk)):
+        ParentalLink.objects.filter(side).exclude(state=ParentalLink.State.REVOKED).update(
+            state=ParentalLink.State.REVOKED,
+            ended_at=now,
+            end_reason="account_deleted",
+            code=None,
+            confirm_token_hash=None,
+        )
     TeenSettings.objects.filter(teen_id=pk).delete()
     Notification.objects.filter(user_id=pk).delete()
+    return codes
 
-    # The higher apps' part, inside this transaction.
-    account_deleted.send(sender=User, user_id=pk)
 
-    user.username = tombstone_username(pk)
+def _scrub(user: User, now: dt.datetime) -> None:
+    """The row becomes a tombstone: no personal fields, no password, no staff rights."""
+    user.username = tombstone_username(user.pk)
     user.email = ""
     user.first_name = user.last_name = user.display_name = user.bio = user.region = ""
     user.birthdate = None
@@ -111,14 +125,6 @@ def account_delete(*, user: User, actor: User | None, reason: str) -> AccountAct
     )
     user.groups.clear()
     user.user_permissions.clear()
-    return AccountAction.objects.create(
-        kind=AccountAction.Kind.ACCOUNT_DELETE,
-        actor=actor,
-        target=user,
-        reason=reason,
-        affected=1,
-        details={"by_self": actor is not None and actor.pk == pk, "codes_disabled": codes},
-    )
 
 
 def account_delete_own(*, user: User, password: str) -> AccountAction:

@@ -25,14 +25,15 @@ from sora_social.common.errors import Conflict, ValidationFailed
 Kind = AccountAction.Kind
 
 
-def _require_reason(reason: str) -> str:
+def require_reason(reason: str) -> str:
+    """The reason, stripped; refused when blank (every account action is audited with one)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("A reason is required.", code="reason_required")
     return reason
 
 
-def _locked(user: User) -> User:
+def lock_member(user: User) -> User:
     """Lock the member's tree and return a fresh copy of the member."""
     lock_trees([user.tree_root_id])
     fresh = User.objects.get(pk=user.pk)
@@ -75,8 +76,8 @@ def _notify_inviter(user: User, kind: str) -> None:
 @transaction.atomic
 def user_suspend(*, user: User, actor: User | None, reason: str) -> AccountAction:
     """Suspend one member (cannot sign in; tokens stop working); their inviter is told."""
-    reason = _require_reason(reason)
-    user = _locked(user)
+    reason = require_reason(reason)
+    user = lock_member(user)
     if user.suspended_at or user.banned_at:
         return _record(Kind.SUSPEND, actor=actor, target=user, reason=reason, affected=0, already=True)
     User.objects.filter(pk=user.pk).update(is_active=False, suspended_at=timezone.now())
@@ -88,8 +89,8 @@ def user_suspend(*, user: User, actor: User | None, reason: str) -> AccountActio
 
 @transaction.atomic
 def user_unsuspend(*, user: User, actor: User | None, reason: str) -> AccountAction:
-    reason = _require_reason(reason)
-    user = _locked(user)
+    reason = require_reason(reason)
+    user = lock_member(user)
     if user.banned_at:
         raise Conflict("A banned member cannot be unsuspended.", code="user_banned")
     affected = User.objects.filter(pk=user.pk, suspended_at__isnull=False).update(
@@ -101,8 +102,8 @@ def user_unsuspend(*, user: User, actor: User | None, reason: str) -> AccountAct
 @transaction.atomic
 def user_ban(*, user: User, actor: User | None, reason: str) -> AccountAction:
     """Ban for good: inactive, no invites, available codes disabled; the inviter is told."""
-    reason = _require_reason(reason)
-    user = _locked(user)
+    reason = require_reason(reason)
+    user = lock_member(user)
     if user.banned_at:
         return _record(Kind.BAN, actor=actor, target=user, reason=reason, affected=0, already=True)
     User.objects.filter(pk=user.pk).update(is_active=False, can_invite=False, banned_at=timezone.now())
@@ -124,8 +125,8 @@ def user_report_received(*, user_id: int) -> None:
 @transaction.atomic
 def invites_disable(*, user: User, actor: User | None, reason: str, dry_run: bool = False) -> AccountAction:
     """One member may no longer invite; their unredeemed codes are disabled."""
-    reason = _require_reason(reason)
-    user = _locked(user)
+    reason = require_reason(reason)
+    user = lock_member(user)
     codes = InviteCode.objects.filter(owner=user, state=InviteCode.State.AVAILABLE)
     if dry_run:
         return _record(
@@ -144,20 +145,22 @@ def invites_disable(*, user: User, actor: User | None, reason: str, dry_run: boo
     )
 
 
-def _tree_member(user: User) -> User:
+def _tree_path(user: User) -> str:
+    """The member's path in the invite tree; refused when they are not in it."""
     if not user.invite_path:
         raise ValidationFailed("This account is not in the invite tree.", code="not_in_tree")
-    return user
+    return user.invite_path
 
 
 @transaction.atomic
 def subtree_freeze(*, root: User, actor: User | None, reason: str, dry_run: bool = False) -> AccountAction:
     """No member of the subtree (root included) can invite; their unredeemed codes are disabled."""
-    reason = _require_reason(reason)
-    root = _tree_member(_locked(root))
-    members = User.objects.filter(subtree_filter(root.invite_path, include_root=True), can_invite=True)
+    reason = require_reason(reason)
+    root = lock_member(root)
+    path = _tree_path(root)
+    members = User.objects.filter(subtree_filter(path, include_root=True), can_invite=True)
     codes = InviteCode.objects.filter(
-        owner__in=User.objects.filter(subtree_filter(root.invite_path, include_root=True)).values("pk"),
+        owner__in=User.objects.filter(subtree_filter(path, include_root=True)).values("pk"),
         state=InviteCode.State.AVAILABLE,
     )
     if dry_run:
@@ -194,9 +197,9 @@ def subtree_suspend(
     Already suspended or banned members are left as they are and not counted.
     The root's inviter (root included) or the root (root spared) is told.
     """
-    reason = _require_reason(reason)
-    root = _tree_member(_locked(root))
-    path = root.invite_path
+    reason = require_reason(reason)
+    root = lock_member(root)
+    path = _tree_path(root)
     if dry_run:
         affected = User.objects.filter(
             subtree_filter(path, include_root=include_root), suspended_at__isnull=True, banned_at__isnull=True
@@ -244,15 +247,16 @@ def subtree_reparent(
     One UPDATE rewrites the subtree's paths (prefix swap); two UPDATEs move the
     subtree's size off the old ancestors and onto the new ones.
     """
-    reason = _require_reason(reason)
+    reason = require_reason(reason)
     if node.pk == new_parent.pk:
         raise Conflict("A member cannot be their own inviter.", code="reparent_cycle")
     lock_trees([node.tree_root_id, new_parent.tree_root_id])
-    node = _tree_member(User.objects.get(pk=node.pk))
-    new_parent = _tree_member(User.objects.get(pk=new_parent.pk))
+    node = User.objects.get(pk=node.pk)
+    old_path = _tree_path(node)
+    new_parent = User.objects.get(pk=new_parent.pk)
+    parent_path = _tree_path(new_parent)
     lock_trees([node.tree_root_id, new_parent.tree_root_id])  # in case either moved while we waited
-    old_path: str = node.invite_path  # type: ignore[assignment]
-    if new_parent.invite_path.startswith(old_path):  # type: ignore[union-attr]
+    if parent_path.startswith(old_path):
         raise Conflict("The new inviter is inside the subtree being moved.", code="reparent_cycle")
     size = node.invitees_total + 1
     if dry_run or node.inviter_id == new_parent.pk:
@@ -267,29 +271,15 @@ def subtree_reparent(
         )
     User.objects.filter(pk=new_parent.pk).update(invite_children_seq=F("invite_children_seq") + 1)
     seq = User.objects.filter(pk=new_parent.pk).values_list("invite_children_seq", flat=True).get()
-    new_path = child_path(new_parent.invite_path, seq)  # type: ignore[arg-type]
+    new_path = child_path(parent_path, seq)
     ancestors_add(path=old_path, delta=-size, include_self=False)
-    ancestors_add(path=new_parent.invite_path, delta=size)  # type: ignore[arg-type]
-    new_root = new_parent.tree_root_id
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE accounts_user SET
-              invite_path = %(new)s || substr(invite_path, %(cut)s),
-              invite_depth = invite_depth + %(delta)s,
-              invite_root_id = %(root)s
-            WHERE invite_path >= %(old)s AND invite_path < %(upper)s
-            """,
-            {
-                "new": new_path,
-                "cut": len(old_path) + 1,
-                "delta": new_parent.invite_depth + 1 - node.invite_depth,
-                "root": new_root,
-                "old": old_path,
-                "upper": old_path + PATH_UPPER,
-            },
-        )
-        moved = cursor.rowcount
+    ancestors_add(path=parent_path, delta=size)
+    moved = _move_subtree(
+        old_path,
+        new_path,
+        depth_delta=new_parent.invite_depth + 1 - node.invite_depth,
+        root=new_parent.tree_root_id,
+    )
     User.objects.filter(pk=node.pk).update(inviter=new_parent)
     return _record(
         Kind.SUBTREE_REPARENT,
@@ -300,3 +290,30 @@ def subtree_reparent(
         new_parent_id=str(new_parent.pk),
         old_inviter_id=str(node.inviter_id or ""),
     )
+
+
+_MOVE_SQL = """
+    UPDATE accounts_user SET
+      invite_path = %(new)s || substr(invite_path, %(cut)s),
+      invite_depth = invite_depth + %(delta)s,
+      invite_root_id = %(root)s
+    WHERE invite_path >= %(old)s AND invite_path < %(upper)s
+"""
+
+
+def _move_subtree(old_path: str, new_path: str, *, depth_delta: int, root: int | None) -> int:
+    """Swap the path prefix of a whole subtree (depth and root follow) in one UPDATE; rows moved."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _MOVE_SQL,
+            {
+                "new": new_path,
+                "cut": len(old_path) + 1,
+                "delta": depth_delta,
+                "root": root,
+                "old": old_path,
+                "upper": old_path + PATH_UPPER,
+            },
+        )
+        moved: int = cursor.rowcount
+    return moved

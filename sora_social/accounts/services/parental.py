@@ -170,9 +170,10 @@ def parental_controls_update(
     cameo_audience_max: str | None = None,
 ) -> TeenSettings:
     """The linked parent changes the teen's controls. Anyone else sees 404."""
-    link = ParentalLink.objects.select_for_update().filter(pk=link.pk).first()  # type: ignore[assignment]
-    if link is None or link.parent_id != parent.pk or link.state != ParentalLink.State.ACTIVE:
+    locked = ParentalLink.objects.select_for_update().filter(pk=link.pk).first()
+    if locked is None or locked.parent_id != parent.pk or locked.state != ParentalLink.State.ACTIVE:
         raise NotFound("No such parental link.")
+    link = locked
     controls, _ = TeenSettings.objects.select_for_update().get_or_create(
         teen_id=link.teen_id, defaults={"daily_feed_budget": settings.TEEN_DAILY_FEED_BUDGET_MIN}
     )
@@ -212,4 +213,5 @@ def teens_age_out(*, today: dt.date | None = None) -> int:
             "AND birthdate <= (%s::date - make_interval(years => %s))::date",
             [today, settings.TEEN_UNTIL_AGE],
         )
-        return cursor.rowcount
+        aged_out: int = cursor.rowcount
+        return aged_out

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from sora_social.accounts.models import Notification, User
+from sora_social.accounts.presenters import notification_event
 from sora_social.common.events import send_user_event_on_commit
 
 
@@ -28,7 +29,5 @@ def user_update_profile(*, user: User, display_name: str | None = None, bio: str
 def notification_create(*, user_id: int, kind: str, payload: dict[str, Any]) -> Notification:
     """Store a notification and push it over the member's WebSocket once committed."""
     note = Notification.objects.create(user_id=user_id, kind=kind, payload=payload)
-    send_user_event_on_commit(
-        user_id, {"type": kind, "id": str(note.id), "created_at": note.created_at.isoformat(), **payload}
-    )
+    send_user_event_on_commit(user_id, notification_event(note))
     return note

@@ -14,16 +14,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import secrets
 from typing import Any
 
 import jwt
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenBackendError
 from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
@@ -56,11 +61,8 @@ def session_start(*, user: User) -> dict[str, str]:
 
 def session_refresh(*, raw: str) -> dict[str, str]:
     """Rotate a refresh token: `{access, refresh}`, or a 401 that may have revoked its family."""
-    from rest_framework_simplejwt.exceptions import TokenBackendError
-    from rest_framework_simplejwt.state import token_backend
-
     try:
-        payload = token_backend.decode(raw, verify=True)
+        payload = token_backend.decode(raw, verify=True)  # type: ignore[arg-type]  # takes the token text; the stubs say Token
     except TokenBackendError as exc:
         raise SessionError() from exc
     if payload.get(api_settings.TOKEN_TYPE_CLAIM) != "refresh" or not payload.get(api_settings.JTI_CLAIM):
@@ -81,8 +83,8 @@ def session_refresh(*, raw: str) -> dict[str, str]:
 def _rotate(payload: dict[str, Any], raw: str) -> dict[str, str] | str:
     jti = payload[api_settings.JTI_CLAIM]
     try:
-        user_id = int(payload.get(api_settings.USER_ID_CLAIM))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        user_id = int(payload[api_settings.USER_ID_CLAIM])
+    except (KeyError, TypeError, ValueError):
         return "token_not_valid"
     row = OutstandingToken.objects.select_for_update().filter(jti=jti).first()
     if row is None:
@@ -194,17 +196,11 @@ _TICKET_PREFIX = "ws-ticket:"
 
 
 def _ticket_key(ticket: str) -> str:
-    import hashlib
-
     return _TICKET_PREFIX + hashlib.sha256(ticket.encode()).hexdigest()
 
 
 def ws_ticket_issue(*, user: User) -> tuple[str, int]:
     """A single-use ticket for `/ws/?ticket=`: `(ticket, seconds it is valid)`."""
-    import secrets
-
-    from django.core.cache import cache
-
     ticket = secrets.token_urlsafe(32)
     cache.set(_ticket_key(ticket), f"{user.pk}:{user.token_version}", WS_TICKET_SECONDS)
     return ticket, WS_TICKET_SECONDS
@@ -212,8 +208,6 @@ def ws_ticket_issue(*, user: User) -> tuple[str, int]:
 
 def ws_ticket_redeem(*, ticket: str) -> User | None:
     """The member a ticket was issued to, if it is unused, unexpired and they are still signed in."""
-    from django.core.cache import cache
-
     if not ticket or len(ticket) > 128:
         return None
     key = _ticket_key(ticket)
@@ -248,4 +242,5 @@ def refresh_tokens_flush_expired() -> int:
             [now],
         )
         cursor.execute(f"DELETE FROM {outstanding} WHERE expires_at <= %s", [now])  # noqa: S608
-        return cursor.rowcount
+        deleted: int = cursor.rowcount
+        return deleted

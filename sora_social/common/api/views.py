@@ -8,6 +8,7 @@ operator) uses it to check HTTP → queue → worker → channel layer → socke
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -19,7 +20,7 @@ from sora_social.common.tasks import enqueue_on_commit
 
 
 class EchoView(APIView):
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(serializers.Serializer[Any]):
         message = serializers.CharField(max_length=200)
 
     @extend_schema(

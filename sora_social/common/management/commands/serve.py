@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -23,8 +24,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        import uvicorn
-
         host, port = options["host"], options["port"]
         base = f"http://{host}:{port}"
         worker = "in-process worker + beat" if settings.INPROCESS_WORKER else "external Celery workers"

@@ -1,0 +1,97 @@
+"""Reads about members, the invite tree, the social graph and teen controls.
+
+Other apps read accounts through here, never through the models. The
+expression builders (`follow_exists`, `mutual_follow_exists`, `block_exists`)
+let another app fold a relationship check into its own query, so a consent or
+visibility check stays one indexed query. Selectors only read.
+
+Modules (import from this package):
+
+- `members`: `user_get` (404 on unknown/inactive), `user_load` (the
+  per-request load), `mentioned_users`, `notifications_qs`, `sql_tables`
+  (table names for raw SQL).
+- `graph`: follows, mutuals and blocks, and their `Exists` builders.
+- `teens`: the age rule (`age_on`, `user_is_teen`), `TeenControls` and
+  parental links, and the contact rule (`uncontactable_ids`, `may_contact`).
+- `tree`: the invite tree (`subtree_filter`, ancestors, descendants, codes).
+- `risk`: resale and abuse signals (`invite_risk`, `invite_code_risk`).
+"""
+
+from sora_social.accounts.selectors.graph import (
+    block_exists,
+    blocked_either_way,
+    blocked_user_ids,
+    follow_exists,
+    follower_ids,
+    following_ids,
+    follows,
+    mutual_follow_exists,
+    mutual_ids,
+    users_are_mutuals,
+)
+from sora_social.accounts.selectors.members import (
+    mentioned_users,
+    notifications_qs,
+    sql_tables,
+    user_get,
+    user_load,
+)
+from sora_social.accounts.selectors.risk import InviteRisk, invite_code_risk, invite_risk, risk_score
+from sora_social.accounts.selectors.teens import (
+    TeenControls,
+    age_on,
+    default_teen_controls,
+    may_contact,
+    parental_link_of_parent,
+    parental_link_of_teen,
+    teen_controls,
+    teen_settings_get,
+    uncontactable_ids,
+    user_is_teen,
+)
+from sora_social.accounts.selectors.tree import (
+    PATH_UPPER,
+    invite_ancestors,
+    invite_codes_of,
+    invite_descendants,
+    invite_subtree_size,
+    subtree_filter,
+)
+
+__all__ = [
+    "PATH_UPPER",
+    "InviteRisk",
+    "TeenControls",
+    "age_on",
+    "block_exists",
+    "blocked_either_way",
+    "blocked_user_ids",
+    "default_teen_controls",
+    "follow_exists",
+    "follower_ids",
+    "following_ids",
+    "follows",
+    "invite_ancestors",
+    "invite_code_risk",
+    "invite_codes_of",
+    "invite_descendants",
+    "invite_risk",
+    "invite_subtree_size",
+    "may_contact",
+    "mentioned_users",
+    "mutual_follow_exists",
+    "mutual_ids",
+    "notifications_qs",
+    "parental_link_of_parent",
+    "parental_link_of_teen",
+    "risk_score",
+    "sql_tables",
+    "subtree_filter",
+    "teen_controls",
+    "teen_settings_get",
+    "uncontactable_ids",
+    "user_get",
+    "user_is_teen",
+    "user_load",
+    "users_are_mutuals",
+]
