@@ -15,15 +15,20 @@ how the admin shows it (title, text, video URL), its lineage and its credits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from django.db.models import Q
-
-# ParentalLink rows are read here because accounts.selectors offers no read of a
-# link by id (only `parental_link_of_teen`); see docs/MODERATION.md.
-from sora_social.accounts.models import ParentalLink, User
-from sora_social.accounts.selectors import blocked_either_way, user_get
+from sora_social.accounts.models import User
+from sora_social.accounts.selectors import (
+    blocked_either_way,
+    parental_link_get,
+    parental_link_is_party,
+    parental_link_reportable,
+    user_get,
+)
 from sora_social.common.errors import NotFound
+
+if TYPE_CHECKING:
+    from sora_social.accounts.models import ParentalLink
 
 
 @dataclass(frozen=True)
@@ -169,18 +174,13 @@ class ParentalLinkSubjects:
     on a link may report it; anyone else gets 404."""
 
     def _link(self, object_id: int) -> ParentalLink | None:
-        return ParentalLink.objects.select_related("parent", "teen").filter(pk=object_id).first()
+        return parental_link_get(link_id=object_id)
 
     def exists(self, object_id: int) -> bool:
-        return ParentalLink.objects.filter(pk=object_id, teen__isnull=False).exists()
+        return parental_link_reportable(link_id=object_id)
 
     def visible_to(self, object_id: int, user: User) -> bool:
-        live = [ParentalLink.State.CONFIRMING, ParentalLink.State.ACTIVE]
-        return (
-            ParentalLink.objects.filter(pk=object_id, state__in=live)
-            .filter(Q(teen_id=user.pk) | Q(parent_id=user.pk))
-            .exists()
-        )
+        return parental_link_is_party(link_id=object_id, user_id=user.pk)
 
     def owner_id(self, object_id: int) -> int | None:
         # The parent is who a strike or an account action on this link concerns.

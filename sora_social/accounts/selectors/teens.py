@@ -90,6 +90,26 @@ def parental_link_of_teen(*, teen_id: int) -> ParentalLink | None:
     )
 
 
+def parental_link_get(*, link_id: int) -> ParentalLink | None:
+    """A link by id with both members (for moderation's review of a reported link); None if unknown."""
+    return ParentalLink.objects.select_related("parent", "teen").filter(pk=link_id).first()
+
+
+def parental_link_reportable(*, link_id: int) -> bool:
+    """Whether the link exists with a teen on it (what a report may name)."""
+    return ParentalLink.objects.filter(pk=link_id, teen__isnull=False).exists()
+
+
+def parental_link_is_party(*, link_id: int, user_id: int) -> bool:
+    """Whether the member is the teen or the parent of the link while it is being confirmed or active."""
+    live = [ParentalLink.State.CONFIRMING, ParentalLink.State.ACTIVE]
+    return (
+        ParentalLink.objects.filter(pk=link_id, state__in=live)
+        .filter(Q(teen_id=user_id) | Q(parent_id=user_id))
+        .exists()
+    )
+
+
 def parental_link_of_parent(*, link_id: object, parent_id: int) -> ParentalLink:
     """A link the parent started, by id; anyone else's, unknown and malformed ids are all 404."""
     pk = parse_id(link_id)
