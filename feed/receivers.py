@@ -16,6 +16,7 @@ from feed import services
 from feed.models import Comment, Post
 from feed.states import PostState, Rating
 from feed.store import get_store
+from generation import selectors as generation_selectors
 from moderation import signals as m
 
 
@@ -33,7 +34,7 @@ def _block_drafts(where: str, params: list[Any], cameo_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO feed_unpublishable_draft (job_id, cameo_id, created_at)"  # noqa: S608
-            f" SELECT g.id, %s, now() FROM generation_job g WHERE {where}"
+            f" SELECT g.id, %s, now() FROM {generation_selectors.sql_tables()['job']} g WHERE {where}"
             " AND NOT EXISTS (SELECT 1 FROM feed_post p WHERE p.generation_id = g.id)"
             " ON CONFLICT (job_id) DO NOTHING",
             [cameo_id, *params],

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
+from sora_social.accounts.selectors import active_member_ids
 from sora_social.common.ids import EPOCH_MS
 
 # Demo posts share one public video (rule 10: public names are served without
@@ -151,8 +152,7 @@ def seed_posts(*, count: int, days: int = 30, remix_share: float = 0.1, node: in
         missing = count - have
         if missing <= 0:
             return 0
-        cursor.execute("SELECT array_agg(id ORDER BY id) FROM accounts_user WHERE is_active")
-        authors = cursor.fetchone()[0] or []
+        authors = active_member_ids()
         if not authors:
             return 0
         _seed_tables(cursor, authors=authors, missing=missing, days=days, node=node)

@@ -27,7 +27,7 @@ from feed.states import PostState, Rating, Visibility
 from generation.services import job_claim_for_publish
 from moderation.services import content_rating
 from sora_social.accounts.models import User
-from sora_social.accounts.selectors import uncontactable_ids
+from sora_social.accounts.selectors import active_user_ids, uncontactable_ids
 from sora_social.common.errors import Conflict, Forbidden, ValidationFailed
 from sora_social.common.ids import new_id, parse_id
 from sora_social.common.tasks import enqueue_on_commit
@@ -87,7 +87,7 @@ def _audience_ids(visibility: str, audience: list[Any] | None, author: User) -> 
         raise ValidationFailed("Unknown people in the audience.", code="audience_unknown_users")
     chosen = {i for i in ids if i is not None}
     chosen.discard(author.pk)
-    found = set(User.objects.filter(pk__in=chosen, is_active=True).values_list("id", flat=True))
+    found = active_user_ids(user_ids=chosen)
     # Sharing with chosen people reaches them like a message: members the author
     # may not contact (teens who do not follow them, blocks) answer as unknown.
     if found != chosen or uncontactable_ids(sender=author, recipient_ids=chosen):

@@ -14,6 +14,15 @@ from generation.selectors.jobs import (
     job_media_names,
     job_output,
     jobs_for_user,
+    sql_tables,
 )
 
-__all__ = ["LIST_FIELDS", "JobOutput", "job_get", "job_media_names", "job_output", "jobs_for_user"]
+__all__ = [
+    "LIST_FIELDS",
+    "JobOutput",
+    "job_get",
+    "job_media_names",
+    "job_output",
+    "jobs_for_user",
+    "sql_tables",
+]

@@ -85,6 +85,11 @@ def job_output(*, job_id: int) -> JobOutput | None:
     )
 
 
+def sql_tables() -> dict[str, str]:
+    """The job table's name, for another app's hand-written SQL."""
+    return {"job": GenerationJob._meta.db_table}
+
+
 def job_media_names(*, job_ids: Iterable[int]) -> set[str]:
     """Every stored video and poster name of those jobs (empty names left out)."""
     names: set[str] = set()

@@ -30,6 +30,8 @@ from sora_social.accounts.selectors.graph import (
     users_are_mutuals,
 )
 from sora_social.accounts.selectors.members import (
+    active_member_ids,
+    active_user_ids,
     mentioned_users,
     notifications_qs,
     sql_tables,
@@ -65,6 +67,8 @@ __all__ = [
     "PATH_UPPER",
     "InviteRisk",
     "TeenControls",
+    "active_member_ids",
+    "active_user_ids",
     "age_on",
     "block_exists",
     "blocked_either_way",

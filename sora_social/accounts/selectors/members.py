@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.db import connection
@@ -57,6 +58,16 @@ def _user_load_statement() -> tuple[str, list[Any], list[tuple[int, Any, list[An
         if convs:
             converters.append((i, col, convs))
     return sql, fields, converters
+
+
+def active_user_ids(*, user_ids: Iterable[int]) -> set[int]:
+    """Of `user_ids`, the members whose accounts are active (one query)."""
+    return set(User.objects.filter(pk__in=list(user_ids), is_active=True).values_list("id", flat=True))
+
+
+def active_member_ids() -> list[int]:
+    """Every active member's id, in id order (demo seeding spreads posts over them)."""
+    return list(User.objects.filter(is_active=True).order_by("id").values_list("id", flat=True))
 
 
 def sql_tables() -> dict[str, str]:
