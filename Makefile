@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_USERS ?= 200
 
-.PHONY: run test install browser lint format bench migrate stop lock clean fuzz
+.PHONY: run test install browser lint typecheck format bench migrate stop lock clean fuzz
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,11 @@ browser:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 		echo "chromium could not be installed: browser tests will be skipped"
 
+# The suite runs under coverage; after a whole run (no PYTEST_ARGS) every
+# module of the apps must stay above the floor (tests/coverage_floor.py).
 test: install browser
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m coverage run -m pytest $(PYTEST_ARGS)
+	@if [ -z "$(PYTEST_ARGS)" ]; then $(PY) tests/coverage_floor.py; fi
 
 # The schema conformance run with a nightly budget: more examples per operation
 # and a longer time box than the one CI runs inside `make test`. The reports
@@ -56,6 +59,11 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Types: mypy with django-stubs and djangorestframework-stubs over every app
+# (strict on services, selectors and api; see pyproject.toml).
+typecheck: install
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .
