@@ -9,6 +9,7 @@ Source formats (lines starting with '#' are comments):
 figures_*.txt
     @<kind> <CC>            section header: kind and ISO 3166 alpha-2 country
     Name;alias;alias|CC     one person; '|CC' optionally overrides the country
+    Name;alias|CC kind      ... and '|CC kind' (or '|- kind') also overrides the kind
 
 rights_*.txt
     @<kind> <Rights holder> section header: kind is character or franchise
@@ -73,7 +74,10 @@ def build_figures():
         body, _, override = line.partition("|")
         parts = [p.strip() for p in body.split(";")]
         name, aliases = parts[0], parts[1:]
-        country = (override.strip() or cc).upper()
+        ov = override.split()
+        country = (ov[0] if ov and ov[0] != "-" else cc).upper()
+        if len(ov) > 1:
+            kind = ov[1]
         if kind not in FIGURE_KINDS:
             errors.append(f"{fname}:{lineno}: bad kind {kind}")
         if not re.fullmatch(r"[A-Z]{2}", country):
