@@ -15,11 +15,18 @@ rights_*.txt
     @<kind> <Rights holder> section header: kind is character or franchise
     Name;alias;alias|description
 """
+
 import json
 import re
 import sys
 import unicodedata
 from pathlib import Path
+
+
+def say(*parts):
+    """Write one line to stdout (the scripts are command-line tools)."""
+    sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
+
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
@@ -31,7 +38,15 @@ RIGHTS_KINDS = {"character", "franchise"}
 def fold(text):
     """ASCII-fold: 'Beyoncé' -> 'Beyonce'."""
     norm = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in norm if not unicodedata.combining(c)).replace("ø", "o").replace("Ø", "O").replace("đ", "d").replace("Đ", "D").replace("ł", "l").replace("ß", "ss")
+    return (
+        "".join(c for c in norm if not unicodedata.combining(c))
+        .replace("ø", "o")
+        .replace("Ø", "O")
+        .replace("đ", "d")
+        .replace("Đ", "D")
+        .replace("ł", "l")
+        .replace("ß", "ss")
+    )
 
 
 def slugify(text):
@@ -82,8 +97,15 @@ def build_figures():
             errors.append(f"{fname}:{lineno}: bad kind {kind}")
         if not re.fullmatch(r"[A-Z]{2}", country):
             country = ""  # 'other' / unclear: left blank
-        rows.append({"slug": slugify(name), "name": name, "aliases": clean_aliases(name, aliases),
-                     "kind": kind, "country": country})
+        rows.append(
+            {
+                "slug": slugify(name),
+                "name": name,
+                "aliases": clean_aliases(name, aliases),
+                "kind": kind,
+                "country": country,
+            }
+        )
     return rows, errors
 
 
@@ -97,14 +119,23 @@ def build_rights():
         name, aliases = parts[0], parts[1:]
         if kind not in RIGHTS_KINDS:
             errors.append(f"{fname}:{lineno}: bad kind {kind}")
-        rows.append({"slug": slugify(name), "name": name, "kind": kind, "rights_holder": holder,
-                     "aliases": clean_aliases(name, aliases), "description": desc.strip()})
+        rows.append(
+            {
+                "slug": slugify(name),
+                "name": name,
+                "kind": kind,
+                "rights_holder": holder,
+                "aliases": clean_aliases(name, aliases),
+                "description": desc.strip(),
+            }
+        )
     return rows, errors
 
 
 def validate(rows, label, minimum, required):
     errors = []
-    slugs, names = {}, {}
+    slugs: dict[str, str] = {}
+    names: dict[str, str] = {}
     for r in rows:
         for f in required:
             if f not in r or (r[f] in ("", None) and f != "country"):
@@ -132,14 +163,27 @@ def main():
     rights, e2 = build_rights()
     errors = e1 + e2
     errors += validate(figures, "public_figures", 1500, ["slug", "name", "aliases", "kind", "country"])
-    errors += validate(rights, "rights_holders", 500, ["slug", "name", "kind", "rights_holder", "aliases", "description"])
+    errors += validate(
+        rights, "rights_holders", 500, ["slug", "name", "kind", "rights_holder", "aliases", "description"]
+    )
     for e in errors:
-        print("ERROR", e)
+        say("ERROR", e)
     from collections import Counter
-    print("public_figures:", len(figures), dict(Counter(r["kind"] for r in figures)),
-          "countries:", len({r["country"] for r in figures if r["country"]}))
-    print("rights_holders:", len(rights), dict(Counter(r["kind"] for r in rights)),
-          "holders:", len({r["rights_holder"] for r in rights}))
+
+    say(
+        "public_figures:",
+        len(figures),
+        dict(Counter(r["kind"] for r in figures)),
+        "countries:",
+        len({r["country"] for r in figures if r["country"]}),
+    )
+    say(
+        "rights_holders:",
+        len(rights),
+        dict(Counter(r["kind"] for r in rights)),
+        "holders:",
+        len({r["rights_holder"] for r in rights}),
+    )
     if errors:
         return 1
     if "--check" not in sys.argv:

@@ -15,19 +15,36 @@ Inputs (all hand-written, see README.md):
 Square brackets mark the words the obfuscation transforms act on; they are
 removed from every other variant.
 """
+
 import hashlib
 import json
 import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
+
+
+def say(*parts):
+    """Write one line to stdout (the scripts are command-line tools)."""
+    sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
+
 
 HERE = Path(__file__).resolve().parent
 SEEDS = HERE / "seeds"
 OUT = HERE / "prompts.jsonl"
 
-LABELS = ["sexual", "sexual_minors", "minors_endangered", "violence", "self_harm",
-          "hate", "harassment", "public_figure", "rights_holder"]
+LABELS = [
+    "sexual",
+    "sexual_minors",
+    "minors_endangered",
+    "violence",
+    "self_harm",
+    "hate",
+    "harassment",
+    "public_figure",
+    "rights_holder",
+]
 STYLES = ["plain", "obfuscated", "euphemism", "multilingual", "long"]
 LANGS = ["es", "fr", "de", "pt", "it", "ja-Latn"]
 SPLIT_PATTERN = ["train", "dev", "train", "test", "train"]  # 60/20/20 over each sorted stratum
@@ -44,11 +61,45 @@ def strip_brackets(text):
 
 
 # ---------------------------------------------------------------- obfuscation
-LEET = str.maketrans({"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7",
-                      "A": "4", "E": "3", "I": "1", "O": "0", "S": "5", "T": "7"})
-HOMO = str.maketrans({"a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у",
-                      "i": "і", "A": "А", "E": "Е", "O": "О", "P": "Р", "C": "С", "H": "Н",
-                      "K": "К", "M": "М", "T": "Т", "B": "В", "X": "Х"})
+LEET = str.maketrans(
+    {
+        "a": "4",
+        "e": "3",
+        "i": "1",
+        "o": "0",
+        "s": "5",
+        "t": "7",
+        "A": "4",
+        "E": "3",
+        "I": "1",
+        "O": "0",
+        "S": "5",
+        "T": "7",
+    }
+)
+HOMO = str.maketrans(
+    {
+        "a": "а",
+        "e": "е",
+        "o": "о",
+        "p": "р",
+        "c": "с",
+        "x": "х",
+        "y": "у",
+        "i": "і",
+        "A": "А",
+        "E": "Е",
+        "O": "О",
+        "P": "Р",
+        "C": "С",
+        "H": "Н",
+        "K": "К",
+        "M": "М",
+        "T": "Т",
+        "B": "В",
+        "X": "Х",
+    }
+)
 ZW = ["\u200b", "\u200c", "\u200d", "\u2060"]
 VOWELS = "aeiouAEIOU"
 
@@ -88,6 +139,7 @@ def ob_stretched(span, k):
                 out.append(ch * (3 - done))
                 done += 1
         return "".join(out)
+
     return per_word(span, stretch)
 
 
@@ -97,7 +149,8 @@ def ob_censored(span, k):
         if len(w) < 3 or not idx:
             return w
         i = idx[len(idx) // 2]
-        return w[:i] + "*" + w[i + 1:]
+        return w[:i] + "*" + w[i + 1 :]
+
     return per_word(span, censor)
 
 
@@ -116,9 +169,16 @@ def ob_mixed(span, k):
     return " ".join(out)
 
 
-OBFUSCATIONS = [("spaced", ob_spaced), ("leetspeak", ob_leet), ("dotted", ob_dotted),
-                ("homoglyph", ob_homoglyph), ("zero_width", ob_zero_width),
-                ("stretched", ob_stretched), ("censored", ob_censored), ("mixed_script", ob_mixed)]
+OBFUSCATIONS = [
+    ("spaced", ob_spaced),
+    ("leetspeak", ob_leet),
+    ("dotted", ob_dotted),
+    ("homoglyph", ob_homoglyph),
+    ("zero_width", ob_zero_width),
+    ("stretched", ob_stretched),
+    ("censored", ob_censored),
+    ("mixed_script", ob_mixed),
+]
 
 
 def obfuscate(text, k):
@@ -135,8 +195,8 @@ def obfuscate(text, k):
 
 # ---------------------------------------------------------------- long prompts
 def load_wrappers():
-    lines = [l.strip() for l in (HERE / "wrappers.txt").read_text(encoding="utf-8").splitlines()]
-    ws = [l for l in lines if l and not l.startswith("#")]
+    lines = [ln.strip() for ln in (HERE / "wrappers.txt").read_text(encoding="utf-8").splitlines()]
+    ws = [ln for ln in lines if ln and not ln.startswith("#")]
     for w in ws:
         assert w.count("{req}") == 1, w
     return ws
@@ -175,7 +235,7 @@ def read_lines(path):
 
 def build():
     wrappers = load_wrappers()
-    groups = []  # each: dict(group, label, stratum_key, records=[...])
+    groups: list[dict[str, Any]] = []  # each: group, label, order (sort key), records
 
     for label in LABELS:
         section = None
@@ -193,17 +253,37 @@ def build():
                 plain = strip_brackets(en)
                 method, ob = obfuscate(en, plain_i)
                 recs = [
-                    dict(text=plain, style="plain", lang="en", variant="seed"),
-                    dict(text=ob, style="obfuscated", lang="en", variant="obfuscated", obfuscation=method),
-                    dict(text=make_long(plain, gid, wrappers), style="long", lang="en", variant="long"),
-                    dict(text=strip_brackets(tr), style="multilingual", lang=lang, variant="translation"),
+                    {"text": plain, "style": "plain", "lang": "en", "variant": "seed"},
+                    {
+                        "text": ob,
+                        "style": "obfuscated",
+                        "lang": "en",
+                        "variant": "obfuscated",
+                        "obfuscation": method,
+                    },
+                    {
+                        "text": make_long(plain, gid, wrappers),
+                        "style": "long",
+                        "lang": "en",
+                        "variant": "long",
+                    },
+                    {
+                        "text": strip_brackets(tr),
+                        "style": "multilingual",
+                        "lang": lang,
+                        "variant": "translation",
+                    },
                 ]
-                groups.append(dict(group=gid, label=label, order=(label, "s", lang, h(gid)), records=recs))
+                groups.append(
+                    {"group": gid, "label": label, "order": (label, "s", lang, h(gid)), "records": recs}
+                )
             elif section == "euphemism":
                 euph_i += 1
                 gid = f"{label}-e{euph_i:03d}"
-                recs = [dict(text=strip_brackets(line), style="euphemism", lang="en", variant="seed")]
-                groups.append(dict(group=gid, label=label, order=(label, "e", "", h(gid)), records=recs))
+                recs = [{"text": strip_brackets(line), "style": "euphemism", "lang": "en", "variant": "seed"}]
+                groups.append(
+                    {"group": gid, "label": label, "order": (label, "e", "", h(gid)), "records": recs}
+                )
             else:
                 raise ValueError(f"{label}: line outside a section: {line}")
 
@@ -218,19 +298,41 @@ def build():
             en, lang, tr = parse_line(line)
             gid = f"benign-{n:04d}"
             plain = strip_brackets(en)
-            recs = [dict(text=plain, style="plain", lang="en", variant="seed", theme=theme),
-                    dict(text=make_long(plain, gid, wrappers), style="long", lang="en", variant="long", theme=theme)]
+            recs = [
+                {"text": plain, "style": "plain", "lang": "en", "variant": "seed", "theme": theme},
+                {
+                    "text": make_long(plain, gid, wrappers),
+                    "style": "long",
+                    "lang": "en",
+                    "variant": "long",
+                    "theme": theme,
+                },
+            ]
             if lang:
-                recs.append(dict(text=strip_brackets(tr), style="multilingual", lang=lang,
-                                 variant="translation", theme=theme))
-            groups.append(dict(group=gid, label="benign", order=("benign", lang or "", theme, h(gid)), records=recs))
+                recs.append(
+                    {
+                        "text": strip_brackets(tr),
+                        "style": "multilingual",
+                        "lang": lang,
+                        "variant": "translation",
+                        "theme": theme,
+                    }
+                )
+            groups.append(
+                {
+                    "group": gid,
+                    "label": "benign",
+                    "order": ("benign", lang or "", theme, h(gid)),
+                    "records": recs,
+                }
+            )
 
     # ---- splits: within each stratum sort groups, then deal 60/20/20 cyclically
-    strata = defaultdict(list)
+    strata: defaultdict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for g in groups:
         key = (g["label"], g["order"][1]) if g["label"] != "benign" else ("benign",)
         strata[key].append(g)
-    for key, gs in strata.items():
+    for gs in strata.values():
         gs.sort(key=lambda g: g["order"])
         for i, g in enumerate(gs):
             g["split"] = SPLIT_PATTERN[i % len(SPLIT_PATTERN)]
@@ -238,18 +340,20 @@ def build():
     rows = []
     for g in groups:
         for r in g["records"]:
-            rows.append({
-                "id": None,
-                "text": r["text"],
-                "label": g["label"],
-                "style": r["style"],
-                "lang": r["lang"],
-                "theme": r.get("theme") or "",
-                "split": g["split"],
-                "group": g["group"],
-                "variant": r["variant"],
-                "obfuscation": r.get("obfuscation"),
-            })
+            rows.append(
+                {
+                    "id": None,
+                    "text": r["text"],
+                    "label": g["label"],
+                    "style": r["style"],
+                    "lang": r["lang"],
+                    "theme": r.get("theme") or "",
+                    "split": g["split"],
+                    "group": g["group"],
+                    "variant": r["variant"],
+                    "obfuscation": r.get("obfuscation"),
+                }
+            )
     for i, r in enumerate(rows, 1):
         r["id"] = f"p{i:04d}"
     return rows
@@ -257,7 +361,7 @@ def build():
 
 # ---------------------------------------------------------------- validation
 def load_registry_names(fname):
-    names = set()
+    names: set[str] = set()
     path = HERE.parent / "data" / fname
     if not path.exists():
         return None
@@ -271,7 +375,7 @@ def load_registry_names(fname):
 def validate(rows):
     errors = []
     req = ["id", "text", "label", "style", "lang", "theme", "split", "group"]
-    ids, texts = set(), Counter()
+    ids, texts = set(), Counter[str]()
     for r in rows:
         for f in req:
             if f not in r or r[f] is None:
@@ -280,7 +384,7 @@ def validate(rows):
             errors.append(f"duplicate id {r['id']}")
         ids.add(r["id"])
         texts[r["text"]] += 1
-        if r["label"] not in LABELS + ["benign"]:
+        if r["label"] not in [*LABELS, "benign"]:
             errors.append(f"{r['id']}: bad label")
         if r["style"] not in STYLES:
             errors.append(f"{r['id']}: bad style")
@@ -296,7 +400,7 @@ def validate(rows):
         if c > 1:
             errors.append(f"duplicate text x{c}: {t[:60]}")
     # one split per group
-    gsplit = defaultdict(set)
+    gsplit: defaultdict[str, set[str]] = defaultdict(set)
     for r in rows:
         gsplit[r["group"]].add(r["split"])
     for g, s in gsplit.items():
@@ -323,7 +427,10 @@ def validate(rows):
     if len(rows) < 2000:
         errors.append(f"only {len(rows)} rows")
     # registry names used by public_figure / rights_holder seeds
-    for label, fname in (("public_figure", "public_figures.jsonl"), ("rights_holder", "rights_holders.jsonl")):
+    for label, fname in (
+        ("public_figure", "public_figures.jsonl"),
+        ("rights_holder", "rights_holders.jsonl"),
+    ):
         names = load_registry_names(fname)
         if names is None:
             continue
@@ -340,13 +447,13 @@ def validate(rows):
 def report(rows):
     lines = []
     cell = Counter((r["label"], r["style"]) for r in rows)
-    labels = LABELS + ["benign"]
+    labels = [*LABELS, "benign"]
     lines.append("| label | " + " | ".join(STYLES) + " | total |")
     lines.append("|---" * (len(STYLES) + 2) + "|")
     for label in labels:
         vals = [cell[(label, s)] for s in STYLES]
         lines.append(f"| {label} | " + " | ".join(str(v) for v in vals) + f" | {sum(vals)} |")
-    tot = [sum(cell[(l, s)] for l in labels) for s in STYLES]
+    tot = [sum(cell[(lab, s)] for lab in labels) for s in STYLES]
     lines.append("| **total** | " + " | ".join(str(v) for v in tot) + f" | {sum(tot)} |")
     lines.append("")
     sp = Counter(r["split"] for r in rows)
@@ -359,13 +466,17 @@ def report(rows):
     lg = Counter((r["lang"], r["label"] == "benign", r["split"]) for r in rows)
     lines.append("| lang | disallowed | benign | test (all) |")
     lines.append("|---|---|---|---|")
-    for lang in ["en"] + LANGS:
+    for lang in ["en", *LANGS]:
         d = sum(lg[(lang, False, s)] for s in ("train", "dev", "test"))
         b = sum(lg[(lang, True, s)] for s in ("train", "dev", "test"))
         t = lg[(lang, False, "test")] + lg[(lang, True, "test")]
         lines.append(f"| {lang} | {d} | {b} | {t} |")
     lines.append("")
-    mincell = min(Counter((r["label"], r["style"]) for r in rows if r["split"] == "test" and r["label"] != "benign").values())
+    mincell = min(
+        Counter(
+            (r["label"], r["style"]) for r in rows if r["split"] == "test" and r["label"] != "benign"
+        ).values()
+    )
     lines.append(f"Smallest test (label, style) cell among disallowed labels: {mincell}")
     ob = Counter(r["obfuscation"] for r in rows if r["obfuscation"])
     lines.append("Obfuscation methods: " + ", ".join(f"{k} {v}" for k, v in sorted(ob.items())))
@@ -377,16 +488,16 @@ def report(rows):
 def main():
     rows = build()
     errors = validate(rows)
-    print(report(rows))
+    say(report(rows))
     for e in errors:
-        print("ERROR", e)
+        say("ERROR", e)
     if errors:
         return 1
     if "--check" not in sys.argv:
         with open(OUT, "w", encoding="utf-8") as fh:
             for r in rows:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        print(f"wrote {len(rows)} rows to {OUT}")
+        say(f"wrote {len(rows)} rows to {OUT}")
     return 0
 
 

@@ -7,15 +7,21 @@ per group, the size floors (2,000 prompts with >= half benign, >= 8 test rows
 per (label, style) cell, 1,500 public figures, 500 rights-holder entries), and
 that prompts.jsonl is what build_prompts.py would write today.
 """
+
 import json
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "data"
 sys.path.insert(0, str(HERE))
 import build_prompts  # noqa: E402
+
+
+def say(*parts):
+    """Write one line to stdout (the scripts are command-line tools)."""
+    sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
 
 
 def load(path):
@@ -34,10 +40,20 @@ def main():
     figures = load(DATA / "public_figures.jsonl")
     rights = load(DATA / "rights_holders.jsonl")
     for rows, name, fields, kinds, floor in (
-        (figures, "public_figures", ["slug", "name", "aliases", "kind", "country"],
-         {"head_of_state", "politician", "entertainer", "athlete", "business", "other"}, 1500),
-        (rights, "rights_holders", ["slug", "name", "kind", "rights_holder", "aliases", "description"],
-         {"character", "franchise"}, 500),
+        (
+            figures,
+            "public_figures",
+            ["slug", "name", "aliases", "kind", "country"],
+            {"head_of_state", "politician", "entertainer", "athlete", "business", "other"},
+            1500,
+        ),
+        (
+            rights,
+            "rights_holders",
+            ["slug", "name", "kind", "rights_holder", "aliases", "description"],
+            {"character", "franchise"},
+            500,
+        ),
     ):
         if len(rows) < floor:
             errors.append(f"{name}: {len(rows)} rows < {floor}")
@@ -54,12 +70,14 @@ def main():
             if not isinstance(r["aliases"], list):
                 errors.append(f"{name}: {r['slug']}: aliases is not a list")
 
-    print(f"prompts: {len(prompts)} ({sum(r['label'] == 'benign' for r in prompts)} benign), "
-          f"splits {dict(Counter(r['split'] for r in prompts))}")
-    print(f"public_figures: {len(figures)}  rights_holders: {len(rights)}")
+    say(
+        f"prompts: {len(prompts)} ({sum(r['label'] == 'benign' for r in prompts)} benign), "
+        f"splits {dict(Counter(r['split'] for r in prompts))}"
+    )
+    say(f"public_figures: {len(figures)}  rights_holders: {len(rights)}")
     for e in errors:
-        print("ERROR", e)
-    print("OK" if not errors else f"{len(errors)} error(s)")
+        say("ERROR", e)
+    say("OK" if not errors else f"{len(errors)} error(s)")
     return 1 if errors else 0
 
 
