@@ -20,6 +20,7 @@ import json
 import re
 import sys
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 
@@ -168,8 +169,6 @@ def main():
     )
     for e in errors:
         say("ERROR", e)
-    from collections import Counter
-
     say(
         "public_figures:",
         len(figures),
