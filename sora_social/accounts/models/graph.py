@@ -8,6 +8,14 @@ from django.db import models
 from sora_social.common.ids import SnowflakeField
 
 
+def _pair_constraints(source: str, target: str, prefix: str) -> list[models.BaseConstraint]:
+    """One edge per ordered pair of members, and never from a member to themselves."""
+    return [
+        models.UniqueConstraint(fields=[source, target], name=f"{prefix}_unique"),
+        models.CheckConstraint(condition=~models.Q(**{source: models.F(target)}), name=f"{prefix}_not_self"),
+    ]
+
+
 class Follow(models.Model):
     id = SnowflakeField()
     follower = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -15,12 +23,7 @@ class Follow(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["follower", "followee"], name="accounts_follow_unique"),
-            models.CheckConstraint(
-                condition=~models.Q(follower=models.F("followee")), name="accounts_follow_not_self"
-            ),
-        ]
+        constraints = _pair_constraints("follower", "followee", "accounts_follow")
         # (follower, followee) is the unique index; this one answers "who follows X".
         indexes = [models.Index(fields=["followee", "follower"], name="accounts_follow_followee")]
 
@@ -35,12 +38,7 @@ class Block(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["blocker", "blocked"], name="accounts_block_unique"),
-            models.CheckConstraint(
-                condition=~models.Q(blocker=models.F("blocked")), name="accounts_block_not_self"
-            ),
-        ]
+        constraints = _pair_constraints("blocker", "blocked", "accounts_block")
         indexes = [models.Index(fields=["blocked", "blocker"], name="accounts_block_blocked")]
 
     def __str__(self) -> str:
