@@ -8,12 +8,16 @@ from django.db import models
 from sora_social.common.ids import SnowflakeField
 
 
-def _pair_constraints(source: str, target: str, prefix: str) -> list[models.BaseConstraint]:
-    """One edge per ordered pair of members, and never from a member to themselves."""
-    return [
+def _edge_rules(
+    source: str, target: str, prefix: str
+) -> tuple[list[models.BaseConstraint], list[models.Index]]:
+    """The edge's constraints, and the index that answers "who points at X" (the unique one
+    answers the other way)."""
+    constraints = [
         models.UniqueConstraint(fields=[source, target], name=f"{prefix}_unique"),
         models.CheckConstraint(condition=~models.Q(**{source: models.F(target)}), name=f"{prefix}_not_self"),
     ]
+    return constraints, [models.Index(fields=[target, source], name=f"{prefix}_{target}")]
 
 
 class Follow(models.Model):
@@ -23,9 +27,7 @@ class Follow(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = _pair_constraints("follower", "followee", "accounts_follow")
-        # (follower, followee) is the unique index; this one answers "who follows X".
-        indexes = [models.Index(fields=["followee", "follower"], name="accounts_follow_followee")]
+        constraints, indexes = _edge_rules("follower", "followee", "accounts_follow")
 
     def __str__(self) -> str:
         return f"{self.follower_id} follows {self.followee_id}"
@@ -38,8 +40,7 @@ class Block(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = _pair_constraints("blocker", "blocked", "accounts_block")
-        indexes = [models.Index(fields=["blocked", "blocker"], name="accounts_block_blocked")]
+        constraints, indexes = _edge_rules("blocker", "blocked", "accounts_block")
 
     def __str__(self) -> str:
         return f"{self.blocker_id} blocks {self.blocked_id}"
