@@ -55,20 +55,18 @@ _DECISION_MOVES: dict[str, set[str]] = {
     DecisionState.DENIED: set(),
 }
 
-REQUEST_MACHINE = Machine(
-    name="cameos.request",
-    states=DecisionState,
-    initial=DecisionState.PENDING,
-    moves=_DECISION_MOVES,
-    terminal={DecisionState.APPROVED, DecisionState.DENIED},
-    changed_at="decided_at",
-)
 
-USE_APPROVAL_MACHINE = Machine(
-    name="cameos.use_approval",
-    states=DecisionState,
-    initial=DecisionState.PENDING,
-    moves=_DECISION_MOVES,
-    terminal={DecisionState.APPROVED, DecisionState.DENIED},
-    changed_at="decided_at",
-)
+def _decision_machine(name: str) -> Machine:
+    """An owner's decision (a request, a use approval): pending until approved or denied, once."""
+    return Machine(
+        name=name,
+        states=DecisionState,
+        initial=DecisionState.PENDING,
+        moves=_DECISION_MOVES,
+        terminal={DecisionState.APPROVED, DecisionState.DENIED},
+        changed_at="decided_at",
+    )
+
+
+REQUEST_MACHINE = _decision_machine("cameos.request")
+USE_APPROVAL_MACHINE = _decision_machine("cameos.use_approval")

@@ -25,27 +25,20 @@ class PostState(models.TextChoices):
 
 S = PostState
 
+# A live post (published, or hidden pending review) can be removed in any of three ways.
+_REMOVALS = {S.REMOVED_BY_AUTHOR, S.REMOVED_BY_MODERATION, S.REMOVED_BY_LIKENESS_OWNER}
+
 POST_MACHINE = Machine(
     name="feed.post",
     states=PostState,
     # A remix of a post removed by moderation (or hidden) is born hidden pending review.
     initial={S.PUBLISHED, S.HIDDEN_PENDING_REVIEW},
     moves={
-        S.PUBLISHED: {
-            S.REMOVED_BY_AUTHOR,
-            S.REMOVED_BY_MODERATION,
-            S.REMOVED_BY_LIKENESS_OWNER,
-            S.HIDDEN_PENDING_REVIEW,
-        },
+        S.PUBLISHED: {*_REMOVALS, S.HIDDEN_PENDING_REVIEW},
         # Hidden because an ancestor was removed for a policy violation: review
         # restores it (published) or removes it; its author may still delete it,
         # and a likeness owner may still take it down.
-        S.HIDDEN_PENDING_REVIEW: {
-            S.PUBLISHED,
-            S.REMOVED_BY_AUTHOR,
-            S.REMOVED_BY_MODERATION,
-            S.REMOVED_BY_LIKENESS_OWNER,
-        },
+        S.HIDDEN_PENDING_REVIEW: {S.PUBLISHED, *_REMOVALS},
         # A moderation removal can be undone on appeal; nothing else comes back.
         S.REMOVED_BY_MODERATION: {S.PUBLISHED},
         S.REMOVED_BY_AUTHOR: set(),

@@ -57,6 +57,21 @@ class FaceEmbeddingBase(models.Model):
 _HNSW = {"m": 16, "ef_construction": 64}
 
 
+def _pool_indexes(prefix: str, opclass: str) -> list[models.Index]:
+    """One partial HNSW index per pool (see the module docstring), and the subject lookup."""
+    hnsw: list[models.Index] = [
+        HnswIndex(
+            name=f"cameos_{prefix}_{pool}_hnsw",
+            fields=["embedding"],
+            opclasses=[opclass],
+            condition=Q(pool=pool),
+            **_HNSW,
+        )
+        for pool in (EmbeddingPool.REGISTRY.value, EmbeddingPool.OUTPUT.value)
+    ]
+    return [*hnsw, models.Index(fields=["subject_kind", "subject_id"], name=f"cameos_{prefix}_subject")]
+
+
 class DlibFaceEmbedding(FaceEmbeddingBase):
     """dlib ResNet face descriptors: 128-d, compared by Euclidean distance."""
 
@@ -66,23 +81,7 @@ class DlibFaceEmbedding(FaceEmbeddingBase):
 
     class Meta:
         db_table = "cameos_face_dlib128"
-        indexes = [
-            HnswIndex(
-                name="cameos_dlib_registry_hnsw",
-                fields=["embedding"],
-                opclasses=["vector_l2_ops"],
-                condition=Q(pool="registry"),
-                **_HNSW,
-            ),
-            HnswIndex(
-                name="cameos_dlib_output_hnsw",
-                fields=["embedding"],
-                opclasses=["vector_l2_ops"],
-                condition=Q(pool="output"),
-                **_HNSW,
-            ),
-            models.Index(fields=["subject_kind", "subject_id"], name="cameos_dlib_subject"),
-        ]
+        indexes = _pool_indexes("dlib", "vector_l2_ops")
 
 
 class ArcFaceEmbedding(FaceEmbeddingBase):
@@ -94,23 +93,7 @@ class ArcFaceEmbedding(FaceEmbeddingBase):
 
     class Meta:
         db_table = "cameos_face_arcface512"
-        indexes = [
-            HnswIndex(
-                name="cameos_arc_registry_hnsw",
-                fields=["embedding"],
-                opclasses=["vector_cosine_ops"],
-                condition=Q(pool="registry"),
-                **_HNSW,
-            ),
-            HnswIndex(
-                name="cameos_arc_output_hnsw",
-                fields=["embedding"],
-                opclasses=["vector_cosine_ops"],
-                condition=Q(pool="output"),
-                **_HNSW,
-            ),
-            models.Index(fields=["subject_kind", "subject_id"], name="cameos_arc_subject"),
-        ]
+        indexes = _pool_indexes("arc", "vector_cosine_ops")
 
 
 def public_figure_photo_path(instance: PublicFigure, filename: str) -> str:

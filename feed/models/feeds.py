@@ -11,15 +11,23 @@ from feed.models.posts import TEXT_EMBEDDING_DIM
 from sora_social.common.ids import SnowflakeField
 
 
-class ForYouEntry(models.Model):
+class _FeedEntry(models.Model):
+    """A post in a member's materialised feed (the table store); ids only, no foreign keys."""
+
+    id = SnowflakeField()
+    user_id = models.BigIntegerField()
+    post_id = models.BigIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class ForYouEntry(_FeedEntry):
     """One ranked candidate of a member's For you feed (when no Redis is configured).
 
     `user_id` 0 holds the shared fallback set served to members not ranked yet.
     """
 
-    id = SnowflakeField()
-    user_id = models.BigIntegerField()
-    post_id = models.BigIntegerField()
     position = models.PositiveIntegerField()
     score = models.FloatField()
     reason = models.CharField(max_length=120)
@@ -45,12 +53,8 @@ class ForYouState(models.Model):
         return f"{self.user_id} ranked at {self.refreshed_at}"
 
 
-class FollowingEntry(models.Model):
+class FollowingEntry(_FeedEntry):
     """A fanned-out post in a member's Following list (table store), capped per member."""
-
-    id = SnowflakeField()
-    user_id = models.BigIntegerField()
-    post_id = models.BigIntegerField()
 
     class Meta:
         db_table = "feed_following_entry"
@@ -61,11 +65,20 @@ class FollowingEntry(models.Model):
         return f"{self.user_id} ← {self.post_id}"
 
 
-class AuthorWeight(models.Model):
+class _SteeringWeight(models.Model):
+    """How much more (positive) or less (negative) of one thing a member asked for; moved by
+    more/less steering, within FEED_STEER_LIMIT."""
+
     id = SnowflakeField()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     weight = models.FloatField(default=0.0)
+
+    class Meta:
+        abstract = True
+
+
+class AuthorWeight(_SteeringWeight):
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         db_table = "feed_author_weight"
@@ -75,11 +88,8 @@ class AuthorWeight(models.Model):
         return f"{self.user_id} → @{self.author_id}: {self.weight:+.1f}"
 
 
-class TopicWeight(models.Model):
-    id = SnowflakeField()
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+class TopicWeight(_SteeringWeight):
     topic = models.CharField(max_length=40)
-    weight = models.FloatField(default=0.0)
 
     class Meta:
         db_table = "feed_topic_weight"

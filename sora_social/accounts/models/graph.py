@@ -8,6 +8,18 @@ from django.db import models
 from sora_social.common.ids import SnowflakeField
 
 
+def _edge_rules(
+    source: str, target: str, prefix: str
+) -> tuple[list[models.BaseConstraint], list[models.Index]]:
+    """The edge's constraints, and the index that answers "who points at X" (the unique one
+    answers the other way)."""
+    constraints = [
+        models.UniqueConstraint(fields=[source, target], name=f"{prefix}_unique"),
+        models.CheckConstraint(condition=~models.Q(**{source: models.F(target)}), name=f"{prefix}_not_self"),
+    ]
+    return constraints, [models.Index(fields=[target, source], name=f"{prefix}_{target}")]
+
+
 class Follow(models.Model):
     id = SnowflakeField()
     follower = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -15,14 +27,7 @@ class Follow(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["follower", "followee"], name="accounts_follow_unique"),
-            models.CheckConstraint(
-                condition=~models.Q(follower=models.F("followee")), name="accounts_follow_not_self"
-            ),
-        ]
-        # (follower, followee) is the unique index; this one answers "who follows X".
-        indexes = [models.Index(fields=["followee", "follower"], name="accounts_follow_followee")]
+        constraints, indexes = _edge_rules("follower", "followee", "accounts_follow")
 
     def __str__(self) -> str:
         return f"{self.follower_id} follows {self.followee_id}"
@@ -35,13 +40,7 @@ class Block(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["blocker", "blocked"], name="accounts_block_unique"),
-            models.CheckConstraint(
-                condition=~models.Q(blocker=models.F("blocked")), name="accounts_block_not_self"
-            ),
-        ]
-        indexes = [models.Index(fields=["blocked", "blocker"], name="accounts_block_blocked")]
+        constraints, indexes = _edge_rules("blocker", "blocked", "accounts_block")
 
     def __str__(self) -> str:
         return f"{self.blocker_id} blocks {self.blocked_id}"
