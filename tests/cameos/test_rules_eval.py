@@ -31,3 +31,15 @@ def test_shipped_threshold_is_the_one_chosen_on_train_and_the_docs_figures_hold(
     assert test["precision"] == 0.824
     assert test["recall"] == 0.778
     assert test["false_positive_rate"] == 0.25
+
+
+def test_the_command_prints_the_same_figures(capsys):
+    """`manage.py cameos_rules_eval` prints the chosen threshold and the held-out figures as JSON."""
+    import json
+
+    from django.core.management import call_command
+
+    call_command("cameos_rules_eval")
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["chosen_threshold"] == rules.FREE_TEXT_THRESHOLD
+    assert printed["shipped_test"]["recall"] == 0.778

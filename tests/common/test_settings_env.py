@@ -51,3 +51,14 @@ def test_database_url_parsing():
     assert socket["HOST"] == "/tmp/pg"
     with pytest.raises(ValueError, match="postgres"):
         parse_database_url("mysql://x@y/z")
+
+
+def test_env_table_prints_the_readme_table(capsys):
+    """`manage.py env_table` prints one row per variable, and each row stands in the README as printed."""
+    from django.core.management import call_command
+
+    call_command("env_table")
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| `")]
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert len(rows) == len(env.REGISTRY)
+    assert [row for row in rows if row not in readme] == []
