@@ -20,6 +20,7 @@ import random
 import statistics
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -45,6 +46,34 @@ def _median_ms(fn: Callable[[], object], repeats: int) -> tuple[float, float]:
     return statistics.median(times), times[int(len(times) * 0.95) - 1 if len(times) > 1 else 0]
 
 
+# The columns every generated member fills the same way, and their values.
+_COMMON = (
+    "password, is_superuser, first_name, last_name, email, is_staff, is_active, date_joined, "
+    "display_name, bio, is_teen, region, invite_children_seq, invitees_total, can_invite, reports_received"
+)
+_VALUES = "'!', false, '', '', '', false, true, now(), '', '', false, 'US', 0, 0, true, 0"
+
+
+def _insert_children(cursor: Any, *, root_id: int, depth: int, parents: str, params: list[object]) -> int:
+    """Give four invitees at `depth` to each parent `p` that `parents` picks (a WHERE … ORDER BY tail
+    over `p` and the child number `g`, filled by `params`); returns how many were inserted."""
+    cursor.execute(
+        f"""
+        INSERT INTO accounts_user (id, username, inviter_id, invite_root_id, invite_depth, invite_path, {_COMMON})
+        SELECT n.id, %s || n.id, n.pid, %s, %s, n.ppath || n.g || '.', {_VALUES}
+        FROM (
+            SELECT nextval('bench_invite_ids') AS id, c.pid, c.ppath, c.g FROM (
+                SELECT p.id AS pid, p.invite_path AS ppath, g
+                FROM accounts_user p CROSS JOIN generate_series(1, 4) AS g
+                WHERE {parents}
+            ) c
+        ) n
+        """,
+        [PREFIX, root_id, depth, *params],
+    )
+    return int(cursor.rowcount)
+
+
 def _generate(depth: int, full_levels: int, cap: int, branch: int) -> int:
     """Build the tree with one INSERT … SELECT per level; return the member count."""
     with connection.cursor() as cursor:
@@ -65,35 +94,22 @@ def _generate(depth: int, full_levels: int, cap: int, branch: int) -> int:
         cursor.execute("CREATE SEQUENCE bench_invite_ids START 4000000000000000000")
         cursor.execute("SELECT nextval('bench_invite_ids')")
         (root_id,) = cursor.fetchone()
-        common = (
-            "password, is_superuser, first_name, last_name, email, is_staff, is_active, date_joined, "
-            "display_name, bio, is_teen, region, invite_children_seq, invitees_total, can_invite, reports_received"
-        )
-        values = "'!', false, '', '', '', false, true, now(), '', '', false, 'US', 0, 0, true, 0"
         cursor.execute(
-            f"INSERT INTO accounts_user (id, username, invite_depth, invite_path, {common}) "
-            f"VALUES (%s, %s, 0, %s, {values})",
+            f"INSERT INTO accounts_user (id, username, invite_depth, invite_path, {_COMMON}) "
+            f"VALUES (%s, %s, 0, %s, {_VALUES})",
             [root_id, f"{PREFIX}{root_id}", root_path(root_id)],
         )
         for level in range(1, depth + 1):
             limit = "" if level <= full_levels else f"LIMIT {cap}"
-            cursor.execute(
-                f"""
-                INSERT INTO accounts_user (id, username, inviter_id, invite_root_id, invite_depth, invite_path, {common})
-                SELECT n.id, %s || n.id, n.pid, %s, %s, n.ppath || n.g || '.', {values}
-                FROM (
-                    SELECT nextval('bench_invite_ids') AS id, c.pid, c.ppath, c.g FROM (
-                        SELECT p.id AS pid, p.invite_path AS ppath, g
-                        FROM accounts_user p CROSS JOIN generate_series(1, 4) AS g
-                        WHERE p.invite_depth = %s AND p.invite_root_id IS NOT DISTINCT FROM %s
-                          AND p.username LIKE %s
-                        ORDER BY p.invite_path, g {limit}
-                    ) c
-                ) n
-                """,
-                [PREFIX, root_id, level, level - 1, None if level == 1 else root_id, PREFIX + "%"],
+            added = _insert_children(
+                cursor,
+                root_id=root_id,
+                depth=level,
+                parents="p.invite_depth = %s AND p.invite_root_id IS NOT DISTINCT FROM %s AND p.username LIKE %s "
+                f"ORDER BY p.invite_path, g {limit}",
+                params=[level - 1, None if level == 1 else root_id, PREFIX + "%"],
             )
-            print(f"   level {level}: {cursor.rowcount:,} members", flush=True)
+            print(f"   level {level}: {added:,} members", flush=True)
         # The subtree to suspend: exactly `branch` members under a leaf at depth 12,
         # a 4-ary tree filled level by level.
         cursor.execute(
@@ -106,22 +122,14 @@ def _generate(depth: int, full_levels: int, cap: int, branch: int) -> int:
         cursor.execute("UPDATE accounts_user SET display_name = 'bench-branch' WHERE id = %s", [b_id])
         remaining, level = branch, 1
         while remaining > 0:
-            cursor.execute(
-                f"""
-                INSERT INTO accounts_user (id, username, inviter_id, invite_root_id, invite_depth, invite_path, {common})
-                SELECT n.id, %s || n.id, n.pid, %s, %s, n.ppath || n.g || '.', {values}
-                FROM (
-                    SELECT nextval('bench_invite_ids') AS id, c.pid, c.ppath, c.g FROM (
-                        SELECT p.id AS pid, p.invite_path AS ppath, g
-                        FROM accounts_user p CROSS JOIN generate_series(1, 4) AS g
-                        WHERE p.invite_path >= %s AND p.invite_path < %s AND p.invite_depth = %s
-                        ORDER BY p.invite_path, g LIMIT %s
-                    ) c
-                ) n
-                """,
-                [PREFIX, root_id, b_depth + level, b_path, b_path + "{", b_depth + level - 1, remaining],
+            remaining -= _insert_children(
+                cursor,
+                root_id=root_id,
+                depth=b_depth + level,
+                parents="p.invite_path >= %s AND p.invite_path < %s AND p.invite_depth = %s "
+                "ORDER BY p.invite_path, g LIMIT %s",
+                params=[b_path, b_path + "{", b_depth + level - 1, remaining],
             )
-            remaining -= cursor.rowcount
             level += 1
         print(f"   branch of {branch:,} under a depth-{b_depth} leaf, {level - 1} levels", flush=True)
         cursor.execute(

@@ -48,8 +48,32 @@ class AppearanceInline(admin.TabularInline):
         return super().get_queryset(request).order_by("-id")
 
 
+class BiometricFilesAdmin(admin.ModelAdmin):
+    """An admin whose rows hold biometric files (`biometric_fields`). They have no URLs of their
+    own: `<id>/biometric/<field>/` (`<app>_<model>_biometric`) serves them through `biometric_view`."""
+
+    biometric_kind = ""
+    biometric_fields: tuple[str, ...] = ()
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "<str:object_id>/biometric/<str:field>/",
+                self.admin_site.admin_view(self.biometric_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_biometric",
+            ),
+            *super().get_urls(),
+        ]
+
+    def biometric_view(self, request: HttpRequest, object_id: str, field: str) -> FileResponse:
+        if field not in self.biometric_fields:
+            raise Http404
+        obj = self.model._default_manager.filter(pk=parse_id(object_id) or 0).first()
+        return biometric_response(request, obj, self.biometric_kind, field)
+
+
 @admin.register(Cameo)
-class CameoAdmin(admin.ModelAdmin):
+class CameoAdmin(BiometricFilesAdmin):
     list_display = ("id", "owner", "state", "audience", "created_at", "verified_at")
     list_filter = ("state", "audience")
     search_fields = ("=id", "owner__username")
@@ -70,6 +94,8 @@ class CameoAdmin(admin.ModelAdmin):
     )
     fields = ("audience", "rules", *readonly_fields)
     inlines = [CameoAccessInline, AppearanceInline]
+    biometric_kind = "cameo"
+    biometric_fields = ("recording", "reference_image")
 
     # Biometric files have no URLs of their own: staff with `view_biometrics` open
     # them through `biometric_view`, which writes an audit row per view.
@@ -80,22 +106,6 @@ class CameoAdmin(admin.ModelAdmin):
     @admin.display(description="reference image")
     def reference_image_link(self, obj: Cameo) -> str:
         return biometric_link(obj.reference_image, "cameo", obj.pk, "reference_image")
-
-    def get_urls(self) -> list:
-        return [
-            path(
-                "<str:object_id>/biometric/<str:field>/",
-                self.admin_site.admin_view(self.biometric_view),
-                name="cameos_cameo_biometric",
-            ),
-            *super().get_urls(),
-        ]
-
-    def biometric_view(self, request: HttpRequest, object_id: str, field: str) -> FileResponse:
-        if field not in ("recording", "reference_image"):
-            raise Http404
-        cameo = Cameo.objects.filter(pk=parse_id(object_id) or 0).first()
-        return biometric_response(request, cameo, "cameo", field)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # cameos exist only through enrolment
@@ -226,8 +236,11 @@ class PublicFigureForm(forms.ModelForm):
 
 
 @admin.register(PublicFigure)
-class PublicFigureAdmin(admin.ModelAdmin):
+class PublicFigureAdmin(BiometricFilesAdmin):
     """The protected gallery: uploading a photo computes and stores the face embedding."""
+
+    biometric_kind = "public_figure"
+    biometric_fields = ("photo",)
 
     form = PublicFigureForm
     list_display = ("name", "active", "embedding_model", "created_at")
@@ -240,22 +253,6 @@ class PublicFigureAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return "-"
         return biometric_link(obj.photo, "public_figure", obj.pk, "photo")
-
-    def get_urls(self) -> list:
-        return [
-            path(
-                "<str:object_id>/biometric/<str:field>/",
-                self.admin_site.admin_view(self.biometric_view),
-                name="cameos_publicfigure_biometric",
-            ),
-            *super().get_urls(),
-        ]
-
-    def biometric_view(self, request: HttpRequest, object_id: str, field: str) -> FileResponse:
-        if field != "photo":
-            raise Http404
-        figure = PublicFigure.objects.filter(pk=parse_id(object_id) or 0).first()
-        return biometric_response(request, figure, "public_figure", field)
 
     def save_model(self, request: HttpRequest, obj: PublicFigure, form: Any, change: bool) -> None:
         photo = form.cleaned_data["photo"]

@@ -68,13 +68,7 @@ def analyse_frames(
             report.faces += 1
             vector = backend.embed(frame, face)
             embeddings.append(vector)
-            for hit in registry.nearest(
-                embedding_model=backend.embedding_model,
-                pool=EmbeddingPool.REGISTRY,
-                vector=vector,
-                max_distance=backend.match_distance,
-                limit=3,
-            ):
+            for hit in registry.matches(backend, pool=EmbeddingPool.REGISTRY, vector=vector, limit=3):
                 report.matches.append(
                     LikenessMatch(
                         kind=hit.subject_kind,

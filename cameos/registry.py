@@ -118,3 +118,17 @@ def set_ef_search(cursor: CursorWrapper, value: int | None = None) -> None:
 
 
 __all__ = ["TABLES", "EmbeddingPool", "Hit", "SubjectKind", "erase", "nearest", "store", "table_for"]
+
+
+def matches(
+    backend: Any, *, pool: str, vector: np.ndarray, limit: int = 5, exclude: tuple[str, int] | None = None
+) -> list[Hit]:
+    """`nearest` under a face backend's own embedding model and match distance: the faces that are this face."""
+    return nearest(
+        embedding_model=backend.embedding_model,
+        pool=pool,
+        vector=vector,
+        max_distance=backend.match_distance,
+        limit=limit,
+        exclude=exclude,
+    )

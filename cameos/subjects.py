@@ -11,14 +11,14 @@ from cameos import services
 from cameos.models import Appearance, Cameo
 from cameos.selectors import cameo_visible_to
 from moderation import signals as m
-from moderation.registry import SubjectView
+from moderation.registry import NoRelatives, RowSubject, SubjectView
 from sora_social.accounts.models import User
 from sora_social.common.errors import NotFound
 
 
-class CameoSubjects:
-    def exists(self, object_id: int) -> bool:
-        return Cameo.objects.filter(pk=object_id).exists()
+class CameoSubjects(RowSubject, NoRelatives):
+    model = Cameo
+    owner_field = "owner_id"
 
     def visible_to(self, object_id: int, user: User) -> bool:
         try:
@@ -26,9 +26,6 @@ class CameoSubjects:
         except NotFound:
             return False
         return True
-
-    def owner_id(self, object_id: int) -> int | None:
-        return Cameo.objects.filter(pk=object_id).values_list("owner_id", flat=True).first()
 
     def reach(self, object_id: int) -> int:
         # A likeness reaches as far as the videos that carry it.
@@ -47,12 +44,6 @@ class CameoSubjects:
             admin_url=f"/admin/cameos/cameo/{cameo.pk}/change/",
             extra={"state": cameo.state, "audience": cameo.audience},
         )
-
-    def lineage(self, object_id: int) -> list[SubjectView]:
-        return []
-
-    def credits(self, object_id: int) -> list[SubjectView]:
-        return []
 
 
 def on_content_actioned(sender: Any, kind: str, object_id: int, action: str, **_: Any) -> None:

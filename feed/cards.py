@@ -139,24 +139,28 @@ def _bigint_array(ids: list[int]) -> str:
     return "{" + ",".join(str(int(i)) for i in ids) + "}"
 
 
+def _among(
+    query: str, *, viewer_id: int, teen: bool, ids: Iterable[int], reasons: dict[int, str] | None
+) -> list[dict[str, Any]]:
+    """The cards `query` picks among the posts `ids` (no ids: no query)."""
+    ids = list(ids)
+    if not ids:
+        return []
+    return _fetch(query, {"viewer": viewer_id, "teen": teen, "ids": _bigint_array(ids)}, reasons)
+
+
 def cards_by_ids(
     *, viewer_id: int, teen: bool, ids: Iterable[int], reasons: dict[int, str] | None = None
 ) -> list[dict[str, Any]]:
     """Cards of the visible posts among `ids`, in the order given: one query."""
-    ids = list(ids)
-    if not ids:
-        return []
-    return _fetch("ids", {"viewer": viewer_id, "teen": teen, "ids": _bigint_array(ids)}, reasons)
+    return _among("ids", viewer_id=viewer_id, teen=teen, ids=ids, reasons=reasons)
 
 
 def following_cards(
     *, viewer_id: int, teen: bool, ids: Iterable[int], reasons: dict[int, str] | None = None
 ) -> list[dict[str, Any]]:
     """Cards of others' visible posts among `ids` whose authors the viewer follows: one query."""
-    ids = list(ids)
-    if not ids:
-        return []
-    return _fetch("following", {"viewer": viewer_id, "teen": teen, "ids": _bigint_array(ids)}, reasons)
+    return _among("following", viewer_id=viewer_id, teen=teen, ids=ids, reasons=reasons)
 
 
 def author_cards(*, viewer_id: int, teen: bool, author_id: int, before: int | None, limit: int) -> list[dict]:

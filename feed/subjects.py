@@ -8,7 +8,7 @@ from django.db.models import OuterRef, Q
 from cameos.selectors import cameo_owners
 from feed.models import Comment, Post, path_ids
 from feed.selectors import visible_posts
-from moderation.registry import SubjectView
+from moderation.registry import RowSubject, SubjectView
 from sora_social.accounts.models import User
 from sora_social.accounts.selectors import block_exists
 from sora_social.accounts.viewer import Viewer
@@ -26,15 +26,12 @@ def _post_view(post: Post) -> SubjectView:
     )
 
 
-class PostSubjects:
-    def exists(self, object_id: int) -> bool:
-        return Post.objects.filter(pk=object_id).exists()
+class PostSubjects(RowSubject):
+    model = Post
+    owner_field = "author_id"
 
     def visible_to(self, object_id: int, user: User) -> bool:
         return visible_posts(Viewer.of(user)).filter(pk=object_id).exists()
-
-    def owner_id(self, object_id: int) -> int | None:
-        return Post.objects.filter(pk=object_id).values_list("author_id", flat=True).first()
 
     def reach(self, object_id: int) -> int:
         return Post.objects.filter(pk=object_id).values_list("view_count", flat=True).first() or 0
@@ -58,9 +55,9 @@ class PostSubjects:
         ]
 
 
-class CommentSubjects:
-    def exists(self, object_id: int) -> bool:
-        return Comment.objects.filter(pk=object_id).exists()
+class CommentSubjects(RowSubject):
+    model = Comment
+    owner_field = "author_id"
 
     def visible_to(self, object_id: int, user: User) -> bool:
         """A visible comment on a post the member may see, by someone not blocked either way
@@ -72,9 +69,6 @@ class CommentSubjects:
             .filter(own | others)
             .exists()
         )
-
-    def owner_id(self, object_id: int) -> int | None:
-        return Comment.objects.filter(pk=object_id).values_list("author_id", flat=True).first()
 
     def reach(self, object_id: int) -> int:
         return Comment.objects.filter(pk=object_id).values_list("post__view_count", flat=True).first() or 0

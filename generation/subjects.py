@@ -10,23 +10,20 @@ from __future__ import annotations
 from django.core.files.storage import default_storage
 
 from generation.models import GenerationJob
-from moderation.registry import SubjectView
+from moderation.registry import RowSubject, SubjectView
 
 
-class GenerationSubjects:
+class GenerationSubjects(RowSubject):
+    model = GenerationJob
+    owner_field = "user_id"
+
     def _job(self, object_id: int) -> GenerationJob | None:
         return GenerationJob.objects.filter(pk=object_id).first()
-
-    def exists(self, object_id: int) -> bool:
-        return GenerationJob.objects.filter(pk=object_id).exists()
 
     def visible_to(self, object_id: int, user: object) -> bool:
         # A job is its requester's private draft.
         user_id = getattr(user, "pk", None)
         return user_id is not None and GenerationJob.objects.filter(pk=object_id, user_id=user_id).exists()
-
-    def owner_id(self, object_id: int) -> int | None:
-        return GenerationJob.objects.filter(pk=object_id).values_list("user_id", flat=True).first()
 
     def reach(self, object_id: int) -> int:
         # A generation is a private draft until the feed publishes it as a post.

@@ -15,7 +15,9 @@ how the admin shows it (title, text, video URL), its lineage and its credits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+
+from django.db.models import Model
 
 from sora_social.accounts.models import User
 from sora_social.accounts.selectors import (
@@ -126,7 +128,34 @@ def resolve(kind: str, object_id: int | None, *, viewer: User | None = None) -> 
     return SubjectRef(kind=kind, id=object_id)
 
 
-class UserSubjects:
+class NoRelatives:
+    """Adapter part for a kind with no remix chain and nobody credited: empty lineage and credits."""
+
+    def lineage(self, object_id: int) -> list[SubjectView]:
+        return []
+
+    def credits(self, object_id: int) -> list[SubjectView]:
+        return []
+
+
+class RowSubject:
+    """Adapter part for a kind that is one row of `model`: it exists while the row does, and its
+    member is the row's `owner_field`."""
+
+    model: ClassVar[type[Model]]
+    owner_field: ClassVar[str]
+
+    def exists(self, object_id: int) -> bool:
+        return self.model._default_manager.filter(pk=object_id).exists()
+
+    def owner_id(self, object_id: int) -> int | None:
+        owner: int | None = (
+            self.model._default_manager.filter(pk=object_id).values_list(self.owner_field, flat=True).first()
+        )
+        return owner
+
+
+class UserSubjects(NoRelatives):
     """Members as subjects of reports (profiles, behaviour)."""
 
     def _user(self, object_id: int) -> User | None:
@@ -158,17 +187,11 @@ class UserSubjects:
             admin_url=f"/admin/accounts/user/{user.pk}/change/",
         )
 
-    def lineage(self, object_id: int) -> list[SubjectView]:
-        return []
-
-    def credits(self, object_id: int) -> list[SubjectView]:
-        return []
-
 
 PARENTAL_LINK = "parental_link"
 
 
-class ParentalLinkSubjects:
+class ParentalLinkSubjects(NoRelatives):
     """Parental links as subjects: the teen (or the parent) reports a link; a moderator's
     `remove` ends it through `accounts.services.parental_link_end`. Only the two members
     on a link may report it; anyone else gets 404."""
@@ -201,9 +224,3 @@ class ParentalLinkSubjects:
             admin_url=f"/admin/accounts/parentallink/{link.pk}/change/",
             extra={"state": link.state, "teen_id": str(link.teen_id), "confirmed_at": str(link.confirmed_at)},
         )
-
-    def lineage(self, object_id: int) -> list[SubjectView]:
-        return []
-
-    def credits(self, object_id: int) -> list[SubjectView]:
-        return []

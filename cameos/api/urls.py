@@ -1,8 +1,18 @@
 """API routes of the cameos app, mounted under /api/v1/."""
 
-from django.urls import path
+from django.urls import URLPattern, path
 
 from cameos.api import views
+from sora_social.common.api.base import APIView
+
+
+def _decisions(name: str, arg: str, approve: type[APIView], deny: type[APIView]) -> list[URLPattern]:
+    """`<name>s/<arg>/approve` and `<name>s/<arg>/deny`, routed as `<name>-approve` and `<name>-deny`."""
+    return [
+        path(f"{name}s/<str:{arg}>/{decision}", view.as_view(), name=f"{name}-{decision}")
+        for decision, view in (("approve", approve), ("deny", deny))
+    ]
+
 
 urlpatterns = [
     path("cameos", views.CameoListView.as_view(), name="cameo-list"),
@@ -24,27 +34,9 @@ urlpatterns = [
         name="cameo-appearance",
     ),
     path("me/cameo-requests", views.MyCameoRequestsView.as_view(), name="me-cameo-requests"),
-    path(
-        "cameo-requests/<str:request_id>/approve",
-        views.CameoRequestApproveView.as_view(),
-        name="cameo-request-approve",
-    ),
-    path(
-        "cameo-requests/<str:request_id>/deny",
-        views.CameoRequestDenyView.as_view(),
-        name="cameo-request-deny",
-    ),
+    *_decisions("cameo-request", "request_id", views.CameoRequestApproveView, views.CameoRequestDenyView),
     path("me/cameo-approvals", views.MyCameoApprovalsView.as_view(), name="me-cameo-approvals"),
-    path(
-        "cameo-approvals/<str:approval_id>/approve",
-        views.CameoApprovalApproveView.as_view(),
-        name="cameo-approval-approve",
-    ),
-    path(
-        "cameo-approvals/<str:approval_id>/deny",
-        views.CameoApprovalDenyView.as_view(),
-        name="cameo-approval-deny",
-    ),
+    *_decisions("cameo-approval", "approval_id", views.CameoApprovalApproveView, views.CameoApprovalDenyView),
     path("me/cameo-notifications", views.MyCameoNotificationsView.as_view(), name="me-cameo-notifications"),
     path(
         "me/cameo-notifications/read",

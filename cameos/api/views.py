@@ -54,6 +54,25 @@ def _decision_state(request: Request) -> str | None:
     return None if state == "all" else state
 
 
+def _decision_list_schema(page_name: str, item: Any, operation_id: str) -> Any:
+    """The schema of an owner's request or approval list: `?state=` (see `_decision_state`) and a page."""
+    state = OpenApiParameter(
+        "state",
+        str,
+        enum=["pending", "approved", "denied", "all"],
+        description="pending (default), approved, denied or all",
+    )
+    return extend_schema(
+        parameters=[state, *page_parameters()], responses=page(page_name, item), operation_id=operation_id
+    )
+
+
+def _decided(request: Request, decision: str, decide: Any, render: Any, **target: str) -> Response:
+    """Record my decision (approve or deny) on `target` through the service `decide`; show what was decided."""
+    decided = decide(owner_id=_me(request).pk, approve=decision == "approve", **target)
+    return Response(render(decided))
+
+
 def _page(request: Request, view: APIView, qs: Any, render: Any) -> Response:
     paginator = CursorPagination()
     page = paginator.paginate_queryset(qs, request, view=view) or []
@@ -166,19 +185,7 @@ class CameoRequestCreateView(APIView):
 
 
 class MyCameoRequestsView(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "state",
-                str,
-                enum=["pending", "approved", "denied", "all"],
-                description="pending (default), approved, denied or all",
-            ),
-            *page_parameters(),
-        ],
-        responses=page("CameoRequestPage", request_schema()),
-        operation_id="me_cameo_requests",
-    )
+    @_decision_list_schema("CameoRequestPage", request_schema(), "me_cameo_requests")
     def get(self, request: Request) -> Response:
         """Requests to use my cameo, newest first."""
         qs = selectors.requests_for_owner(user_id=_me(request).pk, state=_decision_state(request))
@@ -191,10 +198,9 @@ class CameoRequestDecideView(APIView):
     @extend_schema(request=None, responses=request_schema(), operation_id=None)
     def post(self, request: Request, request_id: str) -> Response:
         """Decide a request to use my cameo (approve grants access, deny does not)."""
-        decided = services.cameo_request_decide(
-            owner_id=_me(request).pk, request_id=request_id, approve=self.decision == "approve"
+        return _decided(
+            request, self.decision, services.cameo_request_decide, request_out, request_id=request_id
         )
-        return Response(request_out(decided))
 
 
 class CameoRequestApproveView(CameoRequestDecideView):
@@ -322,19 +328,7 @@ class MyCameoNotificationsReadView(APIView):
 
 
 class MyCameoApprovalsView(APIView):
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "state",
-                str,
-                enum=["pending", "approved", "denied", "all"],
-                description="pending (default), approved, denied or all",
-            ),
-            *page_parameters(),
-        ],
-        responses=page("CameoApprovalPage", approval_schema()),
-        operation_id="me_cameo_approvals",
-    )
+    @_decision_list_schema("CameoApprovalPage", approval_schema(), "me_cameo_approvals")
     def get(self, request: Request) -> Response:
         """Uses of my cameos waiting for my approval (or decided), newest first."""
         qs = selectors.use_approvals_for_owner(user_id=_me(request).pk, state=_decision_state(request))
@@ -347,10 +341,9 @@ class CameoApprovalDecideView(APIView):
     @extend_schema(request=None, responses=approval_schema(), operation_id=None)
     def post(self, request: Request, approval_id: str) -> Response:
         """Decide one use of my cameo (approve lets that generation go on, deny blocks it)."""
-        decided = services.use_approval_decide(
-            owner_id=_me(request).pk, approval_id=approval_id, approve=self.decision == "approve"
+        return _decided(
+            request, self.decision, services.use_approval_decide, approval_out, approval_id=approval_id
         )
-        return Response(approval_out(decided))
 
 
 class CameoApprovalApproveView(CameoApprovalDecideView):

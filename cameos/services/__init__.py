@@ -14,6 +14,7 @@ Import them from this package (`from cameos.services import cameo_grant`); the m
 - `public_figures`: `public_figure_add`, `public_figure_delete`;
 - `owner_rules`: `cast_rules_check`, `approval_missing`, `rule_attempts_record`;
 - `approvals`: `use_approvals_request`, `use_approval_decide`;
+- `decisions`: `owner_decide` (internal), the owner's decision shared by requests and approvals;
 - `notifications`: `notify_owner` (internal), `notifications_mark_read`;
 - `audit`: `biometric_access_record`.
 

@@ -10,11 +10,9 @@ from django.db import transaction
 
 from cameos import signals
 from cameos.models import Cameo, CameoNotification, CameoUseApproval
+from cameos.services.decisions import owner_decide
 from cameos.services.notifications import notify_owner
 from cameos.states import USE_APPROVAL_MACHINE
-from sora_social.common.errors import NotFound
-from sora_social.common.ids import parse_id
-from sora_social.common.states import IllegalTransition, transition
 
 
 @transaction.atomic
@@ -49,22 +47,15 @@ def use_approvals_request(
 @transaction.atomic
 def use_approval_decide(*, owner_id: int, approval_id: object, approve: bool) -> CameoUseApproval:
     """The owner approves or denies one pending use; generation hears it (`cameo_use_decided`)."""
-    pk = parse_id(approval_id)
-    if pk is None:
-        raise NotFound(code="approval_not_found")
-    to = CameoUseApproval.State.APPROVED if approve else CameoUseApproval.State.DENIED
-    try:
-        approval = transition(
-            USE_APPROVAL_MACHINE,
-            CameoUseApproval.objects.filter(cameo__owner_id=owner_id),
-            pk=pk,
-            to=to,
-            subject="A use approval",
-        )
-    except CameoUseApproval.DoesNotExist as exc:
-        raise NotFound(code="approval_not_found") from exc
-    except IllegalTransition as exc:
-        raise IllegalTransition("This use was already decided.", code="approval_decided") from exc
+    approval = owner_decide(
+        USE_APPROVAL_MACHINE,
+        CameoUseApproval.objects.filter(cameo__owner_id=owner_id),
+        raw_id=approval_id,
+        to=CameoUseApproval.State.APPROVED if approve else CameoUseApproval.State.DENIED,
+        subject="A use approval",
+        not_found="approval_not_found",
+        decided=("This use was already decided.", "approval_decided"),
+    )
     signals.cameo_use_decided.send(
         sender=Cameo,
         cameo_id=approval.cameo_id,

@@ -13,6 +13,7 @@ from cameos.models import Audience, Cameo, CameoAccess, CameoNotification, Cameo
 from cameos.models.cameo import AUDIENCE_ORDER, narrowest
 from cameos.presenters import request_decided_event
 from cameos.selectors import may_cast
+from cameos.services.decisions import owner_decide
 from cameos.services.notifications import notify_owner
 from cameos.states import REQUEST_MACHINE
 from sora_social.accounts.models import User
@@ -20,8 +21,7 @@ from sora_social.accounts.selectors import user_get
 from sora_social.accounts.viewer import Viewer
 from sora_social.common.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from sora_social.common.events import send_user_event_on_commit
-from sora_social.common.ids import parse_id
-from sora_social.common.states import IllegalTransition, bulk_transition, transition
+from sora_social.common.states import bulk_transition
 
 
 def _audience_cap(owner: User) -> str:
@@ -101,22 +101,15 @@ def cameo_request_create(*, cameo: Cameo, requester: User, message: str = "") ->
 @transaction.atomic
 def cameo_request_decide(*, owner_id: int, request_id: object, approve: bool) -> CameoRequest:
     """The owner approves (which grants) or denies a pending request; the requester is told."""
-    pk = parse_id(request_id)
-    if pk is None:
-        raise NotFound(code="request_not_found")
-    to = CameoRequest.State.APPROVED if approve else CameoRequest.State.DENIED
-    try:
-        request = transition(
-            REQUEST_MACHINE,
-            CameoRequest.objects.filter(cameo__owner_id=owner_id),
-            pk=pk,
-            to=to,
-            subject="A request",
-        )
-    except CameoRequest.DoesNotExist as exc:
-        raise NotFound(code="request_not_found") from exc
-    except IllegalTransition as exc:
-        raise IllegalTransition("This request was already decided.", code="request_decided") from exc
+    request = owner_decide(
+        REQUEST_MACHINE,
+        CameoRequest.objects.filter(cameo__owner_id=owner_id),
+        raw_id=request_id,
+        to=CameoRequest.State.APPROVED if approve else CameoRequest.State.DENIED,
+        subject="A request",
+        not_found="request_not_found",
+        decided=("This request was already decided.", "request_decided"),
+    )
     if approve:
         cameo_grant(cameo=request.cameo, user_id=request.requester_id)
     send_user_event_on_commit(request.requester_id, request_decided_event(request))

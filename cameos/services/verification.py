@@ -103,12 +103,8 @@ def _verify(cameo: Cameo, verdict: Verdict, backend: Any) -> Cameo:
 def _registry_reasons(cameo: Cameo, embeddings: list[np.ndarray], backend: Any) -> list[str]:
     reasons: set[str] = set()
     for vector in _spread(embeddings, backend):
-        for hit in registry.nearest(
-            embedding_model=backend.embedding_model,
-            pool=EmbeddingPool.REGISTRY,
-            vector=vector,
-            max_distance=backend.match_distance,
-            exclude=(SubjectKind.CAMEO, cameo.pk),
+        for hit in registry.matches(
+            backend, pool=EmbeddingPool.REGISTRY, vector=vector, exclude=(SubjectKind.CAMEO, cameo.pk)
         ):
             if hit.subject_kind == SubjectKind.PUBLIC_FIGURE:
                 reasons.add("public_figure")
@@ -132,13 +128,7 @@ def _find_earlier_outputs(cameo: Cameo, embeddings: list[np.ndarray], backend: A
     """Videos made before this person enrolled that already carry their face."""
     found: dict[tuple[str, int], float] = {}
     for vector in _spread(embeddings, backend):
-        for hit in registry.nearest(
-            embedding_model=backend.embedding_model,
-            pool=EmbeddingPool.OUTPUT,
-            vector=vector,
-            max_distance=backend.match_distance,
-            limit=50,
-        ):
+        for hit in registry.matches(backend, pool=EmbeddingPool.OUTPUT, vector=vector, limit=50):
             key = (hit.subject_kind, hit.subject_id)
             found[key] = min(found.get(key, hit.distance), hit.distance)
     for (kind, object_id), distance in found.items():

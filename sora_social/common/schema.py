@@ -220,32 +220,30 @@ def error_statuses(method: str, operation: dict[str, Any], path: str) -> list[st
     return sorted(statuses)
 
 
+def _after(
+    status: str, parameter: str, *targets: str, field: str = "id"
+) -> list[tuple[str, str, dict[str, str]]]:
+    """Links from an answer with `status` to each target operation, passing the body's `field` as `parameter`."""
+    return [(status, target, {parameter: f"$response.body#/{field}"}) for target in targets]
+
+
 # OpenAPI links: what a client (and the stateful conformance run) may do next
 # with the object an operation created. source operation id → (status,
 # target operation id, {target parameter: runtime expression}).
 LINKS: dict[str, list[tuple[str, str, dict[str, str]]]] = {
-    "generation_list_create_post": [
-        ("202", "generation_detail_get", {"job_id": "$response.body#/id"}),
-        ("202", "generation_detail_delete", {"job_id": "$response.body#/id"}),
-    ],
-    "cameo_create": [
-        ("201", "cameo_get", {"cameo_id": "$response.body#/id"}),
-        ("201", "cameo_update", {"cameo_id": "$response.body#/id"}),
-        ("201", "cameo_delete", {"cameo_id": "$response.body#/id"}),
-    ],
-    "post_create_post": [
-        ("201", "post_detail_get", {"post_id": "$response.body#/id"}),
-        ("201", "post_comments_post", {"post_id": "$response.body#/id"}),
-        ("201", "post_like_post", {"post_id": "$response.body#/id"}),
-        ("201", "post_detail_delete", {"post_id": "$response.body#/id"}),
-    ],
-    "cameo_request_create": [
-        ("201", "cameo_request_approve_post", {"request_id": "$response.body#/id"}),
-        ("201", "cameo_request_deny_post", {"request_id": "$response.body#/id"}),
-    ],
+    "generation_list_create_post": _after(
+        "202", "job_id", "generation_detail_get", "generation_detail_delete"
+    ),
+    "cameo_create": _after("201", "cameo_id", "cameo_get", "cameo_update", "cameo_delete"),
+    "post_create_post": _after(
+        "201", "post_id", "post_detail_get", "post_comments_post", "post_like_post", "post_detail_delete"
+    ),
+    "cameo_request_create": _after(
+        "201", "request_id", "cameo_request_approve_post", "cameo_request_deny_post"
+    ),
     "parental_link_start": [
-        ("201", "parental_link_update", {"link_id": "$response.body#/id"}),
-        ("201", "parental_link_accept", {"code": "$response.body#/code"}),
+        *_after("201", "link_id", "parental_link_update"),
+        *_after("201", "code", "parental_link_accept", field="code"),
     ],
 }
 

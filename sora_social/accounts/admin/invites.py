@@ -19,6 +19,47 @@ from sora_social.accounts.viewer import member_of
 from sora_social.common.errors import ApplicationError
 
 
+class _StaffPageAdmin(admin.ModelAdmin):
+    """An admin with one page of its own beside the change list: `page_route`, routed as
+    `<app>_<model>_<page_name>`, open only to staff holding `page_permission`; the change list
+    template learns `page_flag` (whether to link it). Subclasses write `page_view`."""
+
+    page_route = ""
+    page_name = ""
+    page_flag = ""
+    page_permission = ""
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                self.page_route,
+                self.admin_site.admin_view(self._guarded_page),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_{self.page_name}",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        extra = {self.page_flag: request.user.has_perm(self.page_permission), **(extra_context or {})}
+        return super().changelist_view(request, extra_context=extra)
+
+    def _guarded_page(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm(self.page_permission):
+            raise PermissionDenied
+        return self.page_view(request)
+
+    def page_view(self, request: HttpRequest) -> HttpResponse:
+        raise NotImplementedError
+
+    def render_page(self, request: HttpRequest, **context: Any) -> TemplateResponse:
+        """The page: the shared form template with the admin's context, `context` and this model."""
+        return TemplateResponse(
+            request,
+            FORM_TEMPLATE,
+            {**self.admin_site.each_context(request), **context, "opts": self.model._meta},
+        )
+
+
 class RootCodesForm(forms.Form):
     count = forms.IntegerField(min_value=1, max_value=10_000, initial=10)
     note = forms.CharField(required=False, help_text="For whom (kept with the codes).")
@@ -28,13 +69,17 @@ class RootCodesForm(forms.Form):
 
 
 @admin.register(InviteCode)
-class InviteCodeAdmin(admin.ModelAdmin):
+class InviteCodeAdmin(_StaffPageAdmin):
     list_display = ("display", "owner", "state", "redeemed_by", "redeemed_at", "created_at", "note")
     list_filter = ("state", ("owner", admin.EmptyFieldListFilter))
     search_fields = ("code", "owner__username", "redeemed_by__username")
     raw_id_fields = ("owner", "issued_by", "redeemed_by")
     readonly_fields = ("code", "owner", "issued_by", "redeemed_by", "redeemed_at", "created_at", "code_risk")
     actions = ["disable_codes"]
+    page_route = "issue-root/"
+    page_name = "issue"
+    page_flag = "can_issue"
+    page_permission = "accounts.issue_invites"
 
     @admin.display(description="Attempts on this code")
     def code_risk(self, obj: InviteCode) -> str:
@@ -48,24 +93,8 @@ class InviteCodeAdmin(admin.ModelAdmin):
         n = services.invite_codes_disable(codes=queryset)
         self.message_user(request, f"{n} code(s) disabled.")
 
-    def get_urls(self) -> list[Any]:
-        return [
-            path(
-                "issue-root/",
-                self.admin_site.admin_view(self.issue_root_view),
-                name="accounts_invitecode_issue",
-            ),
-            *super().get_urls(),
-        ]
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
-        extra = {"can_issue": request.user.has_perm("accounts.issue_invites"), **(extra_context or {})}
-        return super().changelist_view(request, extra_context=extra)
-
-    def issue_root_view(self, request: HttpRequest) -> HttpResponse:
+    def page_view(self, request: HttpRequest) -> HttpResponse:
         """Staff with `issue_invites` issue root codes (no inviter), capped per action and per day."""
-        if not request.user.has_perm("accounts.issue_invites"):
-            raise PermissionDenied
         form = RootCodesForm(request.POST or None)
         results: list[str] = []
         preview: list[str] = []
@@ -84,19 +113,14 @@ class InviteCodeAdmin(admin.ModelAdmin):
                     results = [c.display for c in codes]
             else:
                 preview = [f"{form.cleaned_data['count']} root code(s) would be issued."]
-        return TemplateResponse(
+        return self.render_page(
             request,
-            FORM_TEMPLATE,
-            {
-                **self.admin_site.each_context(request),
-                "title": "Issue root invite codes",
-                "form": form,
-                "preview": preview,
-                "results": results,
-                "results_title": "New codes (copy them now)",
-                "apply_label": "Issue codes",
-                "opts": self.model._meta,
-            },
+            title="Issue root invite codes",
+            form=form,
+            preview=preview,
+            results=results,
+            results_title="New codes (copy them now)",
+            apply_label="Issue codes",
         )
 
 
@@ -109,27 +133,19 @@ class AdmitForm(forms.Form):
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(admin.ModelAdmin):
+class WaitlistEntryAdmin(_StaffPageAdmin):
     list_display = ("email", "region", "created_at", "admitted_at", "code")
     list_filter = ("region", ("admitted_at", admin.EmptyFieldListFilter))
     search_fields = ("email",)
     readonly_fields = ("created_at", "admitted_at", "code")
     actions = ["admit_selected_regions"]
+    page_route = "admit/"
+    page_name = "admit"
+    page_flag = "can_admit"
+    page_permission = "accounts.open_waitlist_wave"
 
-    def get_urls(self) -> list[Any]:
-        return [
-            path("admit/", self.admin_site.admin_view(self.admit_view), name="accounts_waitlistentry_admit"),
-            *super().get_urls(),
-        ]
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
-        extra = {"can_admit": request.user.has_perm("accounts.open_waitlist_wave"), **(extra_context or {})}
-        return super().changelist_view(request, extra_context=extra)
-
-    def admit_view(self, request: HttpRequest) -> HttpResponse:
+    def page_view(self, request: HttpRequest) -> HttpResponse:
         """Staff with `open_waitlist_wave` admit the next N from a region: root codes issued and e-mailed."""
-        if not request.user.has_perm("accounts.open_waitlist_wave"):
-            raise PermissionDenied
         form = AdmitForm(request.POST or None, initial={"region": request.GET.get("region", "")})
         preview: list[str] = []
         if request.method == "POST" and form.is_valid():
@@ -153,17 +169,12 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
                 preview = [
                     f"{dry.affected} waiting in {region.upper()} would be admitted and e-mailed a code."
                 ]
-        return TemplateResponse(
+        return self.render_page(
             request,
-            FORM_TEMPLATE,
-            {
-                **self.admin_site.each_context(request),
-                "title": "Admit the next wave from a region",
-                "form": form,
-                "preview": preview,
-                "apply_label": "Admit and e-mail",
-                "opts": self.model._meta,
-            },
+            title="Admit the next wave from a region",
+            form=form,
+            preview=preview,
+            apply_label="Admit and e-mail",
         )
 
     def has_open_waitlist_wave_permission(self, request: HttpRequest) -> bool:
