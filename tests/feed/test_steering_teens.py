@@ -109,26 +109,15 @@ def test_teen_budget_counts_only_items_served(client_for):
 @pytest.mark.django_db(transaction=True)
 def test_teen_budget_holds_under_concurrent_pages():
     """Ten concurrent page requests never serve past the budget."""
-    import threading
-
-    from django.db import connection
+    from tests.concurrency import run_at_once
 
     teen = _teen(daily_feed_budget=7)
     granted = []
-    barrier = threading.Barrier(10)
 
-    def go():
-        barrier.wait()
-        try:
-            granted.append(services.feed_budget_reserve(user_id=teen.id, want=2, budget=7))
-        finally:
-            connection.close()
+    def go(_):
+        granted.append(services.feed_budget_reserve(user_id=teen.id, want=2, budget=7))
 
-    threads = [threading.Thread(target=go) for _ in range(10)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_at_once(go, 10)
     assert sum(granted) == 7
 
 
