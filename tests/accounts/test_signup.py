@@ -3,7 +3,6 @@ under real concurrency, and the failed-redemption throttle."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import math
 import threading
@@ -14,7 +13,7 @@ from rest_framework.test import APIClient
 from sora_social.accounts import services
 from sora_social.accounts.models import InviteAttempt, InviteCode, User, WaitlistEntry
 from sora_social.accounts.services.invites import CODE_ALPHABET, CODE_LENGTH
-from tests.accounts.factories import PASSWORD, make_member
+from tests.accounts.factories import PASSWORD, born_years_ago, make_member
 from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
@@ -78,8 +77,7 @@ def test_invite_codes_issue_tops_up_to_exactly_n(settings):
 def test_under_13_refused_and_nothing_stored(api_client):
     """A 12-year-old is refused with under_minimum_age; no account, the code untouched."""
     code = _root_code()
-    today = dt.date.today()
-    twelve = today.replace(year=today.year - 12).isoformat()
+    twelve = born_years_ago(12).isoformat()
     response = api_client.post("/api/v1/auth/signup", _body(code.code, birthdate=twelve), format="json")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "under_minimum_age"
@@ -93,8 +91,7 @@ def test_13_to_17_flagged_teen_with_default_controls(api_client):
     from sora_social.accounts.selectors import teen_controls
 
     code = _root_code()
-    today = dt.date.today()
-    fifteen = today.replace(year=today.year - 15).isoformat()
+    fifteen = born_years_ago(15).isoformat()
     response = api_client.post("/api/v1/auth/signup", _body(code.code, birthdate=fifteen), format="json")
     assert response.status_code == 201
     assert response.json()["user"]["is_teen"] is True

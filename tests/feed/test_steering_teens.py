@@ -11,7 +11,7 @@ from feed.embedding import split_preference
 from feed.models import AuthorWeight, FeedBudget, FeedPreference, Post, TopicWeight
 from feed.store import get_store
 from tests.accounts.factories import UserFactory
-from tests.feed.factories import publish
+from tests.feed.factories import for_you_first_pages, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -84,12 +84,8 @@ def test_free_text_preference_is_embedded_and_matched(client_for):
 def test_teen_budget_enforced_then_budget_exhausted(client_for):
     """A teen gets at most the daily budget of items; past it an empty page with budget_exhausted."""
     teen = _teen(daily_feed_budget=3)
-    for _ in range(5):
-        publish()
-    services.for_you_refresh(user_id=teen.id)
     client = client_for(teen)
-    first = client.get("/api/v1/feed", {"limit": 2}).json()
-    second = client.get("/api/v1/feed", {"limit": 2, "cursor": first["next"]}).json()
+    first, second = for_you_first_pages(client, teen, posts=5, limit=2)
     third = client.get("/api/v1/feed", {"limit": 2}).json()
     assert (len(first["results"]), len(second["results"])) == (2, 1)
     assert first["budget_exhausted"] is False
