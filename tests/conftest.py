@@ -56,6 +56,19 @@ def redis_url() -> Iterator[str]:
 
 
 @pytest.fixture
+def no_models(settings: Any) -> Iterator[None]:
+    """Only the rule classifiers (blocklist, rights-holder names): fast, no model loads."""
+    from moderation.classifiers import loader
+
+    settings.SAFETY_PROMPT_MODEL = "off"
+    settings.SAFETY_NSFW_MODEL = "off"
+    settings.SAFETY_CLIP_MODEL = None
+    loader.reset()
+    yield
+    loader.reset()
+
+
+@pytest.fixture
 def user(db: Any) -> Any:
     return UserFactory()
 
@@ -136,3 +149,45 @@ def live_api(settings: Any, tmp_path: Any) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+# The real dlib face model and faces in the registry, for the cameos and generation tests.
+@pytest.fixture(scope="session")
+def dlib_backend() -> Any:
+    from cameos.faces import get_backend, reset_backend
+
+    reset_backend()
+    return get_backend()
+
+
+@pytest.fixture
+def embedding_of(dlib_backend: Any) -> Callable[..., Any]:
+    """The dlib embedding of a person's portrait (0-5 from t1.jpg, or "hanks"), optionally warped."""
+    from tests.cameos import media
+
+    def embed(person: int | str, *, yaw: float = 0.0) -> Any:
+        frame = media.compose(media.foreshorten(media.face_portrait(person), yaw=yaw))
+        faces = dlib_backend.detect(frame)
+        assert faces, f"no face found for {person}"
+        return dlib_backend.embed(frame, faces[0])
+
+    return embed
+
+
+@pytest.fixture
+def enrol_face(embedding_of: Callable[..., Any]) -> Callable[..., Any]:
+    """Put a verified cameo's face (a real photo) into the registry, as enrolment would."""
+    from cameos import registry
+    from cameos.models import EmbeddingPool, SubjectKind
+
+    def enrol(cameo: Any, person: int | str) -> Any:
+        registry.store(
+            embedding_model="dlib_128",
+            pool=EmbeddingPool.REGISTRY,
+            subject_kind=SubjectKind.CAMEO,
+            subject_id=cameo.pk,
+            vectors=[embedding_of(person)],
+        )
+        return cameo
+
+    return enrol

@@ -119,16 +119,17 @@ def _world() -> World:
 Kwargs = Callable[[World], dict[str, str]]
 
 
-def _post(w: World) -> dict[str, str]:
-    return {"post_id": str(w.objects["post"].id)}
+def _ids(**objects: str) -> Kwargs:
+    """URL kwargs naming world objects by id: `_ids(job_id="job")` → {"job_id": "<the job's id>"}."""
+    return lambda w: {kwarg: str(w.objects[name].id) for kwarg, name in objects.items()}
 
 
 def _user(w: World) -> dict[str, str]:
     return {"user_id": str(w.users["owner"].id)}
 
 
-def _cameo(w: World) -> dict[str, str]:
-    return {"cameo_id": str(w.objects["cameo"].id)}
+_post = _ids(post_id="post")
+_cameo = _ids(cameo_id="cameo")
 
 
 # Statuses in ROLES order: owner, other, follower, blocked, teen, suspended, anonymous.
@@ -172,12 +173,12 @@ MATRIX: dict[tuple[str, str], Row] = {
         "POST",
     ): Row(lambda w: {"code": w.objects["pending"].code}, _row(400, 403, 403, 403, 200)),
     ("parental-link", "PATCH"): Row(
-        lambda w: {"link_id": str(w.objects["link"].id)},
+        _ids(link_id="link"),
         _row(200, 404, 404, 404, 404),
         {"dms_enabled": False},
     ),
     ("strike-appeal", "POST"): Row(
-        lambda w: {"strike_id": str(w.objects["strike"].id)},
+        _ids(strike_id="strike"),
         _row(200, 404, 404, 404, 404),
         {"text": "I disagree"},
     ),
@@ -193,34 +194,20 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("cameo-grants", "POST"): Row(
         _cameo, _row(201, 404, 404, 404, 404), None
     ),  # body filled in below (needs the world)
-    ("cameo-grant", "DELETE"): Row(
-        lambda w: {**_cameo(w), "user_id": str(w.objects["grantee"].id)}, _row(204, 404, 404, 404, 404)
-    ),
+    ("cameo-grant", "DELETE"): Row(_ids(cameo_id="cameo", user_id="grantee"), _row(204, 404, 404, 404, 404)),
     ("cameo-appearances", "GET"): Row(_cameo, _row(200, 404, 404, 404, 404)),
     ("cameo-appearance", "DELETE"): Row(
-        lambda w: {**_cameo(w), "appearance_id": str(w.objects["appearance"].id)},
+        _ids(cameo_id="cameo", appearance_id="appearance"),
         _row(204, 404, 404, 404, 404),
     ),
-    ("cameo-request-approve", "POST"): Row(
-        lambda w: {"request_id": str(w.objects["request"].id)}, _row(200, 404, 404, 404, 404)
-    ),
-    ("cameo-request-deny", "POST"): Row(
-        lambda w: {"request_id": str(w.objects["request"].id)}, _row(200, 404, 404, 404, 404)
-    ),
+    ("cameo-request-approve", "POST"): Row(_ids(request_id="request"), _row(200, 404, 404, 404, 404)),
+    ("cameo-request-deny", "POST"): Row(_ids(request_id="request"), _row(200, 404, 404, 404, 404)),
     # Only the cameo's owner decides a use; the requester and everyone else get 404.
-    ("cameo-approval-approve", "POST"): Row(
-        lambda w: {"approval_id": str(w.objects["approval"].id)}, _row(200, 404, 404, 404, 404)
-    ),
-    ("cameo-approval-deny", "POST"): Row(
-        lambda w: {"approval_id": str(w.objects["approval"].id)}, _row(200, 404, 404, 404, 404)
-    ),
+    ("cameo-approval-approve", "POST"): Row(_ids(approval_id="approval"), _row(200, 404, 404, 404, 404)),
+    ("cameo-approval-deny", "POST"): Row(_ids(approval_id="approval"), _row(200, 404, 404, 404, 404)),
     # A generation is its requester's private draft.
-    ("generation-detail", "GET"): Row(
-        lambda w: {"job_id": str(w.objects["job"].id)}, _row(200, 404, 404, 404, 404)
-    ),
-    ("generation-detail", "DELETE"): Row(
-        lambda w: {"job_id": str(w.objects["job"].id)}, _row(409, 404, 404, 404, 404)
-    ),
+    ("generation-detail", "GET"): Row(_ids(job_id="job"), _row(200, 404, 404, 404, 404)),
+    ("generation-detail", "DELETE"): Row(_ids(job_id="job"), _row(409, 404, 404, 404, 404)),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import factory
@@ -92,3 +93,16 @@ def link_parent(teen, parent=None):
     sent = [m for m in mail.outbox if parent.email in m.to]
     token = re.search(r"confirmation code: (\S+)", sent[-1].body).group(1)
     return services.parental_link_confirm(parent=parent, token=token)
+
+
+def annotate_users(users, expression):
+    """`expression` (an Exists or other annotation over `OuterRef("pk")`) evaluated for each of
+    `users` inside one query over them: {pk: value}."""
+    rows = get_user_model().objects.filter(pk__in=[u.pk for u in users]).annotate(value=expression)
+    return dict(rows.values_list("pk", "value"))
+
+
+def born_years_ago(years: int) -> dt.date:
+    """The birthdate of someone who turns `years` today."""
+    today = dt.date.today()
+    return today.replace(year=today.year - years)

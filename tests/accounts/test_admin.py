@@ -221,36 +221,25 @@ def test_concurrent_issuances_by_one_member_cannot_pass_the_daily_cap(settings):
     """Eight parallel issuances of 100 codes against a cap of 250: exactly two succeed."""
     import threading
 
-    from django.db import connection
-
     from sora_social.common.errors import RateLimited
+    from tests.concurrency import run_at_once
 
     settings.INVITE_ADMIN_MAX_PER_ACTION = 100
     settings.INVITE_ADMIN_DAILY_CAP = 250
     staff = staff_with("accounts.issue_invites")
-    n = 8
-    barrier = threading.Barrier(n)
     outcomes: list[str] = []
     lock = threading.Lock()
 
     def attempt(i: int) -> None:
         try:
-            barrier.wait()
-            try:
-                services.invite_root_codes_create(count=100, actor=staff, reason=f"batch {i}")
-                outcome = "issued"
-            except RateLimited:
-                outcome = "capped"
-            with lock:
-                outcomes.append(outcome)
-        finally:
-            connection.close()
+            services.invite_root_codes_create(count=100, actor=staff, reason=f"batch {i}")
+            outcome = "issued"
+        except RateLimited:
+            outcome = "capped"
+        with lock:
+            outcomes.append(outcome)
 
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once(attempt, 8)
     assert sorted(outcomes) == ["capped"] * 6 + ["issued"] * 2
     assert InviteCode.objects.count() == 200
 

@@ -6,10 +6,10 @@ import pytest
 from django.db.models import OuterRef
 
 from sora_social.accounts import selectors, services
-from sora_social.accounts.models import Follow, User
+from sora_social.accounts.models import Follow
 from sora_social.accounts.signals import user_blocked
 from sora_social.common.errors import NotFound, ValidationFailed
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, annotate_users
 
 pytestmark = pytest.mark.django_db
 
@@ -59,11 +59,7 @@ def test_mutual_follow_exists_works_with_outer_refs(django_assert_num_queries):
     services.follow_create(actor=b, target=a)
     services.follow_create(actor=a, target=c)
     with django_assert_num_queries(1):
-        rows = dict(
-            User.objects.filter(pk__in=[b.pk, c.pk])
-            .annotate(mutual=selectors.mutual_follow_exists(a=a.pk, b=OuterRef("pk")))
-            .values_list("pk", "mutual")
-        )
+        rows = annotate_users([b, c], selectors.mutual_follow_exists(a=a.pk, b=OuterRef("pk")))
     assert rows == {b.pk: True, c.pk: False}
 
 
@@ -101,9 +97,5 @@ def test_block_exists_expression():
     """block_exists is true for a block in either direction, inside another query."""
     a, b, c = UserFactory(), UserFactory(), UserFactory()
     services.block_create(actor=b, target=a)
-    rows = dict(
-        User.objects.filter(pk__in=[b.pk, c.pk])
-        .annotate(blocked=selectors.block_exists(a=a.pk, b=OuterRef("pk")))
-        .values_list("pk", "blocked")
-    )
+    rows = annotate_users([b, c], selectors.block_exists(a=a.pk, b=OuterRef("pk")))
     assert rows == {b.pk: True, c.pk: False}

@@ -7,7 +7,7 @@ from django.db.models import OuterRef
 
 from sora_social.accounts import selectors, services
 from sora_social.accounts.models import Block, Follow, User
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, annotate_users
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +26,5 @@ def test_follow_exists_expression_is_directional():
     a, b, c = UserFactory(), UserFactory(), UserFactory()
     services.follow_create(actor=a, target=b)
     services.follow_create(actor=c, target=a)
-    rows = dict(
-        User.objects.filter(pk__in=[b.pk, c.pk])
-        .annotate(followed=selectors.follow_exists(follower=a.pk, followee=OuterRef("pk")))
-        .values_list("pk", "followed")
-    )
+    rows = annotate_users([b, c], selectors.follow_exists(follower=a.pk, followee=OuterRef("pk")))
     assert rows == {b.pk: True, c.pk: False}

@@ -3,19 +3,18 @@ under real concurrency, and the failed-redemption throttle."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import math
 import threading
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from sora_social.accounts import services
 from sora_social.accounts.models import InviteAttempt, InviteCode, User, WaitlistEntry
 from sora_social.accounts.services.invites import CODE_ALPHABET, CODE_LENGTH
-from tests.accounts.factories import PASSWORD, make_member
+from tests.accounts.factories import PASSWORD, born_years_ago, make_member
+from tests.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +77,7 @@ def test_invite_codes_issue_tops_up_to_exactly_n(settings):
 def test_under_13_refused_and_nothing_stored(api_client):
     """A 12-year-old is refused with under_minimum_age; no account, the code untouched."""
     code = _root_code()
-    today = dt.date.today()
-    twelve = today.replace(year=today.year - 12).isoformat()
+    twelve = born_years_ago(12).isoformat()
     response = api_client.post("/api/v1/auth/signup", _body(code.code, birthdate=twelve), format="json")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "under_minimum_age"
@@ -93,8 +91,7 @@ def test_13_to_17_flagged_teen_with_default_controls(api_client):
     from sora_social.accounts.selectors import teen_controls
 
     code = _root_code()
-    today = dt.date.today()
-    fifteen = today.replace(year=today.year - 15).isoformat()
+    fifteen = born_years_ago(15).isoformat()
     response = api_client.post("/api/v1/auth/signup", _body(code.code, birthdate=fifteen), format="json")
     assert response.status_code == 201
     assert response.json()["user"]["is_teen"] is True
@@ -174,31 +171,21 @@ def test_fifty_concurrent_signups_with_one_code_give_one_account(owned):
     """50 threads, each with its own connection, redeem one code at once: one 201, 49 invite_already_used."""
     code = InviteCode.objects.filter(owner=make_member()).first() if owned else _root_code()
     n = 50
-    barrier = threading.Barrier(n)
     results: list[tuple[int, str | None]] = []
     lock = threading.Lock()
 
     def attempt(i):
-        client = APIClient()
-        try:
-            barrier.wait()
-            response = client.post(
-                "/api/v1/auth/signup",
-                _body(code.code, f"racer{i}"),
-                format="json",
-                REMOTE_ADDR=f"198.51.100.{i}",
-            )
-            err = response.json().get("error", {}).get("code") if response.status_code != 201 else None
-            with lock:
-                results.append((response.status_code, err))
-        finally:
-            connection.close()
+        response = APIClient().post(
+            "/api/v1/auth/signup",
+            _body(code.code, f"racer{i}"),
+            format="json",
+            REMOTE_ADDR=f"198.51.100.{i}",
+        )
+        err = response.json().get("error", {}).get("code") if response.status_code != 201 else None
+        with lock:
+            results.append((response.status_code, err))
 
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(n)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    run_at_once(attempt, n)
     assert len(results) == n
     assert sorted(results, key=lambda r: r[0]) == [(201, None)] + [(409, "invite_already_used")] * (n - 1)
     assert User.objects.filter(username__startswith="racer").count() == 1
@@ -233,27 +220,15 @@ def test_failed_redemptions_throttled_per_device_across_ips(api_client, settings
     """The same device id failing from many IPs is throttled by the device header."""
     settings.INVITE_FAILED_LIMIT = 3
     good = _root_code()
-    for i in range(3):
-        api_client.post(
-            "/api/v1/auth/signup",
-            _body(f"BAD{i}"),
-            format="json",
-            REMOTE_ADDR=f"192.0.2.{10 + i}",
-            HTTP_X_DEVICE_ID="device-1",
+
+    def signup(code, ip, device):
+        return api_client.post(
+            "/api/v1/auth/signup", _body(code), format="json", REMOTE_ADDR=ip, HTTP_X_DEVICE_ID=device
         )
-    blocked = api_client.post(
-        "/api/v1/auth/signup",
-        _body(good.code),
-        format="json",
-        REMOTE_ADDR="192.0.2.99",
-        HTTP_X_DEVICE_ID="device-1",
-    )
+
+    for i in range(3):
+        signup(f"BAD{i}", f"192.0.2.{10 + i}", "device-1")
+    blocked = signup(good.code, "192.0.2.99", "device-1")
     assert blocked.status_code == 429
-    ok = api_client.post(
-        "/api/v1/auth/signup",
-        _body(good.code),
-        format="json",
-        REMOTE_ADDR="192.0.2.99",
-        HTTP_X_DEVICE_ID="device-2",
-    )
+    ok = signup(good.code, "192.0.2.99", "device-2")
     assert ok.status_code == 201

@@ -37,22 +37,21 @@ def test_only_me_refuses_even_granted_users():
     assert not selectors.may_cast(user_id=friend.pk, cameo_id=cameo.pk)
 
 
-def test_approved_needs_a_grant():
-    """`approved` lets in exactly the members the owner granted."""
-    cameo = CameoFactory(audience=Audience.APPROVED)
-    friend, stranger = UserFactory(), UserFactory()
-    services.cameo_grant(cameo=cameo, user_id=friend.pk)
-    assert selectors.may_cast(user_id=friend.pk, cameo_id=cameo.pk)
-    assert not selectors.may_cast(user_id=stranger.pk, cameo_id=cameo.pk)
-
-
-def test_everyone_but_revoked():
-    """`everyone` admits any member except one the owner revoked."""
-    cameo = CameoFactory(audience=Audience.EVERYONE)
-    fan, pest = UserFactory(), UserFactory()
-    services.cameo_revoke(cameo=cameo, user_id=pest.pk)
-    assert selectors.may_cast(user_id=fan.pk, cameo_id=cameo.pk)
-    assert not selectors.may_cast(user_id=pest.pk, cameo_id=cameo.pk)
+@pytest.mark.parametrize(
+    ("audience", "owner_acts", "member_admitted"),
+    [
+        pytest.param(Audience.APPROVED, services.cameo_grant, True, id="approved_needs_a_grant"),
+        pytest.param(Audience.EVERYONE, services.cameo_revoke, False, id="everyone_but_revoked"),
+    ],
+)
+def test_audience_with_a_grant_or_revocation(audience, owner_acts, member_admitted):
+    """`approved` lets in exactly the members the owner granted; `everyone` admits any member
+    except one the owner revoked."""
+    cameo = CameoFactory(audience=audience)
+    member, other = UserFactory(), UserFactory()
+    owner_acts(cameo=cameo, user_id=member.pk)
+    assert selectors.may_cast(user_id=member.pk, cameo_id=cameo.pk) is member_admitted
+    assert selectors.may_cast(user_id=other.pk, cameo_id=cameo.pk) is not member_admitted
 
 
 def test_grant_after_revocation_restores_access():

@@ -82,20 +82,14 @@ def test_output_faces_are_stored_for_later_enrolments(dlib_backend):
 
 def test_registry_search_excludes_and_limits_by_distance(embedding_of):
     """nearest() returns only subjects within the distance, closest first, minus the excluded one."""
-    registry.store(
-        embedding_model="dlib_128",
-        pool="registry",
-        subject_kind="cameo",
-        subject_id=1,
-        vectors=[embedding_of(0)],
-    )
-    registry.store(
-        embedding_model="dlib_128",
-        pool="registry",
-        subject_kind="cameo",
-        subject_id=2,
-        vectors=[embedding_of(3)],
-    )
+    for subject_id, person in ((1, 0), (2, 3)):
+        registry.store(
+            embedding_model="dlib_128",
+            pool="registry",
+            subject_kind="cameo",
+            subject_id=subject_id,
+            vectors=[embedding_of(person)],
+        )
     probe = embedding_of(0, yaw=0.2)
     hits = registry.nearest(embedding_model="dlib_128", pool="registry", vector=probe, max_distance=0.55)
     assert [h.subject_id for h in hits] == [1]

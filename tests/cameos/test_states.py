@@ -91,19 +91,6 @@ def test_request_decide_moves_pending_to_decided(approve, state):
     assert request.decided_at is not None
 
 
-def test_deciding_a_request_twice_is_an_illegal_transition(client_for):
-    """A decided request cannot be decided again: IllegalTransition, answered 409 `request_decided`."""
-    request = _request()
-    owner = request.cameo.owner
-    services.cameo_request_decide(owner_id=owner.pk, request_id=request.pk, approve=False)
-    with pytest.raises(IllegalTransition) as caught:
-        services.cameo_request_decide(owner_id=owner.pk, request_id=request.pk, approve=True)
-    assert caught.value.code == "request_decided"
-    response = client_for(owner).post(f"/api/v1/cameo-requests/{request.pk}/approve")
-    assert response.status_code == 409
-    assert response.json()["error"]["code"] == "request_decided"
-
-
 def test_revoke_denies_only_pending_requests():
     """The set-based move behind a revocation touches pending requests only (the declared sources)."""
     cameo = CameoFactory()
@@ -137,19 +124,37 @@ def test_use_approval_decide_moves_pending_to_decided(approve, state):
     assert approval.decided_at is not None
 
 
-def test_deciding_a_use_twice_is_an_illegal_transition(client_for):
-    """A decided use cannot be decided again: IllegalTransition, answered 409 `approval_decided`."""
-    approval = _approval()
-    owner = approval.cameo.owner
-    services.use_approval_decide(owner_id=owner.pk, approval_id=approval.pk, approve=True)
+def _decide_request(owner_id: int, pk: int, approve: bool) -> object:
+    return services.cameo_request_decide(owner_id=owner_id, request_id=pk, approve=approve)
+
+
+def _decide_use(owner_id: int, pk: int, approve: bool) -> object:
+    return services.use_approval_decide(owner_id=owner_id, approval_id=pk, approve=approve)
+
+
+@pytest.mark.parametrize(
+    ("make", "decide", "first", "again_url", "code"),
+    [
+        pytest.param(
+            _request, _decide_request, False, "cameo-requests/{}/approve", "request_decided", id="request"
+        ),
+        pytest.param(_approval, _decide_use, True, "cameo-approvals/{}/deny", "approval_decided", id="use"),
+    ],
+)
+def test_deciding_twice_is_an_illegal_transition(client_for, make, decide, first, again_url, code):
+    """A decided request (or use) cannot be decided again: IllegalTransition, answered 409
+    `request_decided` (or `approval_decided`); the first decision stands."""
+    decided = make()
+    owner = decided.cameo.owner
+    decide(owner.pk, decided.pk, first)
     with pytest.raises(IllegalTransition) as caught:
-        services.use_approval_decide(owner_id=owner.pk, approval_id=approval.pk, approve=False)
-    assert caught.value.code == "approval_decided"
-    response = client_for(owner).post(f"/api/v1/cameo-approvals/{approval.pk}/deny")
+        decide(owner.pk, decided.pk, not first)
+    assert caught.value.code == code
+    response = client_for(owner).post("/api/v1/" + again_url.format(decided.pk))
     assert response.status_code == 409
-    assert response.json()["error"]["code"] == "approval_decided"
-    approval.refresh_from_db()
-    assert approval.state == "approved"
+    assert response.json()["error"]["code"] == code
+    decided.refresh_from_db()
+    assert decided.state == ("approved" if first else "denied")
 
 
 def test_someone_elses_request_is_not_found():

@@ -41,3 +41,14 @@ def chain(length: int) -> list[Post]:
     for post in posts:
         post.refresh_from_db()
     return posts
+
+
+def for_you_first_pages(client: Any, viewer: Any, *, posts: int, limit: int) -> tuple[Any, Any]:
+    """Publish `posts` posts, rank For you for `viewer`, and read its first page and the page after
+    it (by the first page's cursor) through `client`."""
+    for _ in range(posts):
+        publish()
+    services.for_you_refresh(user_id=viewer.id)
+    first = client.get("/api/v1/feed", {"limit": limit}).json()
+    second = client.get("/api/v1/feed", {"limit": limit, "cursor": first["next"]}).json()
+    return first, second

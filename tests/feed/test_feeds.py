@@ -15,7 +15,7 @@ from feed.states import PostState
 from feed.store import get_store
 from sora_social.accounts.models import Block, Follow
 from tests.accounts.factories import UserFactory
-from tests.feed.factories import chain, publish
+from tests.feed.factories import chain, for_you_first_pages, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -221,12 +221,7 @@ def test_refresh_runs_as_a_feed_task(inprocess_worker, client_for):
 def test_pagination_of_for_you(client_for):
     """The For you cursor walks the ranked set without repeats."""
     viewer = UserFactory()
-    for _ in range(5):
-        publish()
-    services.for_you_refresh(user_id=viewer.id)
-    client = client_for(viewer)
-    first = client.get("/api/v1/feed", {"limit": 3}).json()
-    second = client.get("/api/v1/feed", {"limit": 3, "cursor": first["next"]}).json()
+    first, second = for_you_first_pages(client_for(viewer), viewer, posts=5, limit=3)
     assert len(first["results"]) == 3
     assert len(second["results"]) == 2
     assert second["next"] is None

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from feed import selectors, services
 from feed.models import Like, Post, View
 from sora_social.accounts.viewer import Viewer
 from tests.accounts.factories import UserFactory
+from tests.concurrency import run_at_once
 from tests.feed.factories import publish
 
 
@@ -67,38 +65,22 @@ def test_empty_comment_is_refused():
     assert Post.objects.get(pk=post.id).comment_count == 0
 
 
-def _run_threads(target, args_list):
-    errors = []
-
-    def wrap(*args):
-        try:
-            target(*args)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrap, args=args) for args in args_list]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_counters_right_under_concurrent_likes_and_views():
     """20 members liking and viewing at once (each twice) leave likes=20 and views=20."""
     post = publish()
-    users = [UserFactory() for _ in range(20)]
-    barrier = threading.Barrier(40)
+    users = [UserFactory() for _ in range(20)] * 2
+    errors = []
 
-    def act(user):
-        barrier.wait()
-        services.like_add(user=user, post_id=post.id)
-        services.view_record(user=user, post_id=post.id)
+    def act(i):
+        try:
+            services.like_add(user=users[i], post_id=post.id)
+            services.view_record(user=users[i], post_id=post.id)
+        except Exception as exc:
+            errors.append(exc)
 
-    _run_threads(act, [(u,) for u in users] * 2)
+    run_at_once(act, len(users))
+    assert not errors, errors
     post.refresh_from_db()
     assert (post.like_count, post.view_count) == (20, 20)
     assert Like.objects.filter(post=post).count() == 20
@@ -112,24 +94,16 @@ def test_concurrent_publish_of_one_generation_makes_one_post():
 
     user = UserFactory()
     job = ready_job(user)
-    barrier = threading.Barrier(8)
     outcomes = []
 
-    def go():
-        barrier.wait()
+    def go(_):
         try:
             services.post_publish(author=user, generation_id=job.id)
             outcomes.append("ok")
         except Exception as exc:
             outcomes.append(getattr(exc, "code", repr(exc)))
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=go) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_at_once(go, 8)
     assert sorted(outcomes) == ["already_published"] * 7 + ["ok"]
     assert Post.objects.filter(generation_id=job.id).count() == 1
 

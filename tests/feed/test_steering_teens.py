@@ -11,7 +11,7 @@ from feed.embedding import split_preference
 from feed.models import AuthorWeight, FeedBudget, FeedPreference, Post, TopicWeight
 from feed.store import get_store
 from tests.accounts.factories import UserFactory
-from tests.feed.factories import publish
+from tests.feed.factories import for_you_first_pages, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -84,12 +84,8 @@ def test_free_text_preference_is_embedded_and_matched(client_for):
 def test_teen_budget_enforced_then_budget_exhausted(client_for):
     """A teen gets at most the daily budget of items; past it an empty page with budget_exhausted."""
     teen = _teen(daily_feed_budget=3)
-    for _ in range(5):
-        publish()
-    services.for_you_refresh(user_id=teen.id)
     client = client_for(teen)
-    first = client.get("/api/v1/feed", {"limit": 2}).json()
-    second = client.get("/api/v1/feed", {"limit": 2, "cursor": first["next"]}).json()
+    first, second = for_you_first_pages(client, teen, posts=5, limit=2)
     third = client.get("/api/v1/feed", {"limit": 2}).json()
     assert (len(first["results"]), len(second["results"])) == (2, 1)
     assert first["budget_exhausted"] is False
@@ -109,26 +105,15 @@ def test_teen_budget_counts_only_items_served(client_for):
 @pytest.mark.django_db(transaction=True)
 def test_teen_budget_holds_under_concurrent_pages():
     """Ten concurrent page requests never serve past the budget."""
-    import threading
-
-    from django.db import connection
+    from tests.concurrency import run_at_once
 
     teen = _teen(daily_feed_budget=7)
     granted = []
-    barrier = threading.Barrier(10)
 
-    def go():
-        barrier.wait()
-        try:
-            granted.append(services.feed_budget_reserve(user_id=teen.id, want=2, budget=7))
-        finally:
-            connection.close()
+    def go(_):
+        granted.append(services.feed_budget_reserve(user_id=teen.id, want=2, budget=7))
 
-    threads = [threading.Thread(target=go) for _ in range(10)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_at_once(go, 10)
     assert sum(granted) == 7
 
 

@@ -14,6 +14,7 @@ from generation.states import JobState
 from moderation.policies import DEFAULT_TEEN_THRESHOLDS, DEFAULT_THRESHOLDS, output_rating
 from tests.accounts.factories import UserFactory
 from tests.feed.factories import publish
+from tests.generation.conftest import use_small_renders
 
 
 def _teen():
@@ -36,21 +37,10 @@ def test_rating_is_mature_when_a_score_passes_a_teen_threshold_only():
 
 
 @pytest.fixture
-def small_renders(settings, tmp_path):
-    settings.GENERATION_SHORT_SIDE = 144
-    settings.GENERATION_DEFAULT_DURATION_S = 1
-    settings.GENERATION_FPS = 8
-    settings.GENERATION_BACKEND = "procedural"
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    # Only the rule classifiers: every model score is 0, which the strict teen table below still flags.
-    settings.SAFETY_PROMPT_MODEL = "off"
-    settings.SAFETY_NSFW_MODEL = "off"
-    settings.SAFETY_CLIP_MODEL = None
-    from moderation.classifiers import loader
-
-    loader.reset()
-    yield
-    loader.reset()
+def small_renders(settings, tmp_path, no_models):
+    """1 s at 8 fps, and only the rule classifiers (`no_models`): every model score is 0, which the
+    strict teen table below still flags."""
+    return use_small_renders(settings, tmp_path, duration_s=1, fps=8)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,15 +13,21 @@ from generation.models import GenerationJob
 from generation.signals import generation_finished
 
 
-@pytest.fixture(autouse=True)
-def small_renders(settings: Any, tmp_path: Any) -> Any:
-    """9:16 at 144×256, 2 s at 12 fps: every stage runs for real, in a fraction of a second."""
+def use_small_renders(settings: Any, tmp_path: Any, *, duration_s: int = 2, fps: int = 12) -> Any:
+    """9:16 at 144×256 with the procedural backend and media under `tmp_path`: every stage runs
+    for real, in a fraction of a second."""
     settings.GENERATION_SHORT_SIDE = 144
-    settings.GENERATION_DEFAULT_DURATION_S = 2
-    settings.GENERATION_FPS = 12
+    settings.GENERATION_DEFAULT_DURATION_S = duration_s
+    settings.GENERATION_FPS = fps
     settings.GENERATION_BACKEND = "procedural"
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return settings
+
+
+@pytest.fixture(autouse=True)
+def small_renders(settings: Any, tmp_path: Any) -> Any:
+    """9:16 at 144×256, 2 s at 12 fps: every stage runs for real, in a fraction of a second."""
+    return use_small_renders(settings, tmp_path)
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 30.0, every: float = 0.05) -> Any:
@@ -58,35 +64,17 @@ def finished_signals() -> Iterator[list[dict[str, Any]]]:
 
 
 @pytest.fixture
-def cameo_of(dlib: Any) -> Callable[..., Any]:
+def cameo_of(enrol_face: Callable[..., Any]) -> Callable[..., Any]:
     """A verified cameo of a real person (0-5 from t1.jpg): reference crop stored, face in the registry."""
     from django.core.files.base import ContentFile
 
-    from cameos import registry
-    from cameos.models import Audience, EmbeddingPool, SubjectKind
+    from cameos.models import Audience
     from tests.cameos import media as cameo_media
     from tests.cameos.factories import CameoFactory
 
     def make(person: int, *, owner: Any = None, audience: str = Audience.EVERYONE) -> Any:
         cameo = CameoFactory(audience=audience, **({"owner": owner} if owner else {}))
         cameo.reference_image.save("reference.png", ContentFile(cameo_media.png_bytes(person)), save=True)
-        frame = cameo_media.compose(cameo_media.face_portrait(person))
-        faces = dlib.detect(frame)
-        registry.store(
-            embedding_model=dlib.embedding_model,
-            pool=EmbeddingPool.REGISTRY,
-            subject_kind=SubjectKind.CAMEO,
-            subject_id=cameo.pk,
-            vectors=[dlib.embed(frame, faces[0])],
-        )
-        return cameo
+        return enrol_face(cameo, person)
 
     return make
-
-
-@pytest.fixture(scope="session")
-def dlib() -> Any:
-    from cameos.faces import get_backend, reset_backend
-
-    reset_backend()
-    return get_backend()

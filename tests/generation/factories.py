@@ -11,7 +11,11 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from PIL import Image
 
+from generation import pipeline
+from generation.backends import RenderContext, RenderRequest
+from generation.backends.procedural import ProceduralBackend
 from generation.models import GenerationJob
+from generation.states import JobState
 from tests.accounts.factories import UserFactory
 
 
@@ -32,6 +36,21 @@ class GenerationJobFactory(factory.django.DjangoModelFactory):
     state_changed_at = factory.LazyFunction(timezone.now)
     heartbeat_at = factory.LazyFunction(timezone.now)
     backend = "procedural"
+
+
+def finishing_job(**fields: object) -> GenerationJob:
+    """A job a worker has rendered (on its first attempt unless `attempts` says otherwise) and is
+    about to store; `fields` override the factory's."""
+    return GenerationJobFactory(**{"state": JobState.FINISHING, "attempts": 1, **fields})
+
+
+def render_and_finish(job: GenerationJob, *, attempt: int = 1, request: RenderRequest | None = None) -> str:
+    """Render `job` (or `request`) with the procedural backend and store it through `pipeline.finish`
+    as attempt `attempt`; answers the state the job ends in."""
+    result = ProceduralBackend().render(request or pipeline.build_request(job), RenderContext())
+    return pipeline.finish(
+        job=job, attempt=attempt, frames=result.frames, audio=result.audio, sample_rate=result.sample_rate
+    )
 
 
 def image_bytes(width: int = 320, height: int = 240, fmt: str = "PNG", seed: int = 1) -> bytes:

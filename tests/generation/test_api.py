@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 
 from cameos.models import Audience
 from cameos.services import cameo_grant, cameo_revoke
@@ -18,6 +16,7 @@ from generation.states import JobState
 from sora_social.common.errors import RateLimited
 from tests.accounts.factories import UserFactory
 from tests.cameos.factories import CameoFactory
+from tests.concurrency import run_at_once
 from tests.generation.factories import GenerationJobFactory, image_bytes
 
 URL = "/api/v1/generations"
@@ -243,24 +242,16 @@ def test_concurrent_submissions_cannot_exceed_the_quota(user, settings):
     """Eight threads submitting at once for one member: exactly the quota is accepted."""
     settings.GENERATION_CONCURRENT_QUOTA = 3
     settings.GENERATION_DAILY_QUOTA = 100
-    barrier = threading.Barrier(8)
     outcomes: list[str] = []
 
-    def submit() -> None:
-        barrier.wait()
+    def submit(_: int) -> None:
         try:
             services.job_submit(user=user, mode="text", prompt="race")
             outcomes.append("ok")
         except RateLimited:
             outcomes.append("429")
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=submit) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    run_at_once(submit, 8)
     assert outcomes.count("ok") == 3
     assert GenerationJob.objects.filter(user=user).count() == 3
 

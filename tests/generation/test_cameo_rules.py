@@ -4,18 +4,17 @@ the owner sees the attempts; approval of each use; suspended owners."""
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from cameos.models import Audience, CameoNotification, CameoUseApproval
 from cameos.services import cameo_grant, cameo_update
-from generation import pipeline, services
-from generation.backends import RenderContext, RenderRequest
-from generation.backends.procedural import ProceduralBackend
+from generation import services
+from generation.backends import RenderRequest
 from generation.models import GenerationJob
 from generation.states import JobState
 from tests.accounts.factories import UserFactory
 from tests.cameos.factories import CameoFactory
 from tests.generation.conftest import wait_finished, wait_for
+from tests.generation.factories import finishing_job, render_and_finish
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -83,34 +82,21 @@ def test_free_text_rule_paraphrase_is_blocked_before_any_gpu_time(inprocess_work
     assert CameoNotification.objects.filter(cameo=cameo, kind="rule_blocked").count() == 1
 
 
-def _finishing_job(cameo, caster, prompt):  # type: ignore[no-untyped-def]
-    now = timezone.now()
-    return GenerationJob.objects.create(
-        user=caster,
-        mode="text",
-        prompt=prompt,
-        seed=1,
-        duration_s=1,
-        width=144,
-        height=256,
-        fps=12,
-        cameo_ids=[cameo.id],
-        state=JobState.FINISHING,
-        attempts=1,
-        state_changed_at=now,
-        heartbeat_at=now,
-        backend="procedural",
-    )
-
-
-def _finish(job):  # type: ignore[no-untyped-def]
+def _restricted_while_rendering(restriction, prompt):  # type: ignore[no-untyped-def]
+    """A granted cameo's job reaches storing after its owner added `restriction`: the store-time
+    check blocks it, naming the rule. Answers the cameo, the caster and the job."""
+    cameo, caster = _granted()
+    job = finishing_job(user=caster, prompt=prompt, seed=1, duration_s=1, cameo_ids=[cameo.id])
+    cameo_update(cameo=cameo, restrictions=[restriction])
+    # Rendered without the cameo's face: this cameo has no reference image.
     request = RenderRequest(
-        prompt=job.prompt, seed=1, duration_s=1, width=144, height=256, fps=12, style="", aspect="9:16"
+        prompt=prompt, seed=1, duration_s=1, width=144, height=256, fps=12, style="", aspect="9:16"
     )
-    result = ProceduralBackend().render(request, RenderContext())
-    return pipeline.finish(
-        job=job, attempt=1, frames=result.frames, audio=result.audio, sample_rate=result.sample_rate
-    )
+    assert render_and_finish(job, request=request) == JobState.BLOCKED
+    job.refresh_from_db()
+    assert job.blocked_reason == "cameo_rule_violation"
+    assert job.checks["store"]["cameos.rules"]["rule"] == restriction
+    return cameo, caster, job
 
 
 def test_rules_tightened_before_storing_block_the_output(settings, tmp_path):
@@ -118,13 +104,7 @@ def test_rules_tightened_before_storing_block_the_output(settings, tmp_path):
     while the video rendered ends it `blocked` with the rule named, and keeps no file."""
     from django.core.files.storage import default_storage
 
-    cameo, caster = _granted()
-    job = _finishing_job(cameo, caster, "me shouting slogans at a protest")
-    cameo_update(cameo=cameo, restrictions=["no_political"])
-    assert _finish(job) == JobState.BLOCKED
-    job.refresh_from_db()
-    assert job.blocked_reason == "cameo_rule_violation"
-    assert job.checks["store"]["cameos.rules"]["rule"] == "no_political"
+    cameo, caster, job = _restricted_while_rendering("no_political", "me shouting slogans at a protest")
     assert job.video == ""
     assert not default_storage.exists(f"generations/{caster.id}/{job.id}/a1/video.mp4")
     assert CameoNotification.objects.filter(cameo=cameo, kind="rule_blocked").exists()
@@ -173,13 +153,7 @@ def test_approval_denied_refuses_the_generation(inprocess_worker, client_for):
 
 def test_output_without_approval_is_not_stored(settings, tmp_path):
     """Approval turned on while the video rendered: the store check finds no approval and blocks it."""
-    cameo, caster = _granted()
-    job = _finishing_job(cameo, caster, "us baking bread")
-    cameo_update(cameo=cameo, restrictions=["approval_required"])
-    assert _finish(job) == JobState.BLOCKED
-    job.refresh_from_db()
-    assert job.blocked_reason == "cameo_rule_violation"
-    assert job.checks["store"]["cameos.rules"]["rule"] == "approval_required"
+    _restricted_while_rendering("approval_required", "us baking bread")
 
 
 def test_suspended_owner_cameo_is_refused_at_submit(client_for):

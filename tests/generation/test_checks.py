@@ -8,13 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from cameos.models import Appearance, Audience, CameoAccess
 from cameos.services import cameo_grant, cameo_revoke
 from generation import checks, pipeline, provenance, services
-from generation.backends import RenderContext
-from generation.backends.procedural import ProceduralBackend
 from generation.models import GenerationJob
 from generation.remix import RemixSource, register_source_resolver
 from generation.states import JobState
@@ -22,7 +19,7 @@ from tests.accounts.factories import UserFactory
 from tests.cameos import media as cameo_media
 from tests.generation import backends
 from tests.generation.conftest import wait_finished
-from tests.generation.factories import image_bytes, stored_video_bytes
+from tests.generation.factories import finishing_job, image_bytes, render_and_finish, stored_video_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -138,29 +135,12 @@ def test_consent_withdrawn_before_storing_cancels_without_output(big_frames, cam
     caster = UserFactory()
     cameo = cameo_of(3, audience=Audience.APPROVED)
     cameo_grant(cameo=cameo, user_id=caster.id)
-    now = timezone.now()
-    job = GenerationJob.objects.create(
-        user=caster,
-        mode="text",
-        prompt="x",
-        seed=1,
-        duration_s=1,
-        width=320,
-        height=568,
-        fps=12,
-        cameo_ids=[cameo.id],
-        state=JobState.FINISHING,
-        attempts=1,
-        state_changed_at=now,
-        heartbeat_at=now,
-        backend="procedural",
+    job = finishing_job(
+        user=caster, prompt="x", seed=1, duration_s=1, width=320, height=568, cameo_ids=[cameo.id]
     )
-    result = ProceduralBackend().render(pipeline.build_request(job), RenderContext())
+    request = pipeline.build_request(job)
     CameoAccess.objects.filter(cameo=cameo, user_id=caster.id).update(state=CameoAccess.State.REVOKED)
-    state = pipeline.finish(
-        job=job, attempt=1, frames=result.frames, audio=result.audio, sample_rate=result.sample_rate
-    )
-    assert state == JobState.CANCELLED
+    assert render_and_finish(job, request=request) == JobState.CANCELLED
     job.refresh_from_db()
     assert job.blocked_reason == "cameo_consent_withdrawn"
     assert job.video == ""

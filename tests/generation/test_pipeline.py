@@ -24,7 +24,12 @@ from tests.accounts.factories import UserFactory
 from tests.conftest import bearer
 from tests.generation import backends
 from tests.generation.conftest import wait_finished, wait_for
-from tests.generation.factories import stored_video_bytes
+from tests.generation.factories import (
+    GenerationJobFactory,
+    finishing_job,
+    render_and_finish,
+    stored_video_bytes,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -189,19 +194,8 @@ def test_worker_killed_mid_render_is_reconciled_and_finishes_exactly_once(
     name = f"dies-{uuid.uuid4().hex[:6]}"
     backend = backends.install(name, backends.DiesOnceBackend())
     settings.GENERATION_BACKEND = name
-    job = GenerationJob.objects.create(
-        user=user,
-        mode="text",
-        prompt="a kite in a storm",
-        seed=5,
-        duration_s=2,
-        width=144,
-        height=256,
-        fps=12,
-        state=JobState.WAITING_FOR_GPU,
-        state_changed_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-        backend=name,
+    job = GenerationJobFactory(
+        user=user, prompt="a kite in a storm", seed=5, state=JobState.WAITING_FOR_GPU, backend=name
     )
     with pytest.raises(backends.WorkerKilled):
         pipeline.job_render(job_id=job.id)  # the "worker" dies here, in this thread
@@ -237,26 +231,9 @@ def test_worker_killed_mid_render_is_reconciled_and_finishes_exactly_once(
 
 def test_stale_worker_cannot_finish_a_job_taken_back(user):
     """A worker that lost its job (attempt moved on) gets StaleTransition and stores nothing."""
-    job = GenerationJob.objects.create(
-        user=user,
-        mode="text",
-        prompt="x",
-        seed=1,
-        duration_s=2,
-        width=144,
-        height=256,
-        fps=12,
-        state=JobState.FINISHING,
-        attempts=2,
-        state_changed_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-        backend="procedural",
-    )
-    result = ProceduralBackend().render(pipeline.build_request(job), RenderContext())
+    job = finishing_job(user=user, prompt="x", seed=1, attempts=2)
     with pytest.raises(services.StaleTransition):
-        pipeline.finish(
-            job=job, attempt=1, frames=result.frames, audio=result.audio, sample_rate=result.sample_rate
-        )
+        render_and_finish(job, attempt=1)
     job.refresh_from_db()
     assert job.state == JobState.FINISHING
     assert _files_of(job) == []

@@ -9,13 +9,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.utils import timezone
 
-from generation import pipeline, provenance
-from generation.backends import RenderContext
-from generation.backends.procedural import ProceduralBackend
+from generation import provenance
 from generation.models import GenerationJob, ImageUpload
 from generation.states import JobState
+from tests.generation.factories import finishing_job, render_and_finish
 
 BUCKET = "sora-test-media"
 PUBLIC_READ_POLICY = json.dumps(
@@ -82,27 +80,8 @@ def s3(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 @pytest.mark.django_db
 def test_finished_video_and_poster_are_stored_in_s3(s3, user):
     """Finishing a job writes the signed MP4 and poster to the bucket; the URL is a signed S3 URL."""
-    now = timezone.now()
-    job = GenerationJob.objects.create(
-        user=user,
-        mode="text",
-        prompt="harbour lights",
-        seed=2,
-        duration_s=2,
-        width=144,
-        height=256,
-        fps=12,
-        state=JobState.FINISHING,
-        attempts=1,
-        state_changed_at=now,
-        heartbeat_at=now,
-        backend="procedural",
-    )
-    result = ProceduralBackend().render(pipeline.build_request(job), RenderContext())
-    state = pipeline.finish(
-        job=job, attempt=1, frames=result.frames, audio=result.audio, sample_rate=result.sample_rate
-    )
-    assert state == JobState.READY
+    job = finishing_job(user=user, prompt="harbour lights", seed=2)
+    assert render_and_finish(job) == JobState.READY
     job.refresh_from_db()
     listed = s3.list_objects_v2(Bucket=BUCKET, Prefix="private/")["Contents"]
     keys = sorted(o["Key"] for o in listed)

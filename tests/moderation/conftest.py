@@ -47,17 +47,6 @@ def tiny_clip(tmp_path: Path, settings: Any) -> Iterator[dict[str, str]]:
     loader.reset()
 
 
-@pytest.fixture
-def no_models(settings: Any) -> Iterator[None]:
-    """Only the rule classifiers (blocklist, rights-holder names): fast, no model loads."""
-    settings.SAFETY_PROMPT_MODEL = "off"
-    settings.SAFETY_NSFW_MODEL = "off"
-    settings.SAFETY_CLIP_MODEL = None
-    loader.reset()
-    yield
-    loader.reset()
-
-
 class ClipSubjects:
     """A test-only subject kind ("clip"): an in-memory video store with a removed flag.
 

@@ -71,6 +71,40 @@ def in_browser(steps):
         return pool.submit(run).result(timeout=120)
 
 
+def make_moderator(username: str, password: str) -> None:
+    """A superuser staff member who can log in to the admin with `password`."""
+    moderator = StaffFactory(is_superuser=True, username=username)
+    moderator.set_password(password)
+    moderator.save()
+
+
+def open_top_case(page, base_url: str, username: str, password: str) -> None:
+    """Log in to the admin and open the first case of the review queue."""
+    page.goto(f"{base_url}/admin/login/?next=/admin/moderation/case/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#result_list")
+    page.click("#result_list tbody tr:first-child th a")
+    page.wait_for_selector("[data-testid=case]")
+
+
+def wait_for_subject_video(page) -> None:
+    """Wait until the case's video element really loads and decodes (readyState >= HAVE_CURRENT_DATA)."""
+    page.wait_for_function(
+        "() => { const v = document.querySelector('[data-testid=subject-video]'); return v && v.readyState >= 2; }",
+        timeout=15_000,
+    )
+
+
+def remove_open_case(page, reason: str) -> str:
+    """Remove the open case's subject with `reason`; answers the case's state afterwards."""
+    page.fill("[data-testid=reason]", reason)
+    page.click("[data-testid=action-remove]")
+    page.wait_for_selector("[data-testid=removed]")
+    return page.inner_text("[data-testid=case-state]")
+
+
 @pytest.fixture
 def webm_name(settings):
     """A decodable WebM in media storage: its storage name."""
@@ -91,9 +125,7 @@ def test_moderator_removes_the_top_case_and_it_is_gone_from_the_api(
     chromium, live_server, clips, media_video, client_for
 ):
     """Log in, open the top case, watch its video load, remove it with a reason: the API answers 404."""
-    moderator = StaffFactory(is_superuser=True, username="mod1")
-    moderator.set_password("mod-pass-123")
-    moderator.save()
+    make_moderator("mod1", "mod-pass-123")
     owner = UserFactory()
     clips.add(7001, owner_id=owner.pk, title="top clip", reach=90_000, video_url=media_video)
     clips.add(7002, owner_id=owner.pk, title="minor clip", reach=1, video_url=media_video)
@@ -103,24 +135,11 @@ def test_moderator_removes_the_top_case_and_it_is_gone_from_the_api(
     assert api.get("/api/v1/test-clips/7001").status_code == 200
 
     def moderate(page):
-        page.goto(f"{live_server.url}/admin/login/?next=/admin/moderation/case/")
-        page.fill("#id_username", "mod1")
-        page.fill("#id_password", "mod-pass-123")
-        page.click("input[type=submit]")
-        page.wait_for_selector("#result_list")
-        page.click("#result_list tbody tr:first-child th a")
-        page.wait_for_selector("[data-testid=case]")
+        open_top_case(page, live_server.url, "mod1", "mod-pass-123")
         title = page.inner_text(".case-video h2")
-        # The video element really loads and decodes the clip (readyState >= HAVE_CURRENT_DATA).
-        page.wait_for_function(
-            "() => { const v = document.querySelector('[data-testid=subject-video]'); return v && v.readyState >= 2; }",
-            timeout=15_000,
-        )
+        wait_for_subject_video(page)
         duration = page.eval_on_selector("[data-testid=subject-video]", "v => v.duration")
-        page.fill("[data-testid=reason]", "graphic violence")
-        page.click("[data-testid=action-remove]")
-        page.wait_for_selector("[data-testid=removed]")
-        return title, duration, page.inner_text("[data-testid=case-state]")
+        return title, duration, remove_open_case(page, "graphic violence")
 
     title, duration, state = in_browser(moderate)
     assert title == "top clip"

@@ -64,19 +64,15 @@ def test_teens_get_stricter_thresholds(settings):
     from moderation.policies import DEFAULT_TEEN_THRESHOLDS, DEFAULT_THRESHOLDS, decide
 
     scores = {"violence": 0.5}
-    adult = decide(
-        scores=scores,
-        matches=[],
-        teen=False,
-        thresholds=DEFAULT_THRESHOLDS,
-        teen_thresholds=DEFAULT_TEEN_THRESHOLDS,
-    )
-    teen = decide(
-        scores=scores,
-        matches=[],
-        teen=True,
-        thresholds=DEFAULT_THRESHOLDS,
-        teen_thresholds=DEFAULT_TEEN_THRESHOLDS,
+    adult, teen = (
+        decide(
+            scores=scores,
+            matches=[],
+            teen=is_teen,
+            thresholds=DEFAULT_THRESHOLDS,
+            teen_thresholds=DEFAULT_TEEN_THRESHOLDS,
+        )
+        for is_teen in (False, True)
     )
     assert adult[0] == "allow"
     assert teen[0] == "review"
@@ -154,12 +150,10 @@ def test_bad_frames_are_refused(no_models):
 
 
 @pytest.mark.ml
-def test_bundled_nsfw_scores_frames(settings):
+def test_bundled_nsfw_scores_frames(settings, no_models):
     """The bundled open_nsfw model scores a batch of frames; plain colour frames are allowed."""
     from moderation.classifiers import loader
 
-    settings.SAFETY_PROMPT_MODEL = "off"
-    settings.SAFETY_CLIP_MODEL = None
     settings.SAFETY_NSFW_MODEL = "bundled"
     loader.reset()
     verdict = services.check_frames(frames=solid_frames(30), subject=("generation", 7), fps=30)
@@ -167,16 +161,13 @@ def test_bundled_nsfw_scores_frames(settings):
     assert 0.0 <= verdict.scores["sexual"] < 0.5
     assert verdict.model_ids["nsfw"].startswith("open_nsfw")
     assert StoredVerdict.objects.get(pk=verdict.verdict_id).frame_count == 1
-    loader.reset()
 
 
 @pytest.mark.ml
-def test_bundled_prompt_embeddings_score_paraphrases(settings):
+def test_bundled_prompt_embeddings_score_paraphrases(settings, no_models):
     """The bundled sentence model flags a violent paraphrase no blocklist term covers, and passes a harmless one."""
     from moderation.classifiers import loader
 
-    settings.SAFETY_NSFW_MODEL = "off"
-    settings.SAFETY_CLIP_MODEL = None
     settings.SAFETY_PROMPT_MODEL = "bundled"
     loader.reset()
     bad = services.check_prompt(text="a man getting stabbed to death, blood spraying everywhere")
@@ -185,4 +176,3 @@ def test_bundled_prompt_embeddings_score_paraphrases(settings):
     assert bad.decision in ("review", "block")
     assert good.decision == "allow"
     assert bad.model_ids["prompt_embeddings"].startswith("all-MiniLM-L6-v2")
-    loader.reset()
