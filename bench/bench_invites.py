@@ -49,9 +49,10 @@ def _median_ms(fn: Callable[[], object], repeats: int) -> tuple[float, float]:
 # The columns every generated member fills the same way, and their values.
 _COMMON = (
     "password, is_superuser, first_name, last_name, email, is_staff, is_active, date_joined, "
-    "display_name, bio, is_teen, region, invite_children_seq, invitees_total, can_invite, reports_received"
+    "display_name, bio, is_teen, region, invite_children_seq, invitees_total, can_invite, reports_received, "
+    "token_version"
 )
-_VALUES = "'!', false, '', '', '', false, true, now(), '', '', false, 'US', 0, 0, true, 0"
+_VALUES = "'!', false, '', '', '', false, true, now(), '', '', false, 'US', 0, 0, true, 0, 0"
 
 
 def _insert_children(cursor: Any, *, root_id: int, depth: int, parents: str, params: list[object]) -> int:
