@@ -171,7 +171,7 @@ def test_bundled_nsfw_scores_frames(settings):
 
 
 @pytest.mark.ml
-def test_bundled_prompt_embeddings_score_paraphrases(settings):
+def test_bundled_prompt_embeddings_score_paraphrases(settings, without_shipped_registries):
     """The bundled sentence model flags a violent paraphrase no blocklist term covers, and passes a harmless one."""
     from moderation.classifiers import loader
 
