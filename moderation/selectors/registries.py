@@ -13,7 +13,10 @@ and no query. Two fallbacks keep it correct when the version cannot tell:
 - a snapshot older than `MAX_AGE_S` is read again (writes that send no
   signal: queryset `.update()`, bulk loads, a lost cache write).
 
-The rows are shared between callers: read them, do not change them.
+The rows are shared between callers: read them, do not change them. While a
+snapshot holds, every call returns the same list object, so a caller that
+builds an index from the rows (the name matcher) rebuilds it only when
+`rows is not last_rows`.
 """
 
 from __future__ import annotations
