@@ -6,20 +6,24 @@ Module map:
 
 - `models/`: cases, reports, actions, strikes, moderator groups, audit (`cases`);
   policies, stored verdicts, blocklist terms, rescan jobs (`policy`); the
-  rights-holder registry (`rights`).
+  rights-holder registry (`rights`); the public-figures registry (`figures`).
 - `states`: `CASE_MACHINE`, the case state machine (moves go through `transition()`).
 - `services/`: writes, one module per subdomain: `checks` (classifier checks),
   `cases` (the case and its moves), `reports`, `actions` (`case_act`,
-  `subject_act`), `strikes` (appeals), `policies`, `rescans`, `audit`.
+  `subject_act`), `strikes` (appeals), `policies`, `registries` (cache version, on/off),
+  `rescans`, `audit`.
 - `selectors/`: reads: `permissions` (moderator groups), `cases` (queue,
-  dashboard), `subjects`, `strikes`, `rescans`.
+  dashboard), `subjects`, `strikes`, `rescans`, `registries` (the name
+  matcher's rows of both registries, cached per process).
 - `presenters`: API bodies and the warn/strike WebSocket event.
 - `api/`: `POST /api/v1/reports`, `GET /api/v1/me/strikes`, `POST /api/v1/strikes/{id}/appeal`.
 - `tasks`: `moderation.rescan_batch`, `moderation.rescan_reconcile` (beat).
-- `registry`: subject kinds and their adapters; `signals`: `content_actioned`.
+- `registry`: subject kinds and their adapters; `signals`: `content_actioned`;
+  `receivers`: registry rows saved or deleted bump the registries' cache version.
 - `classifiers/`: rule and model classifiers and their loader; `policies`: thresholds and `decide`;
   `categories`: the category codes.
 - `admin/`: the moderator queue, case review, dashboard (`cases`), policies (`policies`),
+  the public-figures and rights-holder registries (`registries`),
   reports, audit and appeals (`records`);
   `health`: classifier readiness; `seeding`: demo data.
 """

@@ -1,4 +1,4 @@
-"""The moderation app: registers the "user" subject kind, readiness and beat entries."""
+"""The moderation app: registers the "user" subject kind, readiness, beat entries and the registry receivers."""
 
 from __future__ import annotations
 
@@ -15,8 +15,11 @@ class ModerationConfig(AppConfig):
     verbose_name = "Moderation"
 
     def ready(self) -> None:
-        from moderation import registry
+        from django.db.models.signals import post_delete, post_save
+
+        from moderation import receivers, registry
         from moderation.health import classifiers_check
+        from moderation.models import PublicFigureEntry, RightsHolderEntry
         from moderation.seeding import ModerationSeeder
         from sora_social.celery import app as celery_app
         from sora_social.common.health import register_readiness_check
@@ -26,6 +29,13 @@ class ModerationConfig(AppConfig):
         registry.register_subject(registry.PARENTAL_LINK, registry.ParentalLinkSubjects())
         register_readiness_check("classifiers", classifiers_check)
         register_seeder(ModerationSeeder())
+        for model in (PublicFigureEntry, RightsHolderEntry):
+            for signal, what in ((post_save, "saved"), (post_delete, "deleted")):
+                signal.connect(
+                    receivers.on_registry_row_written,
+                    sender=model,
+                    dispatch_uid=f"moderation.registry.{model.__name__}.{what}",
+                )
         celery_app.conf.beat_schedule["moderation.rescan_reconcile"] = {
             "task": "moderation.rescan_reconcile",
             "schedule": 300.0,

@@ -2,11 +2,12 @@
 
 - `cases`: the review queue, the case page, bulk actions, the dashboard.
 - `charts`: the dashboard's SVG bar charts.
-- `policies`: policies, rights holders, blocklist terms, moderator groups, rescans, verdicts.
+- `policies`: policies, blocklist terms, moderator groups, rescans, verdicts.
+- `registries`: the public-figures and rights-holder registries (aliases one per line).
 - `records`: reports, the audit log, strikes and appeal decisions.
 - `base`: the staff member of a request, the reason field, read-only lists.
 """
 
-from moderation.admin import cases, policies, records
+from moderation.admin import cases, policies, records, registries
 
-__all__ = ["cases", "policies", "records"]
+__all__ = ["cases", "policies", "records", "registries"]

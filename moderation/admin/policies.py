@@ -1,4 +1,4 @@
-"""Policies, the rights-holder registry, blocklist terms, moderator groups, rescans and verdicts."""
+"""Policies, blocklist terms, moderator groups, rescans and verdicts."""
 
 from __future__ import annotations
 
@@ -15,25 +15,9 @@ from moderation.models import (
     ModeratorGroup,
     Policy,
     RescanJob,
-    RightsHolderEntry,
-    RightsHolderImage,
     StoredVerdict,
 )
 from moderation.policies import active_policy
-
-
-class RightsHolderImageInline(admin.TabularInline):
-    model = RightsHolderImage
-    extra = 1
-
-
-@admin.register(RightsHolderEntry)
-class RightsHolderEntryAdmin(admin.ModelAdmin):
-    list_display = ["name", "rights_holder", "kind", "choice", "active", "updated_at"]
-    list_filter = ["choice", "kind", "active"]
-    search_fields = ["name", "slug", "rights_holder", "description"]
-    prepopulated_fields = {"slug": ("name",)}
-    inlines = [RightsHolderImageInline]
 
 
 @admin.register(BlockedTerm)

@@ -9,6 +9,7 @@ from moderation.models.cases import (
     Report,
     Strike,
 )
+from moderation.models.figures import PublicFigureEntry
 from moderation.models.policy import BlockedTerm, Policy, RescanJob, StoredVerdict
 from moderation.models.rights import RightsHolderEntry, RightsHolderImage
 
@@ -20,6 +21,7 @@ __all__ = [
     "ModerationAction",
     "ModeratorGroup",
     "Policy",
+    "PublicFigureEntry",
     "Report",
     "RescanJob",
     "RightsHolderEntry",

@@ -1,4 +1,4 @@
-"""The rights-holder registry: protected characters and brands, and each holder's choice."""
+"""The rights-holder registry: protected characters, franchises and brands, and each holder's choice."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ class RightsHolderEntry(models.Model):
 
     class Kind(models.TextChoices):
         CHARACTER = "character"
+        FRANCHISE = "franchise"
         BRAND = "brand"
 
     id = SnowflakeField()

@@ -5,10 +5,13 @@
 - `subjects`: `subject_is_removed`, `verdicts_for_subject`.
 - `strikes`: `strikes_for_user`.
 - `rescans`: `unfinished_rescan_ids` (the reconciler).
+- `registries`: `public_figure_rows`, `rights_holder_rows` (the name matcher's rows, cached per
+  process, reloaded when a row changes).
 """
 
 from moderation.selectors.cases import case_queue, cases_per_day, open_case_counts
 from moderation.selectors.permissions import may_act, moderator_categories
+from moderation.selectors.registries import public_figure_rows, rights_holder_rows
 from moderation.selectors.rescans import unfinished_rescan_ids
 from moderation.selectors.strikes import strikes_for_user
 from moderation.selectors.subjects import subject_is_removed, verdicts_for_subject
@@ -19,6 +22,8 @@ __all__ = [
     "may_act",
     "moderator_categories",
     "open_case_counts",
+    "public_figure_rows",
+    "rights_holder_rows",
     "strikes_for_user",
     "subject_is_removed",
     "unfinished_rescan_ids",

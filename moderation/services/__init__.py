@@ -14,6 +14,8 @@ keyword-only). Every automated decision and every moderator action leaves an
 - `actions`: `case_act`, `subject_act` (content and account actions).
 - `strikes`: `strike_appeal`, `strike_appeal_decide`.
 - `policies`: `policy_publish`.
+- `registries`: `registry_changed` (the registries' cache version, bumped on commit),
+  `registry_set_active` (the admin's on/off actions).
 - `rescans`: `rescan_run_batch`.
 - `audit`: `audit_staff_action` (staff actions of the owning apps' admin).
 
@@ -51,6 +53,7 @@ from moderation.services.checks import (
     text_embedder,
 )
 from moderation.services.policies import policy_publish
+from moderation.services.registries import registry_changed, registry_set_active
 from moderation.services.reports import report_create, reporter_trust
 from moderation.services.rescans import rescan_run_batch
 from moderation.services.strikes import strike_appeal, strike_appeal_decide
@@ -78,6 +81,8 @@ __all__ = [
     "policy_publish",
     "priority_of",
     "prompt_scores",
+    "registry_changed",
+    "registry_set_active",
     "report_create",
     "reporter_trust",
     "rescan_run_batch",

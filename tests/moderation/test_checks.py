@@ -164,7 +164,7 @@ def test_bundled_nsfw_scores_frames(settings, no_models):
 
 
 @pytest.mark.ml
-def test_bundled_prompt_embeddings_score_paraphrases(settings, no_models):
+def test_bundled_prompt_embeddings_score_paraphrases(settings, no_models, without_shipped_registries):
     """The bundled sentence model flags a violent paraphrase no blocklist term covers, and passes a harmless one."""
     from moderation.classifiers import loader
 

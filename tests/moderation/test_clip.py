@@ -74,7 +74,7 @@ def test_head_with_the_wrong_size_fails_to_load(clip_only, settings, tmp_path):
     assert "clip" in broken
 
 
-def test_clip_scores_prompts_in_the_same_space(clip_only):
+def test_clip_scores_prompts_in_the_same_space(clip_only, without_shipped_registries):
     """With CLIP configured, prompts are also scored by its text encoder."""
     verdict = services.check_prompt(text="a quiet lake")
     assert verdict.model_ids["clip"].startswith("open_clip:sora-tiny-clip:sora-tiny-clip.pt")
