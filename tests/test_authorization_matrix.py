@@ -221,6 +221,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("generation-detail", "DELETE"): Row(
         lambda w: {"job_id": str(w.objects["job"].id)}, _row(409, 404, 404, 404, 404)
     ),
+    # Only the owner may appeal; a ready job was not blocked by the prompt check (409 not_appealable).
+    ("generation-appeal", "POST"): Row(
+        lambda w: {"job_id": str(w.objects["job"].id)}, _row(409, 404, 404, 404, 404), {"note": "it was fine"}
+    ),
 }
 
 

@@ -5,8 +5,18 @@
 - `subjects`: `subject_is_removed`, `verdicts_for_subject`.
 - `strikes`: `strikes_for_user`.
 - `rescans`: `unfinished_rescan_ids` (the reconciler).
+- `appeals`: `prompt_allowed` (the prompt check's allowances), `prompt_hash`, `prompt_key`,
+  `prompt_appeal_for_case`, `prompt_appeal_for_subject`, `appeal_decisions`.
 """
 
+from moderation.selectors.appeals import (
+    appeal_decisions,
+    prompt_allowed,
+    prompt_appeal_for_case,
+    prompt_appeal_for_subject,
+    prompt_hash,
+    prompt_key,
+)
 from moderation.selectors.cases import case_queue, cases_per_day, open_case_counts
 from moderation.selectors.permissions import may_act, moderator_categories
 from moderation.selectors.rescans import unfinished_rescan_ids
@@ -14,11 +24,17 @@ from moderation.selectors.strikes import strikes_for_user
 from moderation.selectors.subjects import subject_is_removed, verdicts_for_subject
 
 __all__ = [
+    "appeal_decisions",
     "case_queue",
     "cases_per_day",
     "may_act",
     "moderator_categories",
     "open_case_counts",
+    "prompt_allowed",
+    "prompt_appeal_for_case",
+    "prompt_appeal_for_subject",
+    "prompt_hash",
+    "prompt_key",
     "strikes_for_user",
     "subject_is_removed",
     "unfinished_rescan_ids",
