@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from moderation.models import PromptAppeal, Report, Strike
+from moderation.models import PromptAppeal, PromptAppealDecision, Report, Strike
 
 
 def report_out(report: Report) -> dict[str, Any]:
@@ -58,4 +58,30 @@ def appeal_decided_event(appeal: PromptAppeal) -> dict[str, Any]:
         "subject_kind": appeal.subject_kind,
         "subject_id": str(appeal.subject_id),
         "decision": appeal.state,
+    }
+
+
+def appeal_decision_row(decision: PromptAppealDecision) -> dict[str, Any]:
+    """One decided appeal as a row of the eval set's JSONL (moderation/eval/README.md), plus the decision.
+
+    Label `benign` when the block was overturned, else the first flagged category.
+    Appeals are training data only: split `train`, style and variant `appeal`.
+    """
+    overturned = decision.decision == PromptAppeal.State.OVERTURNED
+    flagged = list(decision.flagged or [])
+    return {
+        "id": f"appeal-{decision.id}",
+        "text": decision.prompt,
+        "label": "benign" if overturned else (flagged[0] if flagged else "other"),
+        "style": "appeal",
+        "lang": "",
+        "theme": "",
+        "split": "train",
+        "group": f"appeal-{decision.appeal_id or decision.id}",
+        "variant": "appeal",
+        "obfuscation": None,
+        "decision": decision.decision,
+        "flagged": flagged,
+        "moderator": decision.moderator.get_username() if decision.moderator else None,
+        "decided_at": decision.created_at.isoformat(),
     }

@@ -3,7 +3,7 @@
 - `cases`: the review queue, the case page, bulk actions, the dashboard.
 - `charts`: the dashboard's SVG bar charts.
 - `policies`: policies, rights holders, blocklist terms, moderator groups, rescans, verdicts.
-- `records`: reports, the audit log, strikes and appeal decisions.
+- `records`: reports, the audit log, strikes and appeal decisions, prompt appeals (overturn, uphold).
 - `base`: the staff member of a request, the reason field, read-only lists.
 """
 

@@ -129,7 +129,8 @@ def test_generation_output_is_parsed_into_categories(
 
     monkeypatch.setattr(classifier, "generate", forced)
     first, second, third = classifier.score_texts(["x", "y", "z"])
-    assert len(seen) == 1 and "User: y" in seen[0][1]
+    assert len(seen) == 1
+    assert "User: y" in seen[0][1]
     assert first.scores == {"violence": 0.95, "sexual_minors": 0.95, "minors_endangered": 0.95}
     assert second.scores == {}
     assert third.scores == {"self_harm": 0.8}
@@ -166,5 +167,6 @@ def test_off_by_default_and_on_by_setting(guard_dir: Path, settings: Any) -> Non
     settings.SAFETY_LLM_PATH = str(guard_dir)
     assert llm.present() is None
     loaded = llm.llm_classifier()
-    assert loaded is not None and llm.llm_classifier() is loaded
+    assert loaded is not None
+    assert llm.llm_classifier() is loaded
     assert loaded.score_texts(["a cat"])[0].model_ids == {"llm": loaded.model_id}
