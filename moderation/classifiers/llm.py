@@ -205,8 +205,12 @@ class LLMSafetyClassifier:
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token or self.tokenizer.unk_token
         dtype = torch.bfloat16 if self.device == "cuda" else torch.float32
-        self.model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=dtype)
-        self.model.to(self.device).eval()
+        # Typed loosely: transformers' annotations do not follow `from_pretrained` and
+        # `generate` through an Auto class.
+        auto: Any = AutoModelForCausalLM
+        self.model: Any = auto.from_pretrained(path, local_files_only=True, dtype=dtype)
+        self.model.to(self.device)
+        self.model.eval()
         digest = hashlib.sha256((Path(path) / "config.json").read_bytes()).hexdigest()[:8]
         self.model_id = f"{self.family}:{os.path.basename(os.path.normpath(path))}:{digest}"
         yes_no = ("unsafe", "safe") if self.family == LLAMA_GUARD else ("Yes", "No")
