@@ -189,10 +189,7 @@ class ProceduralBackend:
             frames[i] = frame
         ctx.step(1.0)
         audio = self._soundtrack(shapes, heights, fps, n)
-        # A tone and noise: no speech, so no transcript for the output checks.
-        return RenderResult(
-            frames=frames, audio=audio, sample_rate=SAMPLE_RATE, model_id=self.model_id, transcript=None
-        )
+        return RenderResult(frames=frames, audio=audio, sample_rate=SAMPLE_RATE, model_id=self.model_id)
 
     @staticmethod
     def bounce_frames(heights: np.ndarray) -> list[np.ndarray]:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
 
-from generation import checks
-from generation.backends import RenderResult
+from generation import checks, pipeline
+from generation.backends import RenderContext, RenderRequest
 from generation.backends.procedural import ProceduralBackend
 from generation.dialogue import dialogue_lines
 from generation.models import GenerationJob
+from generation.states import JobState
 from moderation import services as moderation
 from moderation.models import Case, PromptAppeal, StoredVerdict
 from tests.accounts.factories import UserFactory
+from tests.generation import backends
 from tests.generation.factories import GenerationJobFactory
 from tests.moderation.factories import StaffFactory
 
@@ -137,10 +140,28 @@ def test_transcript_of_produced_speech_is_checked(settings: Any) -> None:
     assert (spoken.decision, spoken.reason) == (checks.BLOCK, "speech_not_allowed:sexual")
 
 
+@pytest.mark.django_db
+def test_a_render_whose_speech_fails_is_blocked_before_anything_is_stored(settings: Any) -> None:
+    """The transcript a backend returns is checked with the frames: a bad line blocks the job, nothing kept."""
+    settings.SAFETY_PROMPT_MODEL = "off"
+    name = f"speaking-{uuid.uuid4().hex[:8]}"
+    backends.install(name, backends.SpeakingBackend("welcome to the show\nnow get nude"))
+    settings.GENERATION_BACKEND = name
+    job = GenerationJobFactory(
+        user=UserFactory(), prompt="a quiet lake", state="waiting_for_gpu", backend=name
+    )
+    assert pipeline.job_render(job_id=job.id) == JobState.BLOCKED
+    job.refresh_from_db()
+    assert job.blocked_reason == "speech_not_allowed:sexual"
+    assert job.checks["output"]["moderation.check_transcript"]["line"] == 1
+    assert job.video == ""
+
+
 def test_procedural_backend_produces_no_speech() -> None:
     """The procedural backend's soundtrack has no words: its result carries no transcript."""
-    assert RenderResult.__dataclass_fields__["transcript"].default is None
-    assert "transcript=None" in __import__("inspect").getsource(ProceduralBackend.render)
+    request = RenderRequest(prompt="a quiet lake", seed=1, duration_s=1, width=32, height=32, fps=4)
+    result = ProceduralBackend().render(request, RenderContext())
+    assert result.transcript is None
 
 
 @pytest.mark.parametrize(
