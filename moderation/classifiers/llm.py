@@ -256,8 +256,10 @@ class LLMSafetyClassifier:
         import torch
 
         inputs = self._encode(prompts)
+        # Left padding: each row's positions count from its first real token, as when it runs alone.
+        positions = (inputs["attention_mask"].cumsum(-1) - 1).clamp(min=0)
         with self._lock, torch.inference_mode():
-            logits = self.model(**inputs).logits[:, -1, :]
+            logits = self.model(**inputs, position_ids=positions).logits[:, -1, :]
         return self._positive_probability(logits)
 
     def _score_batch(self, texts: list[str]) -> list[Scores]:

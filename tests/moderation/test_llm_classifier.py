@@ -170,3 +170,15 @@ def test_off_by_default_and_on_by_setting(guard_dir: Path, settings: Any) -> Non
     assert loaded is not None
     assert llm.llm_classifier() is loaded
     assert loaded.score_texts(["a cat"])[0].model_ids == {"llm": loaded.model_id}
+
+
+def test_a_padded_row_scores_as_it_does_alone(guard_dir: Path) -> None:
+    """Left padding does not change a prompt's next-token score: batched equals one at a time."""
+    classifier = LLMSafetyClassifier(str(guard_dir), device="cpu")
+    prompts = [
+        shieldgemma_prompt("a cat", "hate"),
+        shieldgemma_prompt("a knight fights a dragon at night", "hate"),
+    ]
+    together = classifier.next_token_yes(prompts)
+    alone = [classifier.next_token_yes([p])[0] for p in prompts]
+    assert together == pytest.approx(alone, abs=1e-4)
