@@ -3,12 +3,15 @@
 Three points in a job's life, in order:
 
 - `PROMPT_CHECKS` run in `checking_prompt`, before any GPU time (rule 4):
-  moderation's prompt classifiers, the cast cameos' owner rules (classifier
+  moderation's prompt classifiers, the same check on each dialogue line the
+  prompt would have spoken or sung (`generation.dialogue`), the cast cameos' owner rules (classifier
   scores at each cameo's thresholds, free-text similarity), and for
   image-to-video cameos' face detector (a photo of a real person is refused).
 - `OUTPUT_CHECKS` run in `checking_output` on the rendered frames, before a
   draft exists (rules 3 and 4): moderation's frame classifiers, then cameos'
-  likeness detection against the cameo registry and the public-figure gallery.
+  likeness detection against the cameo registry and the public-figure gallery,
+  and the prompt check on the transcript of the produced speech when the
+  backend returns one (`RenderResult.transcript`).
 - `STORE_CHECKS` run in `finishing`, inside the transaction that makes the job
   `ready` (rule 1): consent for every cast cameo, again, holding each cameo
   row FOR KEY SHARE so a concurrent revocation waits for us and then sees the
@@ -44,7 +47,9 @@ from cameos.services import (
     output_faces_erase,
     rule_attempts_record,
 )
+from generation.dialogue import dialogue_lines
 from generation.models import GenerationJob
+from moderation.selectors import prompt_allowed
 from moderation.services import check_frames, check_prompt, content_rating
 from sora_social.accounts.models import User
 from sora_social.common.errors import Forbidden
@@ -52,6 +57,8 @@ from sora_social.common.errors import Forbidden
 ALLOW, BLOCK, CANCEL = "allow", "block", "cancel"
 RULE_VIOLATION = "cameo_rule_violation"
 SUBJECT_KIND = "generation"
+# Blocks a member may appeal (POST /generations/{id}/appeal): the prompt checks' own.
+PROMPT_BLOCK_REASONS = ("prompt_not_allowed", "dialogue_not_allowed")
 LIKENESS_FRAMES = 6
 
 
@@ -92,6 +99,42 @@ def prompt_safety(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     return _from_verdict(verdict, "prompt_not_allowed")
 
 
+def _lines_safety(job: GenerationJob, lines: list[str], default_reason: str) -> Outcome:
+    """The prompt check on each line on its own; the first line that does not pass decides."""
+    for index, line in enumerate(lines):
+        verdict = check_prompt(text=line, user=_user(job), subject=(SUBJECT_KIND, job.id))
+        outcome = _from_verdict(verdict, default_reason)
+        if outcome.decision != ALLOW:
+            return Outcome(
+                outcome.decision, outcome.reason, {**outcome.detail, "line": index, "lines": len(lines)}
+            )
+    return Outcome(ALLOW, detail={"lines": len(lines)})
+
+
+def dialogue_safety(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
+    """Each line the prompt would have spoken or sung passes the prompt check on its own (audio).
+
+    A prompt a moderator allowed on appeal for this member is not re-checked line by line.
+    """
+    lines = dialogue_lines(job.prompt or "")
+    if not lines:
+        return Outcome(ALLOW, detail={"skipped": "no dialogue"})
+    if prompt_allowed(job.user_id, job.prompt):
+        return Outcome(ALLOW, detail={"skipped": "allowed on appeal"})
+    return _lines_safety(job, lines, "dialogue_not_allowed")
+
+
+def blocking_verdict_id(job: GenerationJob) -> int | None:
+    """The stored verdict of the prompt-check step that blocked the job, if any."""
+    record = (job.checks or {}).get("prompt") or {}
+    for name in ("moderation.check_prompt", "moderation.check_dialogue"):
+        step = record.get(name) or {}
+        verdict_id = (step.get("verdict") or {}).get("verdict_id")
+        if step.get("decision") == BLOCK and verdict_id:
+            return int(verdict_id)
+    return None
+
+
 def no_real_person_in_image(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     image = payload.get("image")
     if image is None:
@@ -124,6 +167,7 @@ def owner_rules(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
 
 PROMPT_CHECKS: list[Step] = [
     Step("moderation.check_prompt", prompt_safety),
+    Step("moderation.check_dialogue", dialogue_safety),
     Step("cameos.rules", owner_rules),
     Step("cameos.face_detect", no_real_person_in_image),
 ]
@@ -163,8 +207,18 @@ def likeness(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     return outcome
 
 
+def transcript_safety(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
+    """The produced speech, as the backend transcribed it, passes the prompt check line by line."""
+    transcript = payload.get("transcript")
+    if not transcript or not str(transcript).strip():
+        return Outcome(ALLOW, detail={"skipped": "no speech"})
+    lines = [line.strip() for line in str(transcript).splitlines() if line.strip()]
+    return _lines_safety(job, lines, "speech_not_allowed")
+
+
 OUTPUT_CHECKS: list[Step] = [
     Step("moderation.check_frames", frame_safety),
+    Step("moderation.check_transcript", transcript_safety),
     Step("cameos.detect_likeness", likeness),
 ]
 

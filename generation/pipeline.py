@@ -262,12 +262,17 @@ def _request_or_end(job: GenerationJob, attempt: int) -> RenderRequest | Generat
         )
 
 
-def _check_output(job: GenerationJob, attempt: int, frames: np.ndarray) -> GenerationJob:
-    """`checking_output`: the output checks on the frames; `blocked` (nothing stored) or `finishing`."""
+def _check_output(
+    job: GenerationJob, attempt: int, frames: np.ndarray, transcript: str | None = None
+) -> GenerationJob:
+    """`checking_output`: the output checks on the frames (and the speech's transcript, if any);
+    `blocked` (nothing stored) or `finishing`."""
     job = job_transition(
         job_id=job.id, to=JobState.CHECKING_OUTPUT, expect={JobState.RENDERING}, attempt=attempt
     )
-    outcome, record = checks.run_steps(checks.OUTPUT_CHECKS, job, {"frames": frames})
+    outcome, record = checks.run_steps(
+        checks.OUTPUT_CHECKS, job, {"frames": frames, "transcript": transcript}
+    )
     if outcome.decision != checks.ALLOW:
         # Blocked output is dropped here, before anything is stored.
         return job_transition(
@@ -305,7 +310,7 @@ def job_render(*, job_id: int) -> str:
         )
         if progress.lost:
             raise RenderCancelled
-        job = _check_output(job, attempt, result.frames)
+        job = _check_output(job, attempt, result.frames, result.transcript)
         if job.state != JobState.FINISHING:
             return job.state
         return finish(

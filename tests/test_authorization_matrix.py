@@ -208,6 +208,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     # A generation is its requester's private draft.
     ("generation-detail", "GET"): Row(_ids(job_id="job"), _row(200, 404, 404, 404, 404)),
     ("generation-detail", "DELETE"): Row(_ids(job_id="job"), _row(409, 404, 404, 404, 404)),
+    # Only the owner may appeal; a ready job was not blocked by the prompt check (409 not_appealable).
+    ("generation-appeal", "POST"): Row(
+        _ids(job_id="job"), _row(409, 404, 404, 404, 404), {"note": "it was fine"}
+    ),
 }
 
 

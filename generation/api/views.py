@@ -1,4 +1,4 @@
-"""Generation endpoints: submit, list, read, cancel, and image uploads. Thin: parse, call, shape."""
+"""Generation endpoints: submit, list, read, cancel, appeal a prompt block, and image uploads. Thin: parse, call, shape."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from generation import presenters, selectors, services
 from generation.models import GenerationJob, ImageUpload
+from moderation.presenters import prompt_appeal_out
 from sora_social.accounts.models import User
 from sora_social.common.api.base import APIView
 from sora_social.common.ids import ID_CHARS
@@ -103,6 +104,42 @@ class GenerationDetailView(APIView):
     @extend_schema(request=None, responses={200: _JOB}, summary="Cancel a generation")
     def delete(self, request: Request, job_id: str) -> Response:
         return Response(presenters.job_out(services.job_cancel(user=_member(request), job_id=job_id)))
+
+
+_APPEAL = component(
+    "PromptAppeal",
+    {
+        "id": serializers.CharField(),
+        "generation_id": serializers.CharField(),
+        "state": serializers.ChoiceField(choices=["pending", "overturned", "upheld"]),
+        "note": serializers.CharField(),
+        "created_at": serializers.DateTimeField(),
+        "decided_at": serializers.DateTimeField(allow_null=True),
+    },
+)
+
+
+class GenerationAppealView(APIView):
+    """The owner appeals the prompt check's block of their generation, once; a moderator decides."""
+
+    class InputSerializer(serializers.Serializer[Any]):
+        note = serializers.CharField(min_length=1, max_length=1000, help_text="Why the block was wrong.")
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: _APPEAL},
+        summary="Appeal a prompt block",
+        description="Only for the member's own generation in state `blocked` by the prompt check "
+        "(`blocked_reason` `prompt_not_allowed…` or `dialogue_not_allowed…`); other jobs are 409 "
+        "`not_appealable`, a second appeal 409 `already_appealed`, someone else's job 404. The appeal "
+        "opens a moderation case; when a moderator overturns the block the member may run the same "
+        "prompt again (WebSocket `moderation.appeal_decided` either way).",
+    )
+    def post(self, request: Request, job_id: str) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        appeal = services.job_appeal(user=_member(request), job_id=job_id, note=data.validated_data["note"])
+        return Response(prompt_appeal_out(appeal), status=201)
 
 
 class UploadCreateView(APIView):

@@ -47,6 +47,9 @@ class RenderResult:
     audio: np.ndarray  # (channels, samples) float32 in [-1, 1]
     sample_rate: int
     model_id: str = ""
+    # What the soundtrack says or sings, one line per utterance, when the backend
+    # produces speech (None: no speech). The output checks run the prompt check on it.
+    transcript: str | None = None
 
 
 class RenderContext:

@@ -8,7 +8,7 @@ Which module holds what (everything is re-exported here; callers import from
   `announce_finished`.
 - `submit`: `job_submit` (validation, inputs, consent, quotas, the queued row).
 - `quotas`: `quota_limits`, `quotas_check`.
-- `jobs`: `job_cancel` (the owner), `job_claim_for_publish` (for the feed).
+- `jobs`: `job_cancel` and `job_appeal` (the owner), `job_claim_for_publish` (for the feed).
 - `removal`: cancelling for revoked or deleted cameos, `outputs_remove`,
   `jobs_remove_for_account`.
 - `receivers`: receivers of other apps' signals (`on_*`).
@@ -21,7 +21,7 @@ and `StaleTransition` are the common engine's (`sora_social.common.states`),
 re-exported for callers that catch them.
 """
 
-from generation.services.jobs import job_cancel, job_claim_for_publish
+from generation.services.jobs import job_appeal, job_cancel, job_claim_for_publish
 from generation.services.quotas import quota_limits, quotas_check
 from generation.services.receivers import (
     on_account_deleted,
@@ -63,6 +63,7 @@ __all__ = [
     "StaleTransition",
     "announce_finished",
     "error_entry",
+    "job_appeal",
     "job_cancel",
     "job_claim_for_publish",
     "job_submit",

@@ -4,7 +4,7 @@
 - `charts`: the dashboard's SVG bar charts.
 - `policies`: policies, blocklist terms, moderator groups, rescans, verdicts.
 - `registries`: the public-figures and rights-holder registries (aliases one per line).
-- `records`: reports, the audit log, strikes and appeal decisions.
+- `records`: reports, the audit log, strikes and appeal decisions, prompt appeals (overturn, uphold).
 - `base`: the staff member of a request, the reason field, read-only lists.
 """
 

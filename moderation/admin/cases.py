@@ -34,6 +34,11 @@ ACTION_BUTTONS = [
     ("ban", "Ban owner"),
     ("freeze_subtree", "Freeze invite subtree"),
 ]
+# On a case opened by a member's appeal of a prompt block, while the appeal is pending.
+APPEAL_BUTTONS = [
+    ("overturn_appeal", "Overturn the prompt block"),
+    ("uphold_appeal", "Uphold the prompt block"),
+]
 
 
 def _bulk(action: str, label: str) -> Any:
@@ -166,6 +171,8 @@ class CaseAdmin(admin.ModelAdmin):
         except ApplicationError:
             pass
         verdicts = list(selectors.verdicts_for_subject(kind=case.subject_kind, object_id=case.subject_id)[:5])
+        appeal = selectors.prompt_appeal_for_case(case_id=case.id)
+        pending = appeal is not None and appeal.state == appeal.State.PENDING
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -180,7 +187,8 @@ class CaseAdmin(admin.ModelAdmin):
             "reports": case.reports.select_related("reporter").order_by("-id")[:50],
             "actions": case.actions.select_related("actor").order_by("-id"),
             "audit": case.audit.select_related("actor").order_by("-id")[:50],
-            "buttons": ACTION_BUTTONS,
+            "buttons": (APPEAL_BUTTONS if pending else []) + ACTION_BUTTONS,
+            "prompt_appeal": appeal,
             "removed": selectors.subject_is_removed(kind=case.subject_kind, object_id=case.subject_id),
         }
         return TemplateResponse(request, "admin/moderation/case/review.html", context)
@@ -194,6 +202,10 @@ class CaseAdmin(admin.ModelAdmin):
         try:
             if action == "assign":
                 services.case_assign(case_id=case_id, assignee=staff(request), actor=staff(request))
+            elif action in ("overturn_appeal", "uphold_appeal"):
+                services.prompt_appeal_decide_for_case(
+                    case_id=case_id, actor=staff(request), overturn=action == "overturn_appeal", reason=reason
+                )
             elif action == "escalate":
                 services.case_transition(
                     case_id=case_id, to=CaseState.ESCALATED, actor=staff(request), reason=reason

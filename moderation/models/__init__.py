@@ -1,5 +1,6 @@
 """Models of the moderation app, one module per concern; import them from here."""
 
+from moderation.models.appeals import PromptAllowance, PromptAppeal, PromptAppealDecision
 from moderation.models.cases import (
     AuditEvent,
     Case,
@@ -21,6 +22,9 @@ __all__ = [
     "ModerationAction",
     "ModeratorGroup",
     "Policy",
+    "PromptAllowance",
+    "PromptAppeal",
+    "PromptAppealDecision",
     "PublicFigureEntry",
     "Report",
     "RescanJob",

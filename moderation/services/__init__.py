@@ -18,6 +18,8 @@ keyword-only). Every automated decision and every moderator action leaves an
   `registry_set_active` (the admin's on/off actions).
 - `rescans`: `rescan_run_batch`.
 - `audit`: `audit_staff_action` (staff actions of the owning apps' admin).
+- `appeals`: `prompt_appeal_open`, `prompt_appeal_decide`, `prompt_appeal_decide_for_case`
+  (appeals of prompt blocks; an overturn records a `PromptAllowance`).
 
 Who may act (`moderator_categories`, `may_act`) is a read: `moderation.selectors`.
 """
@@ -28,6 +30,11 @@ from moderation.services.actions import (
     CONTENT_ACTION_KINDS,
     case_act,
     subject_act,
+)
+from moderation.services.appeals import (
+    prompt_appeal_decide,
+    prompt_appeal_decide_for_case,
+    prompt_appeal_open,
 )
 from moderation.services.audit import audit_staff_action
 from moderation.services.cases import (
@@ -80,6 +87,9 @@ __all__ = [
     "content_rating",
     "policy_publish",
     "priority_of",
+    "prompt_appeal_decide",
+    "prompt_appeal_decide_for_case",
+    "prompt_appeal_open",
     "prompt_scores",
     "registry_changed",
     "registry_set_active",

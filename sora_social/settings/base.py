@@ -422,6 +422,12 @@ SAFETY_BF16 = (
 SAFETY_MAX_FRAMES = env_int(
     "SAFETY_MAX_FRAMES", 10, "Most frames checked per clip (sampled evenly, about one per second)."
 )
+SAFETY_LLM_PATH = env_str(
+    "SAFETY_LLM_PATH",
+    None,
+    "Local directory of a Llama Guard 3 / ShieldGemma checkpoint for the LLM prompt classifier (never the hub). Unset: off.",
+)
+SAFETY_LLM_BATCH = env_int("SAFETY_LLM_BATCH", 8, "Prompts per batch through the LLM safety classifier.")
 STRIKE_APPEAL_DAYS = env_int("STRIKE_APPEAL_DAYS", 14, "Days a member has to appeal a strike.")
 REPORT_ESCALATE_TRUST = env_float(
     "REPORT_ESCALATE_TRUST",

@@ -84,6 +84,18 @@ class FaceBackend(ProceduralBackend):
         return result
 
 
+class SpeakingBackend(ProceduralBackend):
+    """The procedural render with a soundtrack that says `transcript` (as a speech model would report it)."""
+
+    def __init__(self, transcript: str) -> None:
+        self.transcript = transcript
+
+    def render(self, request: RenderRequest, ctx: RenderContext) -> RenderResult:
+        result = super().render(request, ctx)
+        result.transcript = self.transcript
+        return result
+
+
 def install(name: str, backend: Any) -> Any:
     register_backend(name, lambda: backend)
     return backend

@@ -188,8 +188,13 @@ def test_remix_manifest_names_its_parent(inprocess_worker, user):
 def test_wired_steps_are_the_declared_order():
     """Prompt, output and store checks are wired, in the order the product rules need them."""
     assert checks.wired() == {
-        "prompt": ["moderation.check_prompt", "cameos.rules", "cameos.face_detect"],
-        "output": ["moderation.check_frames", "cameos.detect_likeness"],
+        "prompt": [
+            "moderation.check_prompt",
+            "moderation.check_dialogue",
+            "cameos.rules",
+            "cameos.face_detect",
+        ],
+        "output": ["moderation.check_frames", "moderation.check_transcript", "cameos.detect_likeness"],
         "store": ["cameos.may_cast", "cameos.rules"],
     }
 
