@@ -126,11 +126,23 @@ def check_prompt(*, text: str, user: User | None = None, subject: SubjectArg = N
     Raises ApplicationError(code="safety_unavailable", status=503) when a
     configured classifier is missing and SAFETY_FAIL_CLOSED is on.
     """
-    models = _require("text")
-    result = Scores()
-    for classifier in (_blocklist, _rights_names, *models):
-        result = result.merge(classifier.score_texts([text])[0])
+    result = score_prompts([text])[0]
     return _store(kind=StoredVerdict.Kind.PROMPT, result=result, user=user, subject=subject, text=text)
+
+
+def score_prompts(texts: list[str]) -> list[Scores]:
+    """Every prompt classifier's merged scores per text, in one batch per classifier; stores nothing.
+
+    This is the scoring `check_prompt` runs; `manage.py safety_eval` runs it
+    over the evaluation set and decides with `policies.decide`, as `check_prompt` does."""
+    models = _require("text")
+    results = [Scores() for _ in texts]
+    if not texts:
+        return results
+    for classifier in (_blocklist, _rights_names, *models):
+        for i, scored in enumerate(classifier.score_texts(list(texts))):
+            results[i] = results[i].merge(scored)
+    return results
 
 
 def prompt_scores(*, text: str) -> dict[str, float]:
