@@ -1,0 +1,207 @@
+"""Public-figure and rights-holder names in prompts, robust to obfuscation, with context rules.
+
+`NameMatcher(rows).find(text)` looks every name and alias of the rows up in
+the prompt's normal form (`normalize.words`: NFKC, invisibles, TR39
+confusables, leetspeak, spaced and stretched letters, accents, case), as whole
+words, and inside letter runs ("j o e b i d e n"). Rows are plain mappings
+(`slug`, `name`, `aliases`, optionally `rights_holder`), read from any
+iterable: today the shipped registries (`moderation/data/*.jsonl`), later
+database tables.
+
+Context rules:
+
+- a name that is a common word or very short ("Link", "Joy", "Storm", "Red")
+  counts only with context: the franchise or rights holder named in the
+  prompt, or a cue ("cartoon", "anime", "president", "singer" ...);
+- a public figure is flagged when the prompt asks for a depiction
+  (realistic video, fake footage, a deepfake, their voice, saying or doing
+  something) and not when it is clearly about them without depicting them (a
+  documentary narration, a biography, an explainer, "no faces").
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from moderation.categories import PUBLIC_FIGURE, RIGHTS_HOLDER
+from moderation.classifiers import Scores
+from moderation.classifiers.normalize import clean, words
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+MAX_WORDS = 6
+
+COMMON_WORDS = frozenset(
+    """
+    link storm joy power red ken donkey sadness anger fear disgust bolt cars up brave belle beast
+    dash flash shadow sonic rose jack king queen prince princess tiger bear rocket vision blade venom
+    carnage goofy pluto stitch scar buzz rex slinky sally mike boo remy wall eve coco luna sun moon
+    star sky river rain snow ice fire water earth wind frost spike tom jerry felix charlie lucy
+    peach daisy toad fox pit apple amazon meta target shell dove gap harris warren johnson bush
+    brown jordan james taylor swift drake future cher robin raven thor hulk joker bane rogue beast
+    misty marshall halloween alien hercules alice tarzan aladdin pinocchio cinderella dracula
+    sherlock phoenix grey jean chase rubble sky everest bolt dolly mandela
+    """.split()
+)
+_GENERIC = frozenset("the company entertainment studios studio pictures games group media inc".split())
+RIGHTS_CUES = frozenset(
+    "cartoon anime manga superhero disney pixar marvel dc nintendo pokemon sega sanrio dreamworks ghibli nickelodeon "
+    "warner lucasfilm hasbro mattel capcom".split()
+)
+FIGURE_CUES = frozenset(
+    "president senator minister chancellor politician congressman congresswoman governor mayor "
+    "singer rapper actor actress star celebrity footballer player ceo billionaire king queen prince "
+    "princess pope leader".split()
+)
+DEPICT = re.compile(
+    r"\b(deep ?fake|fake|faked|realistic|photorealistic|real footage|look(s)? real|convinc|footage of|"
+    r"video of|clip of|livestream|leaked|voice|sounding like|sings?|singing|impersonat|"
+    r"saying|says|tell(s|ing)?|announc|admit|confess|endors|arrest|caught|drunk|naked|nude|"
+    r"kiss|press conference|speech|interview|news (report|footage|style|look)|exact likeness|"
+    r"as if|pretend|doing an ad|ad for|falso|falsa|faux|fausse|gefalscht|realista|realiste|realistisch|"
+    r"realistico|voz|voix|stimme|voce|koe|nise|riaru|dice|dit|sagt|diz|diciendo|disant)",
+)
+NON_DEPICT = re.compile(
+    r"\b(documentary|biography|biopic book|explainer|history of|timeline|lesson|lecture|podcast|"
+    r"memoir|book cover|legacy|no faces?|not shown|no (leaders?|people|person) shown|text cards?|"
+    r"illustration|clearly labell?ed|archival|about how|discussing|quote|infographic|museum|statue|"
+    r"narrat|essay|obituary|tribute|analysis|legado|legacy|biografia|biographie|documental|documentaire|"
+    r"dokumentation|dokumentarfilm|documentario|lezione|aula|lecon|setsumei|kaisetsu|denki)",
+)
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """One registry row named in a prompt."""
+
+    slug: str
+    name: str
+    alias: str
+    ambiguous: bool
+
+
+@dataclass(frozen=True)
+class _Needle:
+    slug: str
+    name: str
+    alias: str
+    ambiguous: bool
+    context: frozenset[str]
+
+
+def _tokens(text: str) -> list[str]:
+    return words(text)
+
+
+class NameMatcher:
+    """Names and aliases of registry rows, found as whole words in a prompt's normal form."""
+
+    def __init__(self, rows: Iterable[Mapping[str, Any]], *, cues: frozenset[str] = frozenset()) -> None:
+        self.cues = cues
+        self._index: dict[str, list[_Needle]] = {}
+        self._squashed: dict[str, _Needle] = {}
+        self._phrases: set[str] = set(cues)
+        for row in rows:
+            company = [w for w in _tokens(str(row.get("rights_holder", ""))) if len(w) > 3 and w not in _GENERIC]
+            context = frozenset(company[:1] + [" ".join(_tokens(_paren(row["name"])))]) - {""}
+            for alias in [row["name"], *row.get("aliases", [])]:
+                key_words = _tokens(re.sub(r"\s*\(.*?\)", "", alias))
+                if not key_words or len(key_words) > MAX_WORDS:
+                    continue
+                key = " ".join(key_words)
+                ambiguous = len(key_words) == 1
+                self._phrases |= context
+                needle = _Needle(str(row["slug"]), str(row["name"]), alias, ambiguous, context)
+                self._index.setdefault(key, []).append(needle)
+                squashed = key.replace(" ", "")
+                if len(squashed) >= 6 and not ambiguous:
+                    self._squashed.setdefault(squashed, needle)
+
+    def find(self, text: str) -> list[NameMatch]:
+        """Every row named in the text (once per slug), ambiguous names only with context."""
+        runs: list[str] = []
+        tokens = words(text, runs)
+        padded = " " + " ".join(tokens) + " "
+        present = {phrase for phrase in self._phrases if f" {phrase} " in padded}
+        capitalised = {w.casefold() for w in _CAPITALISED.findall(clean(text))}
+        found: dict[str, NameMatch] = {}
+        for n in range(MAX_WORDS, 0, -1):
+            for i in range(len(tokens) - n + 1):
+                for needle in self._index.get(" ".join(tokens[i : i + n]), []):
+                    if needle.ambiguous and not _single_word_counts(needle, capitalised, present, self.cues):
+                        continue
+                    found.setdefault(needle.slug, NameMatch(needle.slug, needle.name, needle.alias, needle.ambiguous))
+        for run in runs:
+            for squashed, needle in self._squashed.items():
+                if squashed in run:
+                    found.setdefault(needle.slug, NameMatch(needle.slug, needle.name, needle.alias, False))
+        return list(found.values())
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w'-]*")
+
+
+def _single_word_counts(needle: _Needle, capitalised: set[str], present: set[str], cues: frozenset[str]) -> bool:
+    """A one-word name counts with context (its franchise, or a cue word), or written as a name
+    (capitalised mid-sentence) when it is not a common word."""
+    if present & (needle.context | cues):
+        return True
+    word = " ".join(words(needle.alias))
+    return word not in COMMON_WORDS and len(word) > 3 and word in capitalised
+
+
+def _paren(name: str) -> str:
+    inner = re.search(r"\((.*?)\)", name)
+    return inner.group(1) if inner else ""
+
+
+def depicts(text: str) -> bool:
+    """Whether a prompt naming a public figure asks to depict them (vs. only being about them)."""
+    lowered = " ".join(words(text))
+    if DEPICT.search(lowered):
+        return True
+    return not NON_DEPICT.search(lowered)
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+@functools.cache
+def shipped() -> tuple[NameMatcher, NameMatcher]:
+    """(public figures, rights holders) matchers over the shipped registries, built once per process."""
+    return (
+        NameMatcher(read_jsonl(DATA_DIR / "public_figures.jsonl"), cues=FIGURE_CUES),
+        NameMatcher(read_jsonl(DATA_DIR / "rights_holders.jsonl"), cues=RIGHTS_CUES),
+    )
+
+
+class RegistryNameClassifier:
+    """Prompt classifier over the shipped registries: a depicted public figure or a named character scores 1.0."""
+
+    name = "registry_names"
+    model_id = "registry_names:v1"
+
+    def score_texts(self, texts: list[str]) -> list[Scores]:
+        figures, rights = shipped()
+        out = []
+        for text in texts:
+            scores: dict[str, float] = {}
+            reasons: list[str] = []
+            matches: list[dict[str, Any]] = []
+            people = figures.find(text)
+            if people and depicts(text):
+                scores[PUBLIC_FIGURE] = 1.0
+                reasons += [f"public_figure:{m.slug}" for m in people[:3]]
+            for m in rights.find(text):
+                matches.append({"slug": m.slug, "score": 1.0, "choice": "block", "via": "registry"})
+            if matches:
+                scores[RIGHTS_HOLDER] = 1.0
+            out.append(Scores(scores=scores, reasons=reasons, matches=matches, model_ids={self.name: self.model_id}))
+        return out
