@@ -1,7 +1,8 @@
 """Trained per-category heads on the prompt sentence embeddings (all-MiniLM-L6-v2).
 
-One logistic regression per disallowed category on the L2-normalised
-embedding of the cleaned prompt (`normalize.clean`). A prompt is scored as a
+A small MLP (one hidden layer, tanh-GELU, one sigmoid output per disallowed
+category) on the L2-normalised embedding of the cleaned prompt
+(`normalize.clean`). A prompt is scored as a
 whole and sentence by sentence (a request buried in a long cinematic prompt
 still gets its own embedding); its probability per category is the maximum.
 
@@ -11,7 +12,7 @@ scored. A probability is mapped piecewise-linearly so that those two points
 land on the default policy's review and block thresholds of the category: the
 policy keeps deciding, and publishing a stricter policy still tightens.
 
-Pure numpy; the weights and their metadata are committed next to this module
+Inference is pure numpy (training uses torch, in `training`); the weights and their metadata are committed next to this module
 (`heads/prompt_heads.npz` + `.json`).
 """
 
@@ -43,19 +44,9 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
-def fit_logistic(
-    x: np.ndarray, y: np.ndarray, weight: np.ndarray, *, epochs: int = 400, lr: float = 2.0, l2: float = 1e-4
-) -> tuple[np.ndarray, float]:
-    """Weighted logistic regression by full-batch gradient descent from zero: deterministic."""
-    w = np.zeros(x.shape[1], dtype=np.float64)
-    b = 0.0
-    total = weight.sum()
-    for _ in range(epochs):
-        p = sigmoid(x @ w + b)
-        grad = weight * (p - y)
-        w -= lr * (x.T @ grad / total + l2 * w)
-        b -= lr * float(grad.sum() / total)
-    return w, b
+def gelu(x: np.ndarray) -> np.ndarray:
+    """GELU, tanh approximation (the one the heads are trained with)."""
+    return 0.5 * x * (1.0 + np.tanh(0.7978845608 * (x + 0.044715 * x**3)))
 
 
 def to_score(p: np.ndarray, review_at: float, block_at: float, review: float, block: float) -> np.ndarray:
@@ -67,11 +58,10 @@ def to_score(p: np.ndarray, review_at: float, block_at: float, review: float, bl
 
 @dataclass
 class PromptHeads:
-    """Weights (dim × categories), biases, and the fitted probability thresholds per category."""
+    """Layers (dim × hidden, hidden × categories) and the fitted probability thresholds per category."""
 
     categories: list[str]
-    weights: np.ndarray
-    biases: np.ndarray
+    layers: dict[str, np.ndarray]  # w1, b1, w2, b2
     review_at: dict[str, float]
     block_at: dict[str, float]
     meta: dict[str, Any]
@@ -83,12 +73,11 @@ class PromptHeads:
     @classmethod
     def load(cls, path: Path = DEFAULT_PATH) -> PromptHeads:
         with np.load(path) as data:
-            weights, biases = data["weights"], data["biases"]
+            layers = {k: data[k].astype(np.float32) for k in ("w1", "b1", "w2", "b2")}
         meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         return cls(
             categories=list(meta["categories"]),
-            weights=weights.astype(np.float32),
-            biases=biases.astype(np.float32),
+            layers=layers,
             review_at={c: float(v) for c, v in meta["thresholds"]["review"].items()},
             block_at={c: float(v) for c, v in meta["thresholds"]["block"].items()},
             meta=meta,
@@ -97,7 +86,7 @@ class PromptHeads:
     def save(self, path: Path = DEFAULT_PATH) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as fh:
-            np.savez(fh, weights=self.weights.astype(np.float32), biases=self.biases.astype(np.float32))
+            np.savez(fh, **{k: v.astype(np.float32) for k, v in self.layers.items()})
         meta = dict(self.meta)
         meta["categories"] = self.categories
         meta["thresholds"] = {"review": self.review_at, "block": self.block_at}
@@ -105,7 +94,8 @@ class PromptHeads:
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         """rows × categories probabilities for embedding rows."""
-        return sigmoid(vectors.astype(np.float32) @ self.weights + self.biases)
+        hidden = gelu(vectors.astype(np.float32) @ self.layers["w1"] + self.layers["b1"])
+        return sigmoid(hidden @ self.layers["w2"] + self.layers["b2"])
 
     def scores(self, probs: np.ndarray) -> dict[str, float]:
         """Policy-scale scores per category for one prompt's probability row (max over its chunks)."""

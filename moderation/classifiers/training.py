@@ -1,8 +1,7 @@
 """Fitting the prompt heads: weights on the train split, thresholds on the dev split.
 
-Deterministic: rows in file order, gradient descent from zero, no sampling
-(the seed is recorded and seeds numpy for any future stochastic step). The
-test split is never read here.
+Deterministic: rows in file order, full-batch training on CPU from a fixed
+torch seed with deterministic algorithms. The test split is never read here.
 """
 
 from __future__ import annotations
@@ -13,12 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from moderation.classifiers.heads import PromptHeads, chunks, fit_logistic
+from moderation.classifiers.heads import PromptHeads, chunks
 from moderation.classifiers.normalize import clean
 from moderation.eval import metrics
 
 BENIGN = metrics.BENIGN
-OTHER_CATEGORY_WEIGHT = 0.3  # rows of another disallowed category are weaker negatives
+HIDDEN = 256
+EPOCHS = 300
 TARGET_FPR = 0.01  # of the heads alone on dev benign: leaves room for the rule classifiers
 
 
@@ -38,29 +38,54 @@ def _row_probs(heads: PromptHeads, per_row: list[np.ndarray]) -> np.ndarray:
     return np.stack([heads.probabilities(v).max(axis=0) for v in per_row])
 
 
-def fit_weights(rows: list[dict[str, Any]], per_row: list[np.ndarray], categories: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """One logistic regression per category on the whole prompts, plus benign sentences as negatives."""
-    x_parts, labels = [], []
+def training_set(
+    rows: list[dict[str, Any]], per_row: list[np.ndarray], categories: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y): every whole prompt; for a long disallowed prompt also its sentence closest to the plain
+    request of its group (where the buried request sits); every sentence of a benign prompt as a negative."""
+    seeds = {r["group"]: v[0] for r, v in zip(rows, per_row, strict=True) if r["variant"] == "seed"}
+    xs, ys = [], []
     for row, vectors in zip(rows, per_row, strict=True):
-        x_parts.append(vectors[0])
-        labels.append(row["label"])
+        y = np.array([row["label"] == c for c in categories], dtype=np.float32)
+        xs.append(vectors[0])
+        ys.append(y)
         if row["label"] == BENIGN:
-            for v in vectors[1:]:
-                x_parts.append(v)
-                labels.append(BENIGN)
-    x = np.stack(x_parts).astype(np.float64)
-    label_arr = np.array(labels)
-    weights, biases = [], []
-    for category in categories:
-        y = (label_arr == category).astype(np.float64)
-        base = np.where(label_arr == BENIGN, 1.0, OTHER_CATEGORY_WEIGHT)
-        pos = max(y.sum(), 1.0)
-        neg_weight = base[y == 0].sum()
-        weight = np.where(y == 1, neg_weight / pos, base)
-        w, b = fit_logistic(x, y, weight)
-        weights.append(w)
-        biases.append(b)
-    return np.stack(weights, axis=1), np.array(biases)
+            xs.extend(vectors[1:])
+            ys.extend([y] * (len(vectors) - 1))
+        elif len(vectors) > 1 and row["group"] in seeds:
+            xs.append(vectors[1 + int(np.argmax(vectors[1:] @ seeds[row["group"]]))])
+            ys.append(y)
+    return np.stack(xs).astype(np.float32), np.stack(ys)
+
+
+def fit_mlp(x: np.ndarray, y: np.ndarray, *, seed: int, hidden: int = HIDDEN, epochs: int = EPOCHS) -> dict[str, np.ndarray]:
+    """Full-batch AdamW on a one-hidden-layer MLP with per-category positive weights, seeded, on CPU."""
+    import torch
+
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(x.shape[1], hidden),
+        torch.nn.GELU(approximate="tanh"),
+        torch.nn.Dropout(0.1),
+        torch.nn.Linear(hidden, y.shape[1]),
+    )
+    xt, yt = torch.tensor(x), torch.tensor(y)
+    positives = yt.sum(0).clamp(min=1.0)
+    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=((len(yt) - positives) / positives).clamp(max=20.0))
+    optimiser = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
+    model.train()
+    for _ in range(epochs):
+        optimiser.zero_grad()
+        loss_fn(model(xt), yt).backward()
+        optimiser.step()
+    first, last = model[0], model[3]
+    return {
+        "w1": first.weight.detach().numpy().T.copy(),
+        "b1": first.bias.detach().numpy().copy(),
+        "w2": last.weight.detach().numpy().T.copy(),
+        "b2": last.bias.detach().numpy().copy(),
+    }
 
 
 def fit_thresholds(
@@ -113,10 +138,9 @@ def train(
     model: str = "all-MiniLM-L6-v2",
 ) -> PromptHeads:
     """Weights on `train_rows`, thresholds on `dev_rows`, with the metadata to reproduce them."""
-    np.random.seed(seed)
     train_vectors = embed_rows(train_rows, embed)
-    weights, biases = fit_weights(train_rows, train_vectors, categories)
-    heads = PromptHeads(categories, weights, biases, {}, {}, {})
+    x, y = training_set(train_rows, train_vectors, categories)
+    heads = PromptHeads(categories, fit_mlp(x, y, seed=seed), {}, {}, {})
     dev_vectors = embed_rows(dev_rows, embed)
     dev_probs = _row_probs(heads, dev_vectors)
     heads.review_at, heads.block_at = fit_thresholds(dev_rows, dev_probs, categories)
@@ -124,6 +148,7 @@ def train(
     benign = np.array([r["label"] == BENIGN for r in dev_rows])
     heads.meta = {
         "model": model,
+        "head": f"MLP {HIDDEN} hidden (tanh-GELU), {EPOCHS} epochs full-batch AdamW",
         "seed": seed,
         "trained_on": "train",
         "thresholds_on": "dev",

@@ -20,6 +20,7 @@ from moderation import registry
 from moderation.categories import CATEGORIES
 from moderation.classifiers import REVIEW, Scores, Verdict, loader
 from moderation.classifiers.blocklist import BlocklistClassifier
+from moderation.classifiers.lexicons import LexiconClassifier
 from moderation.classifiers.names import RegistryNameClassifier
 from moderation.classifiers.rights import RightsNameMatcher
 from moderation.models import AuditEvent, Case, StoredVerdict
@@ -37,6 +38,7 @@ SubjectArg = tuple[str, int] | registry.SubjectRef | None
 _blocklist = BlocklistClassifier()
 _rights_names = RightsNameMatcher()
 _registry_names = RegistryNameClassifier()  # the shipped public-figure and rights-holder registries
+_lexicons = LexiconClassifier()  # per-language terms, by identified language
 
 
 def classifiers_ready() -> tuple[bool, dict[str, dict[str, Any]]]:
@@ -141,7 +143,7 @@ def score_prompts(texts: list[str]) -> list[Scores]:
     results = [Scores() for _ in texts]
     if not texts:
         return results
-    for classifier in (_blocklist, _rights_names, _registry_names, *models):
+    for classifier in (_blocklist, _rights_names, _registry_names, _lexicons, *models):
         for i, scored in enumerate(classifier.score_texts(list(texts))):
             results[i] = results[i].merge(scored)
     return results
