@@ -48,7 +48,7 @@ COMMON_WORDS = frozenset(
     sherlock phoenix grey jean chase rubble sky everest bolt dolly mandela
     """.split()
 )
-_GENERIC = frozenset("the company entertainment studios studio pictures games group media inc".split())
+_GENERIC = frozenset("the company entertainment studios studio pictures games group media inc legend".split())
 RIGHTS_CUES = frozenset(
     "cartoon anime manga superhero disney pixar marvel dc nintendo pokemon sega sanrio dreamworks ghibli nickelodeon "
     "warner lucasfilm hasbro mattel capcom".split()
@@ -108,7 +108,9 @@ class NameMatcher:
         self._phrases: set[str] = set(cues)
         for row in rows:
             company = [w for w in _tokens(str(row.get("rights_holder", ""))) if len(w) > 3 and w not in _GENERIC]
-            context = frozenset(company[:1] + [" ".join(_tokens(_paren(row["name"])))]) - {""}
+            franchise = _tokens(_paren(row["name"]))
+            words_of = [w for w in franchise if len(w) > 3 and w not in _GENERIC]
+            context = frozenset(company[:1] + [" ".join(franchise)] + words_of) - {""}
             for alias in [row["name"], *row.get("aliases", [])]:
                 key_words = _tokens(re.sub(r"\s*\(.*?\)", "", alias))
                 if not key_words or len(key_words) > MAX_WORDS:
@@ -136,6 +138,10 @@ class NameMatcher:
                     if needle.ambiguous and not _single_word_counts(needle, capitalised, present, self.cues):
                         continue
                     found.setdefault(needle.slug, NameMatch(needle.slug, needle.name, needle.alias, needle.ambiguous))
+        for token in tokens:
+            squashed_hit = self._squashed.get(token)
+            if squashed_hit is not None:
+                found.setdefault(squashed_hit.slug, NameMatch(squashed_hit.slug, squashed_hit.name, squashed_hit.alias, False))
         for run in runs:
             for squashed, needle in self._squashed.items():
                 if squashed in run:

@@ -60,7 +60,7 @@ def test_leetspeak_inside_words_is_undone_but_numbers_stay():
 
 def test_stretched_letters_are_squeezed():
     """Three or more of the same letter become one; real double letters stay."""
-    assert squeeze("nuuuuude and goood") == "nude and good"
+    assert squeeze("nuuuuude and good") == "nude and good"
 
 
 def test_mixed_script_and_leet_together():
