@@ -74,6 +74,9 @@ NON_DEPICT = re.compile(
     r"dokumentation|dokumentarfilm|documentario|lezione|aula|lecon|setsumei|kaisetsu|denki)",
 )
 
+PUBLIC_DOMAIN = re.compile(r"\bpublic[- ]domain\b")
+NOT_DEPICTED = re.compile(r"\b(own voices?|no faces?|not shown|no (leaders?|people|person|one) shown|public domain)\b")
+
 
 @dataclass(frozen=True)
 class NameMatch:
@@ -166,12 +169,21 @@ def _paren(name: str) -> str:
     return inner.group(1) if inner else ""
 
 
-def depicts(text: str) -> bool:
-    """Whether a prompt naming a public figure asks to depict them (vs. only being about them)."""
+def depicts(text: str, names: Iterable[str] = ()) -> bool:
+    """Whether a prompt naming a public figure asks to depict them (vs. only being about them).
+
+    Saying it is in someone's own voice, or that no faces are shown, settles it as not depicting.
+    Otherwise a depiction cue settles it as depicting; without one, a non-depicting cue (a
+    documentary, an explainer) or the name used as a possessive ("Obama's memoir") means not."""
     lowered = " ".join(words(text))
+    if NOT_DEPICTED.search(lowered):
+        return False
     if DEPICT.search(lowered):
         return True
-    return not NON_DEPICT.search(lowered)
+    if NON_DEPICT.search(lowered):
+        return False
+    folded = clean(text).casefold()
+    return not any(re.search(re.escape(n.casefold()) + r"(?:'s|s'|')(?!\w)", folded) for n in names)
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -202,10 +214,10 @@ class RegistryNameClassifier:
             reasons: list[str] = []
             matches: list[dict[str, Any]] = []
             people = figures.find(text)
-            if people and depicts(text):
+            if people and depicts(text, [m.alias for m in people]):
                 scores[PUBLIC_FIGURE] = 1.0
                 reasons += [f"public_figure:{m.slug}" for m in people[:3]]
-            for m in rights.find(text):
+            for m in [] if PUBLIC_DOMAIN.search(text.casefold()) else rights.find(text):
                 matches.append({"slug": m.slug, "score": 1.0, "choice": "block", "via": "registry"})
             if matches:
                 scores[RIGHTS_HOLDER] = 1.0
