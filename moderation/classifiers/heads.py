@@ -86,11 +86,14 @@ class PromptHeads:
     def save(self, path: Path = DEFAULT_PATH) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as fh:
-            np.savez(fh, **{k: v.astype(np.float32) for k, v in self.layers.items()})
+            arrays: dict[str, Any] = {k: v.astype(np.float32) for k, v in self.layers.items()}
+            np.savez(fh, **arrays)
         meta = dict(self.meta)
         meta["categories"] = self.categories
         meta["thresholds"] = {"review": self.review_at, "block": self.block_at}
-        path.with_suffix(".json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        path.with_suffix(".json").write_text(
+            json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         """rows × categories probabilities for embedding rows."""

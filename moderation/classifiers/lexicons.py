@@ -30,36 +30,137 @@ from moderation.classifiers.normalize import clean, words
 HIT = 0.95
 LANGUAGES = ("en", "es", "fr", "de", "pt", "it")
 ROMAJI_MARKERS = frozenset(
-    "wo ga ni de no shite suru saseru shita desu masu doga kara made tsuki yo naka ue".split()
+    [
+        "wo",
+        "ga",
+        "ni",
+        "de",
+        "no",
+        "shite",
+        "suru",
+        "saseru",
+        "shita",
+        "desu",
+        "masu",
+        "doga",
+        "kara",
+        "made",
+        "tsuki",
+        "yo",
+        "naka",
+        "ue",
+    ]
 )
 _ROMAJI_SYLLABLES = re.compile(r"^(?:[kgsztdnhbpmyrwfjc]?h?y?[aeiou]|n|ts[u]|sh[aiuo]|ch[aiuo])+$")
 
 # category → terms, per language. Word stems end in "*".
 LEXICONS: dict[str, dict[str, list[str]]] = {
     "es": {
-        SEXUAL: ["porno*", "pornograf*", "desnud*", "teniendo sexo", "sexo oral", "coito", "masturb*", "striptease"],
-        SEXUAL_MINORS: ["lolita", "nina de * anos", "menor* desnud*", "pornografia infantil", "sexy de una nina"],
-        MINORS_ENDANGERED: ["bebe sacudido", "trabajo infantil", "ninos soldado*", "nino soldado", "trata de ninos"],
-        VIOLENCE: ["decapitad*", "torturad*", "descuartiz*", "masacre", "coche bomba", "como hacer una bomba"],
-        SELF_HARM: ["suicidarse", "suicidarme", "quitarse la vida", "cortarse las venas", "dejen de comer", "anorexic*", "autolesion*"],
-        HATE: ["alimana*", "negacion del holocausto", "judios controlan", "raza inferior", "exterminar a los"],
+        SEXUAL: [
+            "porno*",
+            "pornograf*",
+            "desnud*",
+            "teniendo sexo",
+            "sexo oral",
+            "coito",
+            "masturb*",
+            "striptease",
+        ],
+        SEXUAL_MINORS: [
+            "lolita",
+            "nina de * anos",
+            "menor* desnud*",
+            "pornografia infantil",
+            "sexy de una nina",
+        ],
+        MINORS_ENDANGERED: [
+            "bebe sacudido",
+            "trabajo infantil",
+            "ninos soldado*",
+            "nino soldado",
+            "trata de ninos",
+        ],
+        VIOLENCE: [
+            "decapitad*",
+            "torturad*",
+            "descuartiz*",
+            "masacre",
+            "coche bomba",
+            "como hacer una bomba",
+        ],
+        SELF_HARM: [
+            "suicidarse",
+            "suicidarme",
+            "quitarse la vida",
+            "cortarse las venas",
+            "dejen de comer",
+            "anorexic*",
+            "autolesion*",
+        ],
+        HATE: [
+            "alimana*",
+            "negacion del holocausto",
+            "judios controlan",
+            "raza inferior",
+            "exterminar a los",
+        ],
         HARASSMENT: ["mi ex desnud*", "video de venganza", "gordofobia", "humillar a mi"],
     },
     "fr": {
-        SEXUAL: ["porno*", "nue", "nues", "nu integral", "rapport sexuel", "ejacul*", "strip-tease", "parties genitales"],
+        SEXUAL: [
+            "porno*",
+            "nue",
+            "nues",
+            "nu integral",
+            "rapport sexuel",
+            "ejacul*",
+            "strip-tease",
+            "parties genitales",
+        ],
         SEXUAL_MINORS: ["fille de * ans", "ado de * ans", "pedopornograph*", "lycéenne", "seins nus"],
         MINORS_ENDANGERED: ["enfant soldat", "enfants soldats", "travail des enfants", "bebe secoue"],
         VIOLENCE: ["decapit*", "eventrer", "tortur*", "machette", "fabriquer une bombe", "massacre"],
-        SELF_HARM: ["se suicider", "suicide par", "se tire une balle", "overdose", "scarifi*", "se mutiler", "lettre de suicide"],
+        SELF_HARM: [
+            "se suicider",
+            "suicide par",
+            "se tire une balle",
+            "overdose",
+            "scarifi*",
+            "se mutiler",
+            "lettre de suicide",
+        ],
         HATE: ["sont des animaux", "sont des parasites", "kkk", "insultes racistes", "interdisez-les"],
         HARASSMENT: ["salope", "mon ex", "attarde", "humilier"],
     },
     "de": {
         SEXUAL: ["porno*", "nackt*", "sexszene", "geschlechtsverkehr", "befriedigt", "stohnt"],
         SEXUAL_MINORS: ["kipo", "minderjahrig*", "jungfraulichkeit", "kinderporno*"],
-        MINORS_ENDANGERED: ["kindersoldat*", "kinderarbeit", "schnuffeln", "verpruegelt", "verprugelt", "mit dem gurtel"],
-        VIOLENCE: ["amoklauf", "sprengfalle", "sprengstoffweste", "dauerfeuer", "enthaupt*", "folter*", "gemetzel"],
-        SELF_HARM: ["suizidmethod*", "selbstmordanleitung", "bring dich um", "selbstverletzung*", "ritz*", "aushungert", "rasierklinge"],
+        MINORS_ENDANGERED: [
+            "kindersoldat*",
+            "kinderarbeit",
+            "schnuffeln",
+            "verpruegelt",
+            "verprugelt",
+            "mit dem gurtel",
+        ],
+        VIOLENCE: [
+            "amoklauf",
+            "sprengfalle",
+            "sprengstoffweste",
+            "dauerfeuer",
+            "enthaupt*",
+            "folter*",
+            "gemetzel",
+        ],
+        SELF_HARM: [
+            "suizidmethod*",
+            "selbstmordanleitung",
+            "bring dich um",
+            "selbstverletzung*",
+            "ritz*",
+            "aushungert",
+            "rasierklinge",
+        ],
         HATE: ["sauberung", "als affen", "rassistisch*", "homophob*", "judenhass", "untermensch*"],
         HARASSMENT: ["demutigend*", "padophil*", "versohlt", "ausgezogen"],
     },
@@ -67,8 +168,22 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
         SEXUAL: ["porno*", "pornograf*", "nua", "nuas", "pelad*", "fazendo sexo", "sexo oral", "masturb*"],
         SEXUAL_MINORS: ["menor* nu*", "pornografia infantil", "lolita"],
         MINORS_ENDANGERED: ["crianca soldado", "criancas soldado", "trabalho infantil", "bebe sacudido"],
-        VIOLENCE: ["decapitad*", "tortura*", "esquartej*", "massacre", "bomba caseira", "como fazer uma bomba"],
-        SELF_HARM: ["suicidar", "se suicidar", "tirar a propria vida", "se cortar", "parar de comer", "anorex*"],
+        VIOLENCE: [
+            "decapitad*",
+            "tortura*",
+            "esquartej*",
+            "massacre",
+            "bomba caseira",
+            "como fazer uma bomba",
+        ],
+        SELF_HARM: [
+            "suicidar",
+            "se suicidar",
+            "tirar a propria vida",
+            "se cortar",
+            "parar de comer",
+            "anorex*",
+        ],
         HATE: ["negacao do holocausto", "judeus controlam", "raca inferior", "sao vermes", "sao animais"],
         HARASSMENT: ["minha ex nua", "video de vinganca", "humilhar"],
     },
@@ -128,7 +243,9 @@ def _compiled(lang: str) -> list[tuple[re.Pattern[str], str]]:
             parts = []
             for word in term.split():
                 stem = " ".join(words(word.rstrip("*"))) if word != "*" else ""
-                parts.append(r"\S+" if word == "*" else re.escape(stem) + (r"\S*" if word.endswith("*") else ""))
+                parts.append(
+                    r"\S+" if word == "*" else re.escape(stem) + (r"\S*" if word.endswith("*") else "")
+                )
             out.append((re.compile(r"(?<!\S)" + r" ".join(parts) + r"(?!\S)"), category))
     return out
 

@@ -37,26 +37,198 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MAX_WORDS = 6
 
 COMMON_WORDS = frozenset(
-    """
-    link storm joy power red ken donkey sadness anger fear disgust bolt cars up brave belle beast
-    dash flash shadow sonic rose jack king queen prince princess tiger bear rocket vision blade venom
-    carnage goofy pluto stitch scar buzz rex slinky sally mike boo remy wall eve coco luna sun moon
-    star sky river rain snow ice fire water earth wind frost spike tom jerry felix charlie lucy
-    peach daisy toad fox pit apple amazon meta target shell dove gap harris warren johnson bush
-    brown jordan james taylor swift drake future cher robin raven thor hulk joker bane rogue beast
-    misty marshall halloween alien hercules alice tarzan aladdin pinocchio cinderella dracula
-    sherlock phoenix grey jean chase rubble sky everest bolt dolly mandela
-    """.split()
+    [
+        "link",
+        "storm",
+        "joy",
+        "power",
+        "red",
+        "ken",
+        "donkey",
+        "sadness",
+        "anger",
+        "fear",
+        "disgust",
+        "bolt",
+        "cars",
+        "up",
+        "brave",
+        "belle",
+        "beast",
+        "dash",
+        "flash",
+        "shadow",
+        "sonic",
+        "rose",
+        "jack",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "tiger",
+        "bear",
+        "rocket",
+        "vision",
+        "blade",
+        "venom",
+        "carnage",
+        "goofy",
+        "pluto",
+        "stitch",
+        "scar",
+        "buzz",
+        "rex",
+        "slinky",
+        "sally",
+        "mike",
+        "boo",
+        "remy",
+        "wall",
+        "eve",
+        "coco",
+        "luna",
+        "sun",
+        "moon",
+        "star",
+        "sky",
+        "river",
+        "rain",
+        "snow",
+        "ice",
+        "fire",
+        "water",
+        "earth",
+        "wind",
+        "frost",
+        "spike",
+        "tom",
+        "jerry",
+        "felix",
+        "charlie",
+        "lucy",
+        "peach",
+        "daisy",
+        "toad",
+        "fox",
+        "pit",
+        "apple",
+        "amazon",
+        "meta",
+        "target",
+        "shell",
+        "dove",
+        "gap",
+        "harris",
+        "warren",
+        "johnson",
+        "bush",
+        "brown",
+        "jordan",
+        "james",
+        "taylor",
+        "swift",
+        "drake",
+        "future",
+        "cher",
+        "robin",
+        "raven",
+        "thor",
+        "hulk",
+        "joker",
+        "bane",
+        "rogue",
+        "beast",
+        "misty",
+        "marshall",
+        "halloween",
+        "alien",
+        "hercules",
+        "alice",
+        "tarzan",
+        "aladdin",
+        "pinocchio",
+        "cinderella",
+        "dracula",
+        "sherlock",
+        "phoenix",
+        "grey",
+        "jean",
+        "chase",
+        "rubble",
+        "sky",
+        "everest",
+        "bolt",
+        "dolly",
+        "mandela",
+    ]
 )
-_GENERIC = frozenset("the company entertainment studios studio pictures games group media inc legend".split())
+_GENERIC = frozenset(
+    [
+        "the",
+        "company",
+        "entertainment",
+        "studios",
+        "studio",
+        "pictures",
+        "games",
+        "group",
+        "media",
+        "inc",
+        "legend",
+    ]
+)
 RIGHTS_CUES = frozenset(
-    "cartoon anime manga superhero disney pixar marvel dc nintendo pokemon sega sanrio dreamworks ghibli nickelodeon "
-    "warner lucasfilm hasbro mattel capcom".split()
+    [
+        "cartoon",
+        "anime",
+        "manga",
+        "superhero",
+        "disney",
+        "pixar",
+        "marvel",
+        "dc",
+        "nintendo",
+        "pokemon",
+        "sega",
+        "sanrio",
+        "dreamworks",
+        "ghibli",
+        "nickelodeon",
+        "warner",
+        "lucasfilm",
+        "hasbro",
+        "mattel",
+        "capcom",
+    ]
 )
 FIGURE_CUES = frozenset(
-    "president senator minister chancellor politician congressman congresswoman governor mayor "
-    "singer rapper actor actress star celebrity footballer player ceo billionaire king queen prince "
-    "princess pope leader".split()
+    [
+        "president",
+        "senator",
+        "minister",
+        "chancellor",
+        "politician",
+        "congressman",
+        "congresswoman",
+        "governor",
+        "mayor",
+        "singer",
+        "rapper",
+        "actor",
+        "actress",
+        "star",
+        "celebrity",
+        "footballer",
+        "player",
+        "ceo",
+        "billionaire",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "leader",
+    ]
 )
 DEPICT = re.compile(
     r"\b(deep ?fake|fake|faked|realistic|photorealistic|real footage|look(s)? real|convinc|footage of|"
@@ -75,7 +247,9 @@ NON_DEPICT = re.compile(
 )
 
 PUBLIC_DOMAIN = re.compile(r"\bpublic[- ]domain\b")
-NOT_DEPICTED = re.compile(r"\b(own voices?|no faces?|not shown|no (leaders?|people|person|one) shown|public domain)\b")
+NOT_DEPICTED = re.compile(
+    r"\b(own voices?|no faces?|not shown|no (leaders?|people|person|one) shown|public domain)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -110,10 +284,12 @@ class NameMatcher:
         self._squashed: dict[str, _Needle] = {}
         self._phrases: set[str] = set(cues)
         for row in rows:
-            company = [w for w in _tokens(str(row.get("rights_holder", ""))) if len(w) > 3 and w not in _GENERIC]
+            company = [
+                w for w in _tokens(str(row.get("rights_holder", ""))) if len(w) > 3 and w not in _GENERIC
+            ]
             franchise = _tokens(_paren(row["name"]))
             words_of = [w for w in franchise if len(w) > 3 and w not in _GENERIC]
-            context = frozenset(company[:1] + [" ".join(franchise)] + words_of) - {""}
+            context = frozenset([*company[:1], " ".join(franchise), *words_of]) - {""}
             for alias in [row["name"], *row.get("aliases", [])]:
                 key_words = _tokens(re.sub(r"\s*\(.*?\)", "", alias))
                 if not key_words or len(key_words) > MAX_WORDS:
@@ -140,11 +316,16 @@ class NameMatcher:
                 for needle in self._index.get(" ".join(tokens[i : i + n]), []):
                     if needle.ambiguous and not _single_word_counts(needle, capitalised, present, self.cues):
                         continue
-                    found.setdefault(needle.slug, NameMatch(needle.slug, needle.name, needle.alias, needle.ambiguous))
+                    found.setdefault(
+                        needle.slug, NameMatch(needle.slug, needle.name, needle.alias, needle.ambiguous)
+                    )
         for token in tokens:
             squashed_hit = self._squashed.get(token)
             if squashed_hit is not None:
-                found.setdefault(squashed_hit.slug, NameMatch(squashed_hit.slug, squashed_hit.name, squashed_hit.alias, False))
+                found.setdefault(
+                    squashed_hit.slug,
+                    NameMatch(squashed_hit.slug, squashed_hit.name, squashed_hit.alias, False),
+                )
         for run in runs:
             for squashed, needle in self._squashed.items():
                 if squashed in run:
@@ -155,7 +336,9 @@ class NameMatcher:
 _CAPITALISED = re.compile(r"\b[A-Z][\w'-]*")
 
 
-def _single_word_counts(needle: _Needle, capitalised: set[str], present: set[str], cues: frozenset[str]) -> bool:
+def _single_word_counts(
+    needle: _Needle, capitalised: set[str], present: set[str], cues: frozenset[str]
+) -> bool:
     """A one-word name counts with context (its franchise, or a cue word), or written as a name
     (capitalised mid-sentence) when it is not a common word."""
     if present & (needle.context | cues):
@@ -221,5 +404,7 @@ class RegistryNameClassifier:
                 matches.append({"slug": m.slug, "score": 1.0, "choice": "block", "via": "registry"})
             if matches:
                 scores[RIGHTS_HOLDER] = 1.0
-            out.append(Scores(scores=scores, reasons=reasons, matches=matches, model_ids={self.name: self.model_id}))
+            out.append(
+                Scores(scores=scores, reasons=reasons, matches=matches, model_ids={self.name: self.model_id})
+            )
         return out

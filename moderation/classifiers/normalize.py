@@ -60,7 +60,7 @@ def _invisible(ch: str) -> bool:
     if category == "Cf":  # zero-width space/joiners, word joiner, bidi marks, soft hyphen
         return True
     code = ord(ch)
-    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF or category == "Mn" and code in (0x034F,)
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF or (category == "Mn" and code in (0x034F,))
 
 
 def strip_invisible(text: str) -> str:
@@ -71,7 +71,9 @@ def strip_invisible(text: str) -> str:
 @functools.cache
 def _to_latin() -> dict[str, str]:
     """Non-ASCII characters that TR39 lists as confusable with one ASCII letter or digit, to that letter."""
-    data = json.loads(resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8"))
+    data = json.loads(
+        resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
+    )
     mapping: dict[str, str] = {}
     for raw, glyphs in data.items():
         char = raw.strip("\u200e\u200f")

@@ -137,6 +137,8 @@ class SentenceEmbeddingClassifier:
             if head > 0:
                 scores[RIGHTS_HOLDER] = max(scores.get(RIGHTS_HOLDER, 0.0), head)
                 # Rights holders are decided per match: the head's is a match of its own.
-                matches.append({"slug": HEAD_MATCH, "score": round(head, 4), "choice": "block", "via": "head"})
+                matches.append(
+                    {"slug": HEAD_MATCH, "score": round(head, 4), "choice": "block", "via": "head"}
+                )
             out.append(Scores(scores=scores, matches=matches, model_ids={self.name: self.model_id}))
         return out

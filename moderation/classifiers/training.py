@@ -58,7 +58,9 @@ def training_set(
     return np.stack(xs).astype(np.float32), np.stack(ys)
 
 
-def fit_mlp(x: np.ndarray, y: np.ndarray, *, seed: int, hidden: int = HIDDEN, epochs: int = EPOCHS) -> dict[str, np.ndarray]:
+def fit_mlp(
+    x: np.ndarray, y: np.ndarray, *, seed: int, hidden: int = HIDDEN, epochs: int = EPOCHS
+) -> dict[str, np.ndarray]:
     """Full-batch AdamW on a one-hidden-layer MLP with per-category positive weights, seeded, on CPU."""
     import torch
 
@@ -79,7 +81,8 @@ def fit_mlp(x: np.ndarray, y: np.ndarray, *, seed: int, hidden: int = HIDDEN, ep
         optimiser.zero_grad()
         loss_fn(model(xt), yt).backward()
         optimiser.step()
-    first, last = model[0], model[3]
+    first: Any = model[0]
+    last: Any = model[3]
     return {
         "w1": first.weight.detach().numpy().T.copy(),
         "b1": first.bias.detach().numpy().copy(),
@@ -97,7 +100,10 @@ def fit_thresholds(
     benign = np.array([r["label"] == BENIGN for r in rows])
     bad = ~benign
     budget = int(np.floor(target_fpr * benign.sum()))
-    block_at = {c: float(min(probs[benign, j].max() + 1e-4, 0.999)) if benign.any() else 0.5 for j, c in enumerate(categories)}
+    block_at = {
+        c: float(min(probs[benign, j].max() + 1e-4, 0.999)) if benign.any() else 0.5
+        for j, c in enumerate(categories)
+    }
     thr = np.array([block_at[c] for c in categories])
     while True:
         flagged = (probs >= thr).any(axis=1)
@@ -144,7 +150,9 @@ def train(
     dev_vectors = embed_rows(dev_rows, embed)
     dev_probs = _row_probs(heads, dev_vectors)
     heads.review_at, heads.block_at = fit_thresholds(dev_rows, dev_probs, categories)
-    flagged = np.stack([dev_probs[:, j] >= heads.review_at[c] for j, c in enumerate(categories)], axis=1).any(axis=1)
+    flagged = np.stack([dev_probs[:, j] >= heads.review_at[c] for j, c in enumerate(categories)], axis=1).any(
+        axis=1
+    )
     benign = np.array([r["label"] == BENIGN for r in dev_rows])
     heads.meta = {
         "model": model,
@@ -158,8 +166,8 @@ def train(
         "date": dt.date.today().isoformat(),
         "target_fpr": TARGET_FPR,
         "dev_heads_only": {
-            "recall": round(float(flagged[~benign].mean()), 4) if (~benign).any() else None,
-            "fpr": round(float(flagged[benign].mean()), 4) if benign.any() else None,
+            "recall": round(float(np.asarray(flagged)[~benign].mean()), 4) if (~benign).any() else None,
+            "fpr": round(float(np.asarray(flagged)[benign].mean()), 4) if benign.any() else None,
         },
     }
     return heads

@@ -144,8 +144,8 @@ def render(after: dict[str, Any], before: dict[str, Any] | None = None) -> list[
         ("fp_lang", "false positives per language (benign)"),
         ("theme", "false positives per benign theme"),
     ):
-        lines += _table(title, after[key], b.get(key) if before else None) + [""]
-    lines += _table("recall per (category, style)", after["cell"], b.get("cell") if before else None) + [""]
+        lines += [*_table(title, after[key], b.get(key) if before else None), ""]
+    lines += [*_table("recall per (category, style)", after["cell"], b.get("cell") if before else None), ""]
     decided = sorted({d for c in after["confusion"].values() for d in c})
     lines += ["Confusion (rows: label; columns: the category decided, or allow):", ""]
     lines.append("| label | " + " | ".join(decided) + " |")

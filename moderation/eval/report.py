@@ -57,11 +57,20 @@ def _targets(fig: dict[str, Any]) -> list[str]:
 def write_report(out: Path, fig: dict[str, Any], heads: dict[str, Any] | None = None) -> None:
     """Write the report: intro, targets, the figures with a before column, the heads' metadata."""
     before = json.loads(BASELINE.read_text()) if BASELINE.exists() else None
-    if before is not None and (before.get("split") != fig.get("split") or before.get("subset") != fig.get("subset")):
+    if before is not None and (
+        before.get("split") != fig.get("split") or before.get("subset") != fig.get("subset")
+    ):
         before = None
     subset = f", subset of {fig['subset']} per (label, style)" if fig.get("subset") else ""
     lines = [INTRO, *_targets(fig), "", f"## Figures ({fig.get('split', '?')} split{subset})", ""]
     lines += metrics.render(fig, before)
     if heads:
-        lines += ["", "## The trained heads", "", "```json", json.dumps(heads, indent=1, sort_keys=True), "```"]
+        lines += [
+            "",
+            "## The trained heads",
+            "",
+            "```json",
+            json.dumps(heads, indent=1, sort_keys=True),
+            "```",
+        ]
     out.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")

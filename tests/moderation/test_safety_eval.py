@@ -38,7 +38,8 @@ def test_figures_count_review_and_block_as_caught():
     ]
     fig = metrics.figures(rows, outcomes)
     assert fig["recall"] == {"rate": 0.5, "hits": 1, "n": 2}
-    assert fig["fpr"]["rate"] == 1.0 and fig["theme"]["war_film"]["hits"] == 1
+    assert fig["fpr"]["rate"] == 1.0
+    assert fig["theme"]["war_film"]["hits"] == 1
     assert fig["confusion"]["violence"] == {"allow": 1, "violence": 1}
     assert fig["lang"]["es"]["rate"] == 0.0
 
@@ -47,14 +48,25 @@ def test_safety_eval_command_on_a_small_subset(no_models, tmp_path):
     """The command runs the prompt pipeline over a fixed subset, prints the tables and writes the report."""
     out, stdout = tmp_path / "SAFETY_EVAL.md", StringIO()
     json_path = tmp_path / "fig.json"
-    call_command("safety_eval", split="test", limit=1, write=True, out=str(out), json_path=str(json_path), stdout=stdout)
+    call_command(
+        "safety_eval",
+        split="test",
+        limit=1,
+        write=True,
+        out=str(out),
+        json_path=str(json_path),
+        stdout=stdout,
+    )
     printed = stdout.getvalue()
-    assert "recall per category:" in printed and "false positives per theme:" in printed
+    assert "recall per category:" in printed
+    assert "false positives per theme:" in printed
     assert "confusion (label -> decided):" in printed
     report = out.read_text()
-    assert "# Prompt safety evaluation" in report and "| recall per style |" in report
+    assert "# Prompt safety evaluation" in report
+    assert "| recall per style |" in report
     fig = json.loads(json_path.read_text())
-    assert fig["subset"] == 1 and fig["rows"] == len(metrics.subset(metrics.load_rows(split="test"), 1))
+    assert fig["subset"] == 1
+    assert fig["rows"] == len(metrics.subset(metrics.load_rows(split="test"), 1))
     assert set(fig["category"]) >= {"sexual", "minors_endangered", "public_figure", "rights_holder"}
 
 
@@ -80,7 +92,8 @@ def test_head_training_is_deterministic_and_never_reads_test():
         assert np.array_equal(first.layers[key], second.layers[key]), key
     assert first.review_at == second.review_at
     assert first.meta["data_hash"] == metrics.data_hash(train_rows + dev_rows)
-    assert first.meta["trained_on"] == "train" and first.meta["thresholds_on"] == "dev"
+    assert first.meta["trained_on"] == "train"
+    assert first.meta["thresholds_on"] == "dev"
 
 
 @pytest.mark.ml
@@ -95,5 +108,6 @@ def test_train_prompt_heads_command_writes_loadable_identical_heads(tmp_path, se
         call_command("train_prompt_heads", limit=1, out=str(path), stdout=StringIO())
     a, b = PromptHeads.load(paths[0]), PromptHeads.load(paths[1])
     assert all(np.array_equal(a.layers[k], b.layers[k]) for k in a.layers)
-    assert a.meta["seed"] == 14 and a.meta["train_rows"] < 60
+    assert a.meta["seed"] == 14
+    assert a.meta["train_rows"] < 60
     loader.reset()

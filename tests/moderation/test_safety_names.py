@@ -8,7 +8,12 @@ from moderation.classifiers.names import NameMatcher, RegistryNameClassifier, de
 
 ROWS = [
     {"slug": "joe-biden", "name": "Joe Biden", "aliases": ["Biden", "Sleepy Joe"]},
-    {"slug": "link-zelda", "name": "Link (The Legend of Zelda)", "aliases": ["Link"], "rights_holder": "Nintendo"},
+    {
+        "slug": "link-zelda",
+        "name": "Link (The Legend of Zelda)",
+        "aliases": ["Link"],
+        "rights_holder": "Nintendo",
+    },
     {"slug": "pikachu", "name": "Pikachu", "aliases": [], "rights_holder": "The Pokémon Company"},
 ]
 
@@ -25,7 +30,13 @@ def test_matcher_reads_rows_from_any_iterable():
 
 @pytest.mark.parametrize(
     "text",
-    ["J o e  B i d e n speaking", "J0e B1den speaking", "Jое Вidеn speaking", "Joe Bi\u200bden speaking", "Joeee Biden"],
+    [
+        "J o e  B i d e n speaking",
+        "J0e B1den speaking",
+        "Jое Вidеn speaking",
+        "Joe Bi\u200bden speaking",
+        "Joeee Biden",
+    ],
 )
 def test_names_survive_obfuscation(text):
     """Spaced, leet, Cyrillic look-alike, zero-width and stretched spellings of a name still match."""
@@ -33,7 +44,7 @@ def test_names_survive_obfuscation(text):
 
 
 def test_common_word_names_need_context():
-    """"link" alone is a word; next to its franchise (or written as a name) it is the character."""
+    """ "link" alone is a word; next to its franchise (or written as a name) it is the character."""
     matcher = NameMatcher(ROWS)
     assert _slugs(matcher, "click the link in my bio") == set()
     assert _slugs(matcher, "link from zelda fighting a dragon") == {"link-zelda"}
@@ -51,7 +62,8 @@ def test_public_figure_depiction_rule():
 def test_shipped_registries_feed_the_prompt_classifier():
     """The shipped registries flag a deepfake of a named politician and a named character, and pass an explainer."""
     figures, rights = shipped()
-    assert figures.find("Barack Obama") and rights.find("Mickey Mouse")
+    assert figures.find("Barack Obama")
+    assert rights.find("Mickey Mouse")
     classifier = RegistryNameClassifier()
     fake, character, explainer = classifier.score_texts(
         [
@@ -61,5 +73,6 @@ def test_shipped_registries_feed_the_prompt_classifier():
         ]
     )
     assert fake.scores == {"public_figure": 1.0}
-    assert character.scores == {"rights_holder": 1.0} and character.matches[0]["slug"] == "mickey-mouse"
+    assert character.scores == {"rights_holder": 1.0}
+    assert character.matches[0]["slug"] == "mickey-mouse"
     assert explainer.scores == {}

@@ -66,7 +66,9 @@ class Command(BaseCommand):
             help="only the first N rows of each (label, style) in file order: a small fixed subset",
         )
         parser.add_argument("--write", action="store_true", help="write docs/SAFETY_EVAL.md")
-        parser.add_argument("--json", dest="json_path", default="", help="also write the figures as JSON here")
+        parser.add_argument(
+            "--json", dest="json_path", default="", help="also write the figures as JSON here"
+        )
         parser.add_argument("--out", default="", help="where --write writes (default docs/SAFETY_EVAL.md)")
 
     def handle(self, *args: Any, **options: Any) -> None:

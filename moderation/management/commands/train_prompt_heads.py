@@ -36,7 +36,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--out", default=str(heads.DEFAULT_PATH))
         parser.add_argument("--seed", type=int, default=14)
-        parser.add_argument("--limit", type=int, default=0, help="first N rows per (label, style) of each split")
+        parser.add_argument(
+            "--limit", type=int, default=0, help="first N rows per (label, style) of each split"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         rows = metrics.load_rows()
