@@ -28,7 +28,7 @@ from moderation.classifiers import Scores
 from moderation.classifiers.normalize import clean, words
 
 HIT = 0.95
-LANGUAGES = ("en", "es", "fr", "de", "pt", "it")
+LANGUAGES = ("en", "es", "fr", "de", "pt", "it")  # what langid may answer
 ROMAJI_MARKERS = frozenset(
     [
         "wo",
@@ -55,6 +55,73 @@ _ROMAJI_SYLLABLES = re.compile(r"^(?:[kgsztdnhbpmyrwfjc]?h?y?[aeiou]|n|ts[u]|sh[
 
 # category → terms, per language. Word stems end in "*".
 LEXICONS: dict[str, dict[str, list[str]]] = {
+    # English: only request phrases the heads miss and no benign use shares; applied to every prompt.
+    "en": {
+        VIOLENCE: [
+            "how to make a bomb",
+            "pipe bomb",
+            "build a bomb",
+            "make a bomb",
+            "suicide vest",
+            "nail bomb",
+            "decapitat*",
+            "behead*",
+            "dismember*",
+            "disembowel*",
+            "skinned alive",
+            "burned alive",
+            "mass shooting",
+            "school shooting",
+            "shooting up a school",
+            "ghost gun",
+            "full auto conversion",
+            "make napalm",
+            "make ricin",
+            "make thermite",
+            "molotov",
+            "torture porn",
+            "snuff",
+        ],
+        MINORS_ENDANGERED: [
+            "child soldier*",
+            "tide pod challenge",
+            "blackout challenge",
+            "choking challenge",
+            "skull breaker challenge",
+            "child labour",
+            "child labor",
+            "child trafficking",
+            "sold to men",
+            "shaken baby",
+            "kid drinking bleach",
+            "our little secret",
+            "don't tell your parents",
+            "dont tell your parents",
+            "meet me alone",
+        ],
+        SELF_HARM: [
+            "how to kill myself",
+            "kill yourself",
+            "painless way to die",
+            "ways to die",
+            "thinspo*",
+            "pro ana",
+            "proana",
+            "pro mia",
+            "unalive myself",
+            "sewerslide",
+            "cutting tutorial",
+            "how deep to cut",
+        ],
+        HARASSMENT: [
+            "dox*",
+            "her home address",
+            "his home address",
+            "revenge porn",
+            "leak her nudes",
+            "leak his nudes",
+        ],
+    },
     "es": {
         SEXUAL: [
             "porno*",
@@ -257,7 +324,7 @@ def lexicon_hits(text: str, lang: str) -> dict[str, float]:
 
 
 class LexiconClassifier:
-    """Scores a prompt with the lexicon of its identified language (none for English)."""
+    """Scores a prompt with the English lexicon and the lexicon of its identified language."""
 
     name = "lexicons"
     model_id = "lexicons:v1"
@@ -266,7 +333,9 @@ class LexiconClassifier:
         out = []
         for text in texts:
             lang = language(text)
-            scores = lexicon_hits(text, lang) if lang != "en" else {}
+            scores = lexicon_hits(text, "en")
+            if lang != "en":
+                scores.update(lexicon_hits(text, lang))
             reasons = [f"lexicon:{lang}:{c}" for c in scores]
             out.append(Scores(scores=scores, reasons=reasons, model_ids={self.name: self.model_id}))
         return out

@@ -28,6 +28,19 @@ on the same split and kept in `moderation/eval/baseline_test.json`.
 """
 
 
+NOTES = """Where it falls short, and why: the English sentence model and a
+one-hidden-layer head on ~1,100 training prompts separate plain requests
+well, but euphemisms, violence and minors-endangered requests sit close to
+the hard benign prompts (war films, horror effects, sports, parenting) in
+embedding space, so thresholds that keep benign false positives near 1 %
+on dev give up recall there. Non-English prompts rely on the lexicons.
+Dev and test have only 366-368 benign prompts each, so one prompt is 0.27
+points of false-positive rate and thresholds fitted on dev carry over
+loosely. The next steps are in `docs/MODERATION.md` (more training data, an
+LLM safety classifier).
+"""
+
+
 def _targets(fig: dict[str, Any]) -> list[str]:
     lines = ["## Targets", "", "| target | goal | reached | met |", "| --- | --- | --- | --- |"]
     recall = fig["recall"]["rate"] or 0.0
@@ -54,6 +67,14 @@ def _targets(fig: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _shortfalls(fig: dict[str, Any]) -> list[str]:
+    cells = [(k, v) for k, v in fig["cell"].items() if v["rate"] is not None and v["rate"] < TARGETS["cell"]]
+    if not cells:
+        return ["Every (category, style) cell reaches 0.90."]
+    listed = ", ".join(f"{k} {v['rate']:.2f}" for k, v in sorted(cells, key=lambda kv: kv[1]["rate"]))
+    return [f"Cells below 0.90 ({len(cells)} of {len(fig['cell'])}; 8 test rows each): {listed}."]
+
+
 def write_report(out: Path, fig: dict[str, Any], heads: dict[str, Any] | None = None) -> None:
     """Write the report: intro, targets, the figures with a before column, the heads' metadata."""
     before = json.loads(BASELINE.read_text()) if BASELINE.exists() else None
@@ -62,7 +83,16 @@ def write_report(out: Path, fig: dict[str, Any], heads: dict[str, Any] | None = 
     ):
         before = None
     subset = f", subset of {fig['subset']} per (label, style)" if fig.get("subset") else ""
-    lines = [INTRO, *_targets(fig), "", f"## Figures ({fig.get('split', '?')} split{subset})", ""]
+    lines = [
+        INTRO,
+        *_targets(fig),
+        "",
+        *_shortfalls(fig),
+        "",
+        NOTES,
+        f"## Figures ({fig.get('split', '?')} split{subset})",
+        "",
+    ]
     lines += metrics.render(fig, before)
     if heads:
         lines += [

@@ -30,7 +30,7 @@ def test_lexicon_terms_match_inflections_and_obfuscation():
 
 
 def test_classifier_uses_the_identified_language_only():
-    """An English prompt gets no lexicon score; a Spanish one gets its category."""
+    """A harmless English prompt gets no lexicon score; a Spanish one gets its category."""
     english, spanish = LexiconClassifier().score_texts(
         ["a nude-colored lipstick commercial", "un video que muestra cómo suicidarse sin dolor"]
     )

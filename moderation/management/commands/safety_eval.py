@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from moderation.classifiers import heads
 from moderation.eval import metrics
 from moderation.eval.report import write_report
 from moderation.policies import active_policy, decide
@@ -50,6 +51,15 @@ def evaluate(rows: list[dict[str, Any]]) -> list[metrics.Outcome]:
                 scores["rights_holder"] = max(scores.get("rights_holder", 0.0), float(match["score"]))
             outcomes.append(metrics.Outcome(decision=decision, flagged=flagged, scores=scores))
     return outcomes
+
+
+def _heads_meta() -> dict[str, Any] | None:
+    """The committed heads' training metadata (dev figures included), for the report."""
+    meta = heads.DEFAULT_PATH.with_suffix(".json")
+    if not meta.exists():
+        return None
+    data = json.loads(meta.read_text())
+    return {k: v for k, v in data.items() if k != "categories"}
 
 
 class Command(BaseCommand):
@@ -87,5 +97,5 @@ class Command(BaseCommand):
             Path(options["json_path"]).write_text(json.dumps(fig, indent=1, sort_keys=True) + "\n")
         if options["write"]:
             out = Path(options["out"] or Path(settings.BASE_DIR) / "docs" / "SAFETY_EVAL.md")
-            write_report(out, fig)
+            write_report(out, fig, heads=_heads_meta())
             self.stdout.write(f"wrote {out}")
