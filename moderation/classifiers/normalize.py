@@ -139,18 +139,22 @@ def squeeze(text: str) -> str:
     return _STRETCH_LETTERS.sub(r"\1", text)
 
 
-def clean(text: str) -> str:
-    """The readable normal form fed to the embeddings, lexicons and name matching."""
+def clean(text: str, *, join: bool = True) -> str:
+    """The readable normal form fed to the embeddings, lexicons and name matching.
+
+    `join=False` leaves spaced-out letters alone: `words` joins them itself and
+    keeps each joined run, so a term glued to a one-letter word is still found."""
     text = unicodedata.normalize("NFKC", text)
     text = strip_invisible(text)
     text = fold_confusables(text)
-    text = join_spaced(text)
+    if join:
+        text = join_spaced(text)
     text = unleet(text)
     return squeeze(text)
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", clean(text))
+    decomposed = unicodedata.normalize("NFKD", clean(text, join=False))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 

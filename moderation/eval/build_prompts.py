@@ -233,6 +233,7 @@ def read_lines(path):
             yield line
 
 
+# long: the whole build, one transform after another, in the order the README tells it
 def build():
     wrappers = load_wrappers()
     groups: list[dict[str, Any]] = []  # each: group, label, order (sort key), records
@@ -372,6 +373,7 @@ def load_registry_names(fname):
     return names
 
 
+# long: one pass of checks over the whole set, read top to bottom
 def validate(rows):
     errors = []
     req = ["id", "text", "label", "style", "lang", "theme", "split", "group"]
