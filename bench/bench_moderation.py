@@ -11,6 +11,7 @@ bundled stack (blocklist, rights-holder names, sentence embeddings).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -169,7 +170,9 @@ def run(args: argparse.Namespace) -> str:
             *rows,
             "",
             "Prompt checks: one prompt per call, calls interleaved (whole check, then the bare embedding of the "
-            "same prompt); short prompts and 60-100 word cinematic prompts, as in the evaluation set.",
+            "same prompt); short prompts and 60-100 word cinematic prompts, as in the evaluation set. "
+            f"Machine load when written (1-minute load average, {os.cpu_count()} CPUs): {os.getloadavg()[0]:.1f}; "
+            "compare rows of one run, not runs on differently loaded machines.",
             "",
             "| prompt checks | checks/s | p50 ms | p99 ms |",
             "| --- | --- | --- | --- |",
