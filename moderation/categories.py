@@ -14,6 +14,7 @@ import json
 
 SEXUAL = "sexual"
 SEXUAL_MINORS = "sexual_minors"
+MINORS_ENDANGERED = "minors_endangered"
 VIOLENCE = "violence"
 SELF_HARM = "self_harm"
 HATE = "hate"
@@ -24,6 +25,7 @@ RIGHTS_HOLDER = "rights_holder"
 CATEGORIES: tuple[str, ...] = (
     SEXUAL,
     SEXUAL_MINORS,
+    MINORS_ENDANGERED,
     VIOLENCE,
     SELF_HARM,
     HATE,
@@ -35,6 +37,7 @@ CATEGORIES: tuple[str, ...] = (
 LABELS: dict[str, str] = {
     SEXUAL: "Sexual content",
     SEXUAL_MINORS: "Sexual content involving minors",
+    MINORS_ENDANGERED: "Minors endangered or exploited",
     VIOLENCE: "Graphic violence",
     SELF_HARM: "Self-harm",
     HATE: "Hate",
@@ -60,6 +63,12 @@ DESCRIPTIONS: dict[str, list[str]] = {
         "a naked child",
         "a teenage girl in a sexual pose",
         "underage kid undressing erotically",
+    ],
+    MINORS_ENDANGERED: [
+        "a child in danger, abused, neglected, groomed or exploited",
+        "kids doing a dangerous challenge that could kill them",
+        "an adult luring a child to keep a secret and meet alone",
+        "a child soldier holding a rifle",
     ],
     VIOLENCE: [
         "graphic violence, gore, blood and mutilation",

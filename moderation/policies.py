@@ -19,6 +19,7 @@ from moderation.models import Policy
 DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
     "sexual": {"review": 0.5, "block": 0.8},
     "sexual_minors": {"review": 0.2, "block": 0.45},
+    "minors_endangered": {"review": 0.4, "block": 0.7},
     "violence": {"review": 0.55, "block": 0.85},
     "self_harm": {"review": 0.4, "block": 0.75},
     "hate": {"review": 0.5, "block": 0.8},
@@ -30,6 +31,7 @@ DEFAULT_THRESHOLDS: dict[str, dict[str, float]] = {
 DEFAULT_TEEN_THRESHOLDS: dict[str, dict[str, float]] = {
     "sexual": {"review": 0.25, "block": 0.4},
     "sexual_minors": {"review": 0.1, "block": 0.3},
+    "minors_endangered": {"review": 0.25, "block": 0.5},
     "violence": {"review": 0.35, "block": 0.6},
     "self_harm": {"review": 0.25, "block": 0.5},
     "hate": {"review": 0.35, "block": 0.6},

@@ -8,6 +8,7 @@ list is cached per process and rebuilt when the rows change.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 
 from django.db.models import Count, Max
@@ -35,6 +36,15 @@ BUILTIN_TERMS: dict[str, str] = {
     "gas the": HATE,
     "white power": HATE,
 }
+
+
+# Phrases where a term is not what it names: "nude" as a colour ("a nude lipstick",
+# "colour nude"). They are cut out of the normal form before terms are looked for.
+NOT_A_TERM = re.compile(
+    r" nude (?=(?:colou?red|colou?r|tones?|shades?|palette|lipstick|lips?|lip ?gloss|heels|shoes|pumps|"
+    r"eyeshadow|make ?up|nails?|polish|beige|foundation|blush|stockings|bra|dress|linen) )"
+    r"| (?:colou?r|shade|tone) nude "
+)
 
 
 class BlocklistClassifier:
@@ -68,6 +78,7 @@ class BlocklistClassifier:
         out = []
         for text in texts:
             normalized = NormalText(text)
+            normalized.padded = NOT_A_TERM.sub(" ", normalized.padded)
             scores: dict[str, float] = {}
             reasons: list[str] = []
             for needle, category in terms:

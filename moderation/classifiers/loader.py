@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 
+from moderation.classifiers import llm
 from moderation.classifiers.clip import CLIPClassifier
 from moderation.classifiers.nsfw import OpenNSFWClassifier
 from moderation.classifiers.text import SentenceEmbeddingClassifier
@@ -108,6 +109,8 @@ def _specs() -> list[Spec]:
             return None
 
         specs.append(Spec("clip", ("text", "frames"), clip_factory, clip_present))
+    if llm.configured():
+        specs.append(Spec("llm", ("text",), llm.load, llm.present))
     return specs
 
 
@@ -123,6 +126,8 @@ def _config_key() -> tuple[Any, ...]:
             "SAFETY_HEADS_DIR",
             "SAFETY_DEVICE",
             "SAFETY_BF16",
+            "SAFETY_LLM_PATH",
+            "SAFETY_LLM_BATCH",
         )
     )
 
@@ -175,7 +180,9 @@ def status() -> dict[str, dict[str, Any]]:
     """Each configured classifier's state, without loading anything."""
     out: dict[str, dict[str, Any]] = {
         "blocklist": {"state": LOADED, "inputs": ["text"]},
-        "rights_names": {"state": LOADED, "inputs": ["text"]},
+        "registry_names": {"state": LOADED, "inputs": ["text"]},
+        "voice": {"state": LOADED, "inputs": ["text"]},
+        "lexicons": {"state": LOADED, "inputs": ["text"]},
     }
     bucket = _instances.get(_config_key(), {})
     for spec in _specs():
@@ -193,6 +200,7 @@ def status() -> dict[str, dict[str, Any]]:
         ("prompt_embeddings", settings.SAFETY_PROMPT_MODEL),
         ("nsfw", settings.SAFETY_NSFW_MODEL),
         ("clip", settings.SAFETY_CLIP_MODEL),
+        ("llm", settings.SAFETY_LLM_PATH),
     ):
         if _off(value):
             out[name] = {"state": OFF}

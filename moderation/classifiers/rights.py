@@ -1,4 +1,4 @@
-"""Rights-holder matching: names and aliases after normalisation, descriptions by embedding.
+"""Rights-holder entries for the embedding classifiers: descriptions (text) and reference images (CLIP).
 
 The registry is read once per change (a count + last-update stamp), not per
 check. Embeddings of the descriptions (text) and of the reference images
@@ -14,9 +14,7 @@ from typing import Any
 
 from django.db.models import Count, Max
 
-from moderation.categories import RIGHTS_HOLDER
-from moderation.classifiers import Scores
-from moderation.classifiers.normalize import NormalText, normalize
+from moderation.classifiers.normalize import normalize
 from moderation.models import RightsHolderEntry, RightsHolderImage
 
 
@@ -64,20 +62,3 @@ def entries() -> tuple[tuple[Any, ...], list[Entry]]:
 
 def match(entry: Entry, score: float, how: str) -> dict[str, Any]:
     return {"slug": entry.slug, "score": round(float(score), 4), "choice": entry.choice, "via": how}
-
-
-class RightsNameMatcher:
-    """Names and aliases: a normalised whole-word hit scores 1.0."""
-
-    name = "rights_names"
-    model_id = "rights_names:v1"
-
-    def score_texts(self, texts: list[str]) -> list[Scores]:
-        _, registry = entries()
-        out = []
-        for text in texts:
-            normalized = NormalText(text)
-            found = [match(e, 1.0, "name") for e in registry if any(normalized.matches(n) for n in e.needles)]
-            scores = {RIGHTS_HOLDER: 1.0} if found else {}
-            out.append(Scores(scores=scores, matches=found, model_ids={self.name: self.model_id}))
-        return out

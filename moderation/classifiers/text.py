@@ -12,18 +12,22 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from moderation.categories import DESCRIPTIONS, RIGHTS_HOLDER, concepts_hash
+from moderation.categories import DESCRIPTIONS, RIGHTS_HOLDER, RULE_CATEGORIES, concepts_hash
 from moderation.classifiers import Scores
 from moderation.classifiers import rights as rights_registry
+from moderation.classifiers.heads import DEFAULT_PATH, PromptHeads, chunks
+from moderation.classifiers.normalize import clean
 
 # MiniLM cosine similarities: unrelated text sits around 0.0-0.25, close
 # paraphrases at 0.6+. These map the useful band onto [0, 1].
 FLOOR = 0.25
 CEILING = 0.70
+HEAD_MATCH = "protected-character"  # the rights-holder head's match, when no registry entry is named
 
 
 def calibrate(similarity: np.ndarray, floor: float = FLOOR, ceiling: float = CEILING) -> np.ndarray:
@@ -33,7 +37,9 @@ def calibrate(similarity: np.ndarray, floor: float = FLOOR, ceiling: float = CEI
 class SentenceEmbeddingClassifier:
     name = "prompt_embeddings"
 
-    def __init__(self, model_path: str | None = None, device: str = "cpu") -> None:
+    def __init__(
+        self, model_path: str | None = None, device: str = "cpu", heads_path: str | None = None
+    ) -> None:
         # The bundled package carries the weights; never reach for the hub.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -47,15 +53,22 @@ class SentenceEmbeddingClassifier:
         else:
             source = os.path.basename(os.path.normpath(model_path))
         self.model = SentenceTransformer(model_path, device=device)
-        self.model_id = f"{source}:{concepts_hash()}"
+        path = heads_path or str(DEFAULT_PATH)
+        # Trained heads score the policy categories; descriptions keep scoring the rest
+        # (the cameo-rule categories). Without heads, descriptions score everything.
+        self.heads = PromptHeads.load(Path(path)) if heads_path != "off" and Path(path).exists() else None
+        self.model_id = f"{source}:{concepts_hash()}" + (f"+{self.heads.model_id}" if self.heads else "")
+        described = RULE_CATEGORIES if self.heads else tuple(DESCRIPTIONS)
         self._categories: list[str] = []
         examples: list[str] = []
         for category, texts in DESCRIPTIONS.items():
+            if category not in described:
+                continue
             self._categories.extend([category] * len(texts))
             examples.extend(texts)
         self._example_vectors = self.embed(examples)
         self._category_index = {
-            c: np.array([i for i, cat in enumerate(self._categories) if cat == c]) for c in DESCRIPTIONS
+            c: np.array([i for i, cat in enumerate(self._categories) if cat == c]) for c in described
         }
         self._lock = threading.Lock()
         self._rights: tuple[Any, np.ndarray, list[Any]] | None = None
@@ -87,10 +100,21 @@ class SentenceEmbeddingClassifier:
             self._rights = (stamp, vectors, described)
         return vectors, described
 
+    def _embed_prompts(self, texts: list[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Whole cleaned prompts (one row each), and per prompt its chunks' rows (whole + sentences)."""
+        pieces: list[str] = []
+        spans = []
+        for text in texts:
+            parts = chunks(clean(text)) if self.heads else [text]
+            spans.append((len(pieces), len(pieces) + len(parts)))
+            pieces.extend(parts)
+        vectors = self.embed(pieces)
+        return vectors[[a for a, _ in spans]], [vectors[a:b] for a, b in spans]
+
     def score_texts(self, texts: list[str]) -> list[Scores]:
         if not texts:
             return []
-        vectors = self.embed(texts)
+        vectors, per_text = self._embed_prompts(texts)
         sims = vectors @ self._example_vectors.T
         rights_vectors, described = self._rights_vectors()
         rights_sims = vectors @ rights_vectors.T if len(described) else None
@@ -98,6 +122,10 @@ class SentenceEmbeddingClassifier:
         for row, _text in enumerate(texts):
             calibrated = calibrate(sims[row])
             scores = {c: float(calibrated[idx].max()) for c, idx in self._category_index.items()}
+            head_scores: dict[str, float] = {}
+            if self.heads is not None:
+                head_scores = self.heads.scores(self.heads.probabilities(per_text[row]).max(axis=0))
+                scores.update(head_scores)
             matches = []
             if rights_sims is not None:
                 rights_scores = calibrate(rights_sims[row])
@@ -105,5 +133,12 @@ class SentenceEmbeddingClassifier:
                     if score > 0:
                         matches.append(rights_registry.match(entry, float(score), "description"))
                 scores[RIGHTS_HOLDER] = float(rights_scores.max())
+            head = head_scores.get(RIGHTS_HOLDER, 0.0)
+            if head > 0:
+                scores[RIGHTS_HOLDER] = max(scores.get(RIGHTS_HOLDER, 0.0), head)
+                # Rights holders are decided per match: the head's is a match of its own.
+                matches.append(
+                    {"slug": HEAD_MATCH, "score": round(head, 4), "choice": "block", "via": "head"}
+                )
             out.append(Scores(scores=scores, matches=matches, model_ids={self.name: self.model_id}))
         return out

@@ -57,6 +57,7 @@ from moderation.services.checks import (
     content_rating,
     prompt_scores,
     sample_frames,
+    score_prompts,
     text_embedder,
 )
 from moderation.services.policies import policy_publish
@@ -97,6 +98,7 @@ __all__ = [
     "reporter_trust",
     "rescan_run_batch",
     "sample_frames",
+    "score_prompts",
     "strike_appeal",
     "strike_appeal_decide",
     "subject_act",

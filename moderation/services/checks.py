@@ -20,9 +20,12 @@ from moderation import registry
 from moderation.categories import CATEGORIES
 from moderation.classifiers import REVIEW, Scores, Verdict, loader
 from moderation.classifiers.blocklist import BlocklistClassifier
-from moderation.classifiers.rights import RightsNameMatcher
+from moderation.classifiers.lexicons import LexiconClassifier
+from moderation.classifiers.names import RegistryNameClassifier
+from moderation.classifiers.voice import VoiceImitationDetector
 from moderation.models import AuditEvent, Case, StoredVerdict
 from moderation.policies import active_policy, decide, output_rating
+from moderation.selectors.appeals import prompt_allowed
 from moderation.services.cases import case_for_verdict
 from sora_social.accounts.models import User
 from sora_social.accounts.selectors import user_is_teen
@@ -34,7 +37,9 @@ SubjectArg = tuple[str, int] | registry.SubjectRef | None
 
 # Rule classifiers need no model: they are always on.
 _blocklist = BlocklistClassifier()
-_rights_names = RightsNameMatcher()
+_voice = VoiceImitationDetector()  # "in the voice of <a real person>"
+_registry_names = RegistryNameClassifier()  # the public-figure and rights-holder registries
+_lexicons = LexiconClassifier()  # per-language terms, by identified language
 
 
 def classifiers_ready() -> tuple[bool, dict[str, dict[str, Any]]]:
@@ -126,11 +131,27 @@ def check_prompt(*, text: str, user: User | None = None, subject: SubjectArg = N
     Raises ApplicationError(code="safety_unavailable", status=503) when a
     configured classifier is missing and SAFETY_FAIL_CLOSED is on.
     """
-    models = _require("text")
-    result = Scores()
-    for classifier in (_blocklist, _rights_names, *models):
-        result = result.merge(classifier.score_texts([text])[0])
+    if user is not None and prompt_allowed(user.pk, text):
+        # A moderator overturned this member's block of this very prompt on appeal.
+        allowed = Scores(model_ids={"appeal_allowance": "overturned"})
+        return _store(kind=StoredVerdict.Kind.PROMPT, result=allowed, user=user, subject=subject, text=text)
+    result = score_prompts([text])[0]
     return _store(kind=StoredVerdict.Kind.PROMPT, result=result, user=user, subject=subject, text=text)
+
+
+def score_prompts(texts: list[str]) -> list[Scores]:
+    """Every prompt classifier's merged scores per text, in one batch per classifier; stores nothing.
+
+    This is the scoring `check_prompt` runs; `manage.py safety_eval` runs it
+    over the evaluation set and decides with `policies.decide`, as `check_prompt` does."""
+    models = _require("text")
+    results = [Scores() for _ in texts]
+    if not texts:
+        return results
+    for classifier in (_blocklist, _registry_names, _voice, _lexicons, *models):
+        for i, scored in enumerate(classifier.score_texts(list(texts))):
+            results[i] = results[i].merge(scored)
+    return results
 
 
 def prompt_scores(*, text: str) -> dict[str, float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import threading
 from collections.abc import Iterator
@@ -128,3 +129,17 @@ def without_shipped_registries(db: Any) -> None:
     test about another category does not depend on what happens to resemble one of them."""
     RightsHolderEntry.objects.all().delete()
     PublicFigureEntry.objects.all().delete()
+
+
+@pytest.fixture
+def shipped_registries(db: Any) -> None:
+    """The registry rows the data migration loads. Transactional tests elsewhere truncate every table
+    after they run (and --reuse-db keeps that), so they are loaded again, in this test's transaction,
+    with the migration's own (idempotent) forward step when they are gone."""
+    from django.apps import apps as django_apps
+
+    from moderation.selectors import registries
+
+    if not PublicFigureEntry.objects.filter(slug="barack-obama").exists():
+        importlib.import_module("moderation.migrations.0003_load_shipped_registries").load(django_apps, None)
+    registries.forget_snapshots()

@@ -1,9 +1,4 @@
-"""check_prompt with the appeal allowance, the voice detector and the LLM classifier wired in.
-
-These run once the three integration lines are in moderation/services/checks.py
-and moderation/classifiers/loader.py (see docs/MODERATION.md, "Appeals of
-prompt blocks" and "LLM safety classifier"); until then they are skipped.
-"""
+"""check_prompt with the appeal allowance, the voice detector and the LLM classifier wired in."""
 
 from __future__ import annotations
 
@@ -15,22 +10,15 @@ import pytest
 from moderation import services
 from moderation.classifiers import loader
 from moderation.services import appeals as appeal_services
-from moderation.services import checks as checks_module
 from tests.accounts.factories import UserFactory
 from tests.moderation.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
-wired_checks = pytest.mark.skipif(
-    not hasattr(checks_module, "prompt_allowed") or not hasattr(checks_module, "_voice"),
-    reason="check_prompt does not consult prompt_allowed / the voice detector yet (integration lines)",
-)
-wired_loader = pytest.mark.skipif(not hasattr(loader, "llm"), reason="the loader has no llm spec yet")
 
 BLOCKED = "a nude beach at noon"
 
 
-@wired_checks
 def test_an_overturned_block_lets_that_member_run_that_prompt(settings: Any, monkeypatch: Any) -> None:
     """Blocked, appealed, overturned: the same member's same prompt is allowed; others are still blocked."""
     settings.SAFETY_PROMPT_MODEL = "off"
@@ -58,7 +46,6 @@ def test_an_overturned_block_lets_that_member_run_that_prompt(settings: Any, mon
     assert services.check_prompt(text=BLOCKED + " with nude children", user=member).decision == "block"
 
 
-@wired_checks
 def test_a_voice_imitation_request_is_refused_as_public_figure(settings: Any) -> None:
     """'in the voice of <entertainer>' blocks under public_figure; an ordinary voice does not."""
     settings.SAFETY_PROMPT_MODEL = "off"
@@ -68,7 +55,6 @@ def test_a_voice_imitation_request_is_refused_as_public_figure(settings: Any) ->
     assert services.check_prompt(text="a birthday song in a warm baritone voice").decision == "allow"
 
 
-@wired_loader
 @pytest.mark.ml
 def test_the_llm_joins_the_text_classifiers_when_configured(settings: Any, tmp_path: Path) -> None:
     """SAFETY_LLM_PATH set: the loader lists and loads it for text; unset: `off` in the status."""

@@ -27,12 +27,8 @@ def _file(name: str) -> list[dict]:
 
 
 @pytest.fixture(autouse=True)
-def shipped(db):
-    """The rows the data migration loaded. Transactional tests elsewhere truncate every table after
-    they run (and --reuse-db keeps that), so they are loaded again, in this test's transaction, with
-    the migration's own (idempotent) forward step when they are gone."""
-    if not PublicFigureEntry.objects.filter(slug="barack-obama").exists():
-        migration.load(django_apps, None)
+def _shipped(shipped_registries):
+    """Every test here reads the shipped rows."""
 
 
 @pytest.fixture
