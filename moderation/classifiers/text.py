@@ -2,8 +2,10 @@
 
 A prompt's score in a category is its best cosine similarity to the
 category's descriptions and example prompts (`moderation.categories`),
-mapped linearly from [floor, ceiling] onto [0, 1]. Registry descriptions of
-rights holders are scored the same way. It catches paraphrases of the
+mapped linearly from [floor, ceiling] onto [0, 1]; with trained heads
+(`heads.py`) the heads score the policy categories instead. Registry
+descriptions of rights holders are scored the same way when no heads are
+loaded. It catches paraphrases of the
 examples; it misses euphemisms far from every example, and it scores intent
 poorly on short, ambiguous prompts (see docs/MODERATION.md).
 """
@@ -116,8 +118,14 @@ class SentenceEmbeddingClassifier:
             return []
         vectors, per_text = self._embed_prompts(texts)
         sims = vectors @ self._example_vectors.T
-        rights_vectors, described = self._rights_vectors()
-        rights_sims = vectors @ rights_vectors.T if len(described) else None
+        # With trained heads, the rights-holder category is the head's and the name
+        # matcher's: the nearest of hundreds of registry descriptions ("a cartoon
+        # mouse with round ears") lands near too many ordinary prompts. Without
+        # heads, descriptions score it, as they score every category then.
+        rights_sims = None
+        if self.heads is None:
+            rights_vectors, described = self._rights_vectors()
+            rights_sims = vectors @ rights_vectors.T if len(described) else None
         out = []
         for row, _text in enumerate(texts):
             calibrated = calibrate(sims[row])
