@@ -25,6 +25,7 @@ from moderation.categories import (
     VIOLENCE,
 )
 from moderation.classifiers import Scores
+from moderation.classifiers.lexicon_extra import EXTRA
 from moderation.classifiers.normalize import clean, words
 
 HIT = 0.95
@@ -273,6 +274,11 @@ LEXICONS: dict[str, dict[str, list[str]]] = {
         HARASSMENT: ["busaiku", "baka ni suru", "makeinu", "sarashi"],
     },
 }
+
+
+for _lang, _categories in EXTRA.items():
+    for _category, _terms in _categories.items():
+        LEXICONS.setdefault(_lang, {}).setdefault(_category, []).extend(_terms)
 
 
 @functools.cache
