@@ -99,6 +99,7 @@ SEMANTIC_REFUSALS: dict[str, tuple[int, str]] = {
     "me_password_change": (400, "the current password must be the member's (wrong_password)"),
     "me_delete": (400, "the password must be the member's (wrong_password)"),
     "generation_appeal_post": (400, "a note of only spaces is empty once trimmed"),
+    "parental_link_confirm": (400, "a token of only spaces is empty once trimmed"),
     "upload_create_post": (415, "the image's real type and size are checked on its bytes"),
 }
 _WORLD = ["2xx", 401, 403, 404, 409, 410, 429, 503]

@@ -141,6 +141,13 @@ Strings are trimmed of surrounding whitespace before they are checked.
 """
 
 
+# A character Python's str.strip() keeps. `\S` alone is read as ASCII-only by
+# some regex engines, which would let a string of only "\x1f" or "\xa0" pass
+# the schema and then be refused as blank; the class names Python's other
+# whitespace explicitly, so every reader of the schema agrees with the server.
+NOT_BLANK = "[^\\s\\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+
+
 def _not_blank(schemas: dict[str, Any]) -> None:
     """Request strings that may not be blank must hold a non-space character.
 
@@ -153,7 +160,7 @@ def _not_blank(schemas: dict[str, Any]) -> None:
         for prop in schema.get("properties", {}).values():
             plain = not ({"pattern", "enum", "format", "$ref"} & set(prop))
             if prop.get("type") == "string" and prop.get("minLength", 0) >= 1 and plain:
-                prop["pattern"] = r"\S"
+                prop["pattern"] = NOT_BLANK
 
 
 # status: (description, example code, extra response fields)
