@@ -189,9 +189,10 @@ class _RegistryMatchers:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._built: tuple[Any, Any, NameMatcher, NameMatcher] | None = None
+        self._built: tuple[Any, Any, NameMatcher, NameMatcher, dict[str, str]] | None = None
 
-    def get(self) -> tuple[NameMatcher, NameMatcher]:
+    def get(self) -> tuple[NameMatcher, NameMatcher, dict[str, str]]:
+        """(figures matcher, rights matcher, rights slug -> the holder's choice), built once per change."""
         figure_rows, rights_rows = public_figure_rows(), rights_holder_rows()
         with self._lock:
             built = self._built
@@ -201,9 +202,10 @@ class _RegistryMatchers:
                     rights_rows,
                     NameMatcher(figure_rows, cues=FIGURE_CUES),
                     NameMatcher(rights_rows, cues=RIGHTS_CUES),
+                    {row["slug"]: row.get("choice") or "block" for row in rights_rows},
                 )
                 self._built = built
-        return built[2], built[3]
+        return built[2], built[3], built[4]
 
 
 registry_matchers = _RegistryMatchers()
@@ -216,8 +218,7 @@ class RegistryNameClassifier:
     model_id = "registry_names:v1"
 
     def score_texts(self, texts: list[str]) -> list[Scores]:
-        figures, rights = registry_matchers.get()
-        choices = {row["slug"]: row for row in rights_holder_rows()}
+        figures, rights, choices = registry_matchers.get()
         out = []
         for text in texts:
             scores: dict[str, float] = {}
@@ -228,9 +229,8 @@ class RegistryNameClassifier:
                 scores[PUBLIC_FIGURE] = 1.0
                 reasons += [f"public_figure:{m.slug}" for m in people[:3]]
             for m in [] if PUBLIC_DOMAIN.search(text.casefold()) else rights.find(text):
-                row = choices.get(m.slug, {})
                 matches.append(
-                    {"slug": m.slug, "score": 1.0, "choice": row.get("choice") or "block", "via": "registry"}
+                    {"slug": m.slug, "score": 1.0, "choice": choices.get(m.slug, "block"), "via": "registry"}
                 )
             if matches:
                 scores[RIGHTS_HOLDER] = 1.0

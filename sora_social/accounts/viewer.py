@@ -54,11 +54,6 @@ class Viewer:
         """The strictest viewer (id 0 matches no member): what it may see, anyone may."""
         return cls(id=0, is_teen=True)
 
-    # Kept for callers that spelled it `teen`.
-    @property
-    def teen(self) -> bool:
-        return self.is_teen
-
     @functools.cached_property
     def controls(self) -> TeenControls | None:
         """The parental caps for a teen (defaults when no parent set any); None for adults."""

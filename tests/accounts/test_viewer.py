@@ -23,7 +23,6 @@ def test_teen_flag_follows_the_age_rule():
     """A member under the teen age is a teen viewer; an adult is not, and has no controls."""
     teen, adult = _teen(), make_member()
     assert Viewer.of(teen).is_teen is True
-    assert Viewer.of(teen).teen is True
     assert Viewer.of(adult).is_teen is False
     assert Viewer.of(adult).controls is None
 
