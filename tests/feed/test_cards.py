@@ -60,7 +60,7 @@ def _sql_ids(viewer: Viewer, *, own: bool) -> set[int]:
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT p.id FROM feed_post p JOIN accounts_user a ON a.id = p.author_id WHERE {cards.visible_sql(own=own)}",  # noqa: S608
-            {"viewer": viewer.id, "teen": viewer.teen},
+            {"viewer": viewer.id, "teen": viewer.is_teen},
         )
         return {r[0] for r in cur.fetchall()}
 
