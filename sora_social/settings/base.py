@@ -266,7 +266,10 @@ SPECTACULAR_SETTINGS = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(
+    env_str("STATIC_ROOT", None, "Where `collectstatic` puts admin assets (the images bake them in). Unset: `var/static`.")
+    or VAR_DIR / "static"
+)
 SERVE_STATIC = env_bool("SERVE_STATIC", True, "Serve /static/ (admin assets) from the app server.")
 
 AWS_STORAGE_BUCKET_NAME = env_str(
