@@ -267,7 +267,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(
-    env_str("STATIC_ROOT", None, "Where `collectstatic` puts admin assets (the images bake them in). Unset: `var/static`.")
+    env_str(
+        "STATIC_ROOT",
+        None,
+        "Where `collectstatic` puts admin assets (the images bake them in). Unset: `var/static`.",
+    )
     or VAR_DIR / "static"
 )
 SERVE_STATIC = env_bool("SERVE_STATIC", True, "Serve /static/ (admin assets) from the app server.")
