@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees exceptions from views before the ones above turn them into responses.
+    "sora_social.common.errors.DependencyDownMiddleware",
 ]
 
 ROOT_URLCONF = "sora_social.urls"

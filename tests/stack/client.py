@@ -70,7 +70,10 @@ class Member:
 
     def publish(self, job_id: str, caption: str = "from the stack") -> str:
         post = self.ok(
-            "POST", "/posts", expect=201, json={"generation_id": job_id, "caption": caption, "visibility": "public"}
+            "POST",
+            "/posts",
+            expect=201,
+            json={"generation_id": job_id, "caption": caption, "visibility": "public"},
         )
         return str(post["id"])
 
@@ -114,7 +117,9 @@ class Events:
 
     def of(self, kind: str, job_id: str | None = None) -> list[dict[str, Any]]:
         return [
-            e for e in self.received if e.get("type") == kind and (job_id is None or str(e.get("id")) == job_id)
+            e
+            for e in self.received
+            if e.get("type") == kind and (job_id is None or str(e.get("id")) == job_id)
         ]
 
     def close(self) -> None:

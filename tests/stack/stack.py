@@ -88,23 +88,66 @@ class Stack:
         self._add("postgres", self._postgres_argv(), user=self.pg_user)
         self._add(
             "redis",
-            ["/usr/bin/redis-server", "--port", str(self.ports["redis"]), "--bind", "127.0.0.1"]
-            + ["--save", "", "--appendonly", "no", "--dir", str(self.tmp)],
+            [
+                "/usr/bin/redis-server",
+                "--port",
+                str(self.ports["redis"]),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.tmp),
+            ],
         )
         self._add("moto", [py, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.ports["moto"])])
         self._add(
             "web",
-            [py, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(self.ports["web"])]
-            + ["--workers", str(web_workers)],
+            [
+                py,
+                "manage.py",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.ports["web"]),
+                "--workers",
+                str(web_workers),
+            ],
         )
         self._add(
             "worker_cpu",
-            [*celery, "worker", "-Q", CPU_QUEUES, "-c", str(cpu_concurrency), "-n", "cpu@%h", "-l", "WARNING"],
+            [
+                *celery,
+                "worker",
+                "-Q",
+                CPU_QUEUES,
+                "-c",
+                str(cpu_concurrency),
+                "-n",
+                "cpu@%h",
+                "-l",
+                "WARNING",
+            ],
         )
         self._add(
             "worker_gpu",
-            [*celery, "worker", "-Q", "gpu", "-c", "1", "--prefetch-multiplier", "1", "-n", "gpu@%h"]
-            + ["-l", "WARNING"],
+            [
+                *celery,
+                "worker",
+                "-Q",
+                "gpu",
+                "-c",
+                "1",
+                "--prefetch-multiplier",
+                "1",
+                "-n",
+                "gpu@%h",
+                "-l",
+                "WARNING",
+            ],
         )
         self._add("beat", [*celery, "beat", "-l", "WARNING", "-s", str(self.tmp / "beat-schedule")])
         self._celery: Any = None

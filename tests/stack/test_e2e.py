@@ -27,10 +27,9 @@ def test_signup_generate_watch_publish_and_follower_feed(live, member, invites):
     events.close()
 
     stored = live.s3_keys()
-    video, poster = live.sql(
-        "SELECT video, poster FROM generation_job WHERE id = %s", [int(job_id)]
-    )[0]
-    assert video in stored and poster in stored
+    video, poster = live.sql("SELECT video, poster FROM generation_job WHERE id = %s", [int(job_id)])[0]
+    assert video in stored
+    assert poster in stored
 
     post_id = creator.publish(job_id, caption="first light")
     wait_for("post in the follower's Following feed", lambda: post_id in follower.feed_ids("following"))
