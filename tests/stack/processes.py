@@ -137,10 +137,13 @@ class Proc:
             return []
 
     def rss_bytes(self) -> dict[int, int]:
+        """Resident memory of each process of the group, as PSS (shared pages split among their
+        sharers, so PostgreSQL's shared buffers or a prefork pool's inherited pages count once)."""
         out = {}
         for proc in self.tree():
             with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-                out[proc.pid] = proc.memory_info().rss
+                info = proc.memory_full_info()
+                out[proc.pid] = getattr(info, "pss", info.rss)
         return out
 
     def log_tail(self, chars: int = 4000) -> str:

@@ -25,7 +25,9 @@ def main(path: str = str(ROOT / "var" / "soak.json")) -> int:
         s = data[key]
         print(f"| {label} (after warm-up → end, max) | {s['warm']} → {s['end']}, max {s['max']} |")
     print()
-    print("| process | RSS after warm-up (MiB) | RSS at the end (MiB) | growth (MiB) | max (MiB) |")
+    print(
+        "| process (all its processes, PSS) | after warm-up (MiB) | at the end (MiB) | growth (MiB) | max (MiB) |"
+    )
     print("| --- | ---: | ---: | ---: | ---: |")
     for name, s in data["rss_mib"].items():
         print(f"| {name} | {s['warm']} | {s['end']} | {s['growth']:+} | {s['max']} |")
