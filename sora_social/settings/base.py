@@ -171,7 +171,8 @@ REDIS_URL = env_str(
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache with one connection pool per process (not per request).
+            "BACKEND": "sora_social.common.cache.SharedPoolRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"retry": redis_retry()},
         }

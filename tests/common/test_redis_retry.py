@@ -49,10 +49,10 @@ def _kill_named(url: str, name: str) -> int:
 
 def test_django_cache_survives_a_dropped_connection(redis_url):
     """The cache (throttle counters), configured as settings configure it, after its connection died."""
-    from django.core.cache.backends.redis import RedisCache
+    from sora_social.common.cache import SharedPoolRedisCache
 
     name = f"retry-cache-{uuid.uuid4().hex[:8]}"
-    cache = RedisCache(redis_url, {"OPTIONS": {"retry": redis_retry(), "client_name": name}})
+    cache = SharedPoolRedisCache(redis_url, {"OPTIONS": {"retry": redis_retry(), "client_name": name}})
     cache.set("k", 1)
     assert _kill_named(redis_url, name) >= 1
     assert cache.get("k") == 1
@@ -87,3 +87,33 @@ def test_the_layer_and_feed_store_are_configured_with_it():
     assert redis_layer_config("redis://x:1/0")["hosts"][0]["retry"]._retries == 3
     store = RedisStore("redis://127.0.0.1:1/0")
     assert store.r.get_connection_kwargs()["retry"]._retries == 3
+
+
+def test_cache_objects_share_one_pool_per_process(redis_url):
+    """Under ASGI each request gets its own cache object; they must not each open a connection."""
+    from sora_social.common.cache import SharedPoolRedisCache
+
+    name = f"shared-pool-{uuid.uuid4().hex[:8]}"
+    params = {"OPTIONS": {"retry": redis_retry(), "client_name": name}}
+    caches = [SharedPoolRedisCache(redis_url, params) for _ in range(20)]
+    for n, cache in enumerate(caches):
+        cache.set(f"k{n}", n)
+        assert cache.get(f"k{n}") == n
+    admin = redis.Redis.from_url(redis_url)
+    ours = [c for c in admin.client_list() if c.get("name") == name]
+    admin.close()
+    assert len(ours) == 1
+
+
+def test_plain_django_redis_cache_opens_a_connection_per_object(redis_url):
+    """What the shared pool fixes (if Django changes this, the backend can go)."""
+    from django.core.cache.backends.redis import RedisCache
+
+    name = f"plain-pool-{uuid.uuid4().hex[:8]}"
+    caches = [RedisCache(redis_url, {"OPTIONS": {"client_name": name}}) for _ in range(5)]
+    for cache in caches:
+        cache.set("k", 1)
+    admin = redis.Redis.from_url(redis_url)
+    ours = [c for c in admin.client_list() if c.get("name") == name]
+    admin.close()
+    assert len(ours) == 5
