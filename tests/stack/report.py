@@ -23,7 +23,9 @@ def main(path: str = str(ROOT / "var" / "soak.json")) -> int:
     )
     for key, label in (("pg_connections", "PostgreSQL connections"), ("redis_clients", "Redis clients")):
         s = data[key]
-        print(f"| {label} (after warm-up → end, max) | {s['warm']} → {s['end']}, max {s['max']} |")
+        print(
+            f"| {label} (after warm-up → second quarter → last quarter, max) | {s['warm']} → {s['mid']} → {s['end']}, max {s['max']} |"
+        )
     print()
     print(
         "| process (all its processes, PSS) | after warm-up (MiB) | at the end (MiB) | growth (MiB) | max (MiB) |"

@@ -149,11 +149,13 @@ class Sampler:
 
 
 def _series_summary(values: list[float]) -> dict[str, float]:
-    """Warm-up (first quarter's last value) against the last quarter's median, and the peak."""
+    """Warm-up (first quarter's last value), the second quarter's median (`mid`), the last
+    quarter's median (`end`) and the peak. A leak grows with time: `end` well above `mid`."""
     quarter = max(1, len(values) // 4)
     warm = values[quarter - 1]
+    mid = statistics.median(values[quarter : 2 * quarter] or values[-quarter:])
     end = statistics.median(values[-quarter:])
-    return {"warm": warm, "end": end, "max": max(values), "growth": end - warm}
+    return {"warm": warm, "mid": mid, "end": end, "max": max(values), "growth": end - warm}
 
 
 def run_soak(stack: Any, take_invite: Any, *, seconds: float, users: int = 8) -> dict[str, Any]:

@@ -23,10 +23,10 @@ def test_soak_holds_steady(live, invites):
     assert not [e for e in result["errors"] if e.startswith(("transport", "client"))], result["errors"]
     assert result["stuck_jobs"] == 0, result["jobs"]
     assert result["jobs"].get("ready", 0) > 0
-    # No connection leak: after warm-up the counts stay within the pools' bounds, not creeping up.
-    pg, clients = result["pg_connections"], result["redis_clients"]
-    assert pg["end"] <= pg["warm"] + 8, pg
-    assert clients["end"] <= clients["warm"] + 8, clients
-    # Memory: reported; a process more than doubling after warm-up is a leak.
-    for name, rss in result["rss_mib"].items():
-        assert rss["end"] <= 2 * rss["warm"] + 50, (name, rss)
+    # No connection leak: pools fill up while the load ramps, then the counts hold; a leak keeps
+    # climbing, so the last quarter may not stand well above the second.
+    for series in (result["pg_connections"], result["redis_clients"]):
+        assert series["end"] <= 1.1 * series["mid"] + 4, series
+    # Memory the same way (models and caches load in the first minutes; a leak keeps growing).
+    for name, mem in result["rss_mib"].items():
+        assert mem["end"] <= 1.25 * mem["mid"] + 32, (name, mem)
