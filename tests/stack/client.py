@@ -32,7 +32,12 @@ class Member:
             "birthdate": "1990-01-01",
             "region": "US",
         }
-        self.http = httpx.Client(base_url=f"{base_url}/api/v1", timeout=60)
+        # Idle connections are dropped by the client before uvicorn's 5 s keep-alive ends them;
+        # otherwise a request sent as the server closes the idle connection meets a reset
+        # (a race every HTTP/1.1 client with keep-alive must avoid, not a server error).
+        self.http = httpx.Client(
+            base_url=f"{base_url}/api/v1", timeout=60, limits=httpx.Limits(keepalive_expiry=2.0)
+        )
         response = self.http.post("/auth/signup", json=body)
         assert response.status_code == 201, response.text
         data = response.json()
