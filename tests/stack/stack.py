@@ -301,7 +301,8 @@ class Stack:
             proc = self.procs["web"]
             if not proc.alive():
                 raise RuntimeError(f"web exited:\n{proc.log_tail()}")
-            return httpx.get(f"{self.base_url}/readyz", timeout=10).status_code == 200
+            # Readiness writes to S3 and round-trips the channel layer: slow on a loaded machine.
+            return httpx.get(f"{self.base_url}/readyz", timeout=60).status_code == 200
 
         wait_for("web /readyz 200", ready, timeout=timeout)
 
