@@ -28,11 +28,12 @@ def main(path: str = str(ROOT / "var" / "soak.json")) -> int:
         )
     print()
     print(
-        "| process (all its processes, PSS) | after warm-up (MiB) | at the end (MiB) | growth (MiB) | max (MiB) |"
+        "| process (all its processes, PSS) | after warm-up (MiB) | second quarter (MiB) "
+        "| last quarter (MiB) | growth since warm-up (MiB) | max (MiB) |"
     )
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for name, s in data["rss_mib"].items():
-        print(f"| {name} | {s['warm']} | {s['end']} | {s['growth']:+} | {s['max']} |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name, m in data["rss_mib"].items():
+        print(f"| {name} | {m['warm']} | {m['mid']} | {m['end']} | {m['growth']:+} | {m['max']} |")
     return 0
 
 
