@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_USERS ?= 200
 
-.PHONY: run test install browser lint typecheck format bench migrate stop lock clean fuzz deploy-check
+.PHONY: run test install browser lint typecheck format bench migrate stop lock clean fuzz deploy-check stack faults
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,18 @@ fuzz: install
 	mkdir -p var/fuzz
 	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_MAX_TIME=$(FUZZ_MAX_TIME) FUZZ_REPORT_DIR=var/fuzz \
 		$(PY) -m pytest tests/test_schema_conformance.py -p no:cacheprovider -s $(PYTEST_ARGS)
+
+# The production topology as separate processes (PostgreSQL, Redis, moto S3,
+# migrate, web, CPU and GPU Celery workers, beat) in the foreground; Ctrl-C stops all.
+stack: install
+	$(PY) -m tests.stack
+
+# Faults on that stack (real SIGKILLs of real processes) and the soak
+# (SOAK_SECONDS of mixed load); figures in var/soak.json, printed at the end.
+SOAK_SECONDS ?= 600
+faults: install
+	SORA_STACK=1 SOAK_SECONDS=$(SOAK_SECONDS) $(PY) -m pytest tests/stack -p no:cacheprovider -v --durations=0 $(PYTEST_ARGS)
+	$(PY) -m tests.stack.report
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from feed.models import FollowingEntry, ForYouEntry, ForYouState
 from sora_social.common.ids import new_ids
+from sora_social.common.redis_config import redis_retry
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ return {at, ids, why}
 
 class RedisStore:
     def __init__(self, url: str) -> None:
-        self.r = redis.Redis.from_url(url)
+        # Retried on a fresh connection after a Redis restart (see redis_retry).
+        self.r = redis.Redis.from_url(url, retry=redis_retry())
         self._page = self.r.register_script(_PAGE_SCRIPT)
 
     def for_you_replace(self, user_id: int, items: list[Ranked]) -> None:

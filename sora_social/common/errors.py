@@ -8,11 +8,16 @@ exceptions, Django's validation errors, and Django's own 404/500 handlers.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
+import redis.exceptions
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError as DatabaseInterfaceError
+from django.db import OperationalError as DatabaseOperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from kombu.exceptions import OperationalError as BrokerOperationalError
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 
@@ -81,6 +86,42 @@ class RateLimited(ApplicationError):
         self.details.setdefault("retry_after", self.retry_after)
 
 
+# Seconds a client is told to wait when a dependency is unreachable: about the
+# time a restarted Redis or PostgreSQL takes to accept connections again.
+DEPENDENCY_RETRY_AFTER_S = 5
+
+# Connection failures of a dependency, by the name /readyz gives it. Only
+# "cannot reach it" errors: a query that is wrong stays a 500.
+_DEPENDENCY_ERRORS: tuple[tuple[type[BaseException], str], ...] = (
+    (redis.exceptions.ConnectionError, "redis"),
+    (redis.exceptions.TimeoutError, "redis"),
+    (BrokerOperationalError, "redis"),
+    (DatabaseOperationalError, "database"),
+    (DatabaseInterfaceError, "database"),
+)
+
+
+def unavailable_dependency(exc: BaseException) -> str | None:
+    """`redis` or `database` when `exc` (or what caused it) says that dependency cannot be reached."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        for cls, name in _DEPENDENCY_ERRORS:
+            if isinstance(current, cls):
+                return name
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def service_unavailable_body(dependency: str) -> dict[str, Any]:
+    return error_body(
+        "service_unavailable",
+        f"A service this request needs ({dependency}) is unreachable; try again shortly.",
+        {"dependency": dependency, "retry_after": DEPENDENCY_RETRY_AFTER_S},
+    )
+
+
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
@@ -132,6 +173,16 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return Response(error_body(exc.code, exc.message, exc.details), status=exc.status, headers=headers)
     if isinstance(exc, Http404):
         return Response(error_body("not_found", "Not found."), status=404)
+    dependency = unavailable_dependency(exc)
+    if dependency is not None:
+        logger.warning(
+            "503 service_unavailable: %s unreachable (%s: %s)", dependency, type(exc).__name__, exc
+        )
+        return Response(
+            service_unavailable_body(dependency),
+            status=503,
+            headers={"Retry-After": str(DEPENDENCY_RETRY_AFTER_S)},
+        )
     if isinstance(exc, DjangoPermissionDenied):
         return Response(error_body("forbidden", "You may not do this."), status=403)
     if isinstance(exc, DjangoValidationError):
@@ -169,6 +220,32 @@ def handler403(request: HttpRequest, exception: Exception | None = None) -> Http
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _json(404, "not_found", "Not found.")
+
+
+class DependencyDownMiddleware:
+    """Outside DRF (admin, media, health): an unreachable Redis or database is a 503 with Retry-After.
+
+    DRF views get the same answer from `api_exception_handler`. Either way the
+    request changed nothing: the failure came before its transaction committed
+    (or the transaction itself failed), and writes are atomic.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        dependency = unavailable_dependency(exception)
+        if dependency is None:
+            return None
+        logger.warning("503 service_unavailable: %s unreachable (%s)", dependency, type(exception).__name__)
+        response = HttpResponse(
+            dumps(service_unavailable_body(dependency)), status=503, content_type="application/json"
+        )
+        response["Retry-After"] = str(DEPENDENCY_RETRY_AFTER_S)
+        return response
 
 
 def handler500(request: HttpRequest) -> HttpResponse:

@@ -123,5 +123,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def readyz(request: HttpRequest) -> HttpResponse:
     ready, checks = run_checks()
-    body = {"status": "ready" if ready else "not_ready", "checks": checks}
+    # Which required dependencies are down, by name, for probes and operators.
+    failing = [name for name, c in checks.items() if c["required"] and c["state"] == DOWN]
+    body = {"status": "ready" if ready else "not_ready", "failing": failing, "checks": checks}
     return HttpResponse(dumps(body), status=200 if ready else 503, content_type="application/json")

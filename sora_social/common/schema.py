@@ -130,6 +130,9 @@ _RETRY_AFTER = {
     }
 }
 
+# A 503 from an unreachable database or Redis carries it; other 503s may not.
+_RETRY_AFTER_503 = {"Retry-After": {**_RETRY_AFTER["Retry-After"], "required": False}}
+
 CONVENTIONS = """
 
 Every error answers `{"error": {"code", "message", "details"}}` (the `Error`
@@ -183,9 +186,11 @@ _ERRORS: dict[str, tuple[str, str, dict[str, Any]]] = {
         {"headers": _RETRY_AFTER},
     ),
     "503": (
-        "A dependency (safety checks, storage, code issuance) is down; try again later.",
-        "safety_unavailable",
-        {},
+        "A dependency is down: `service_unavailable` (the database or Redis is unreachable; "
+        "`Retry-After` and `details.retry_after` say when to try again, `details.dependency` which one), "
+        "or the operation's own (safety checks, code issuance); nothing was changed.",
+        "service_unavailable",
+        {"headers": _RETRY_AFTER_503},
     ),
 }
 
@@ -215,7 +220,8 @@ def _error_response(status: str) -> dict[str, Any]:
 def error_statuses(method: str, operation: dict[str, Any], path: str) -> list[str]:
     """The error statuses an operation can answer, by the rules of the API."""
     params = operation.get("parameters", [])
-    statuses = {"400", "401", "429"}
+    # 503: every operation reads the database, and throttling reads Redis.
+    statuses = {"400", "401", "429", "503"}
     if any(p.get("in") == "path" for p in params) or "{" in path:
         statuses.add("404")
     if "requestBody" in operation:

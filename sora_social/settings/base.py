@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from sora_social.common.redis_config import redis_layer_config
+from sora_social.common.redis_config import redis_layer_config, redis_retry
 from sora_social.common.secret_file import read_or_create_secret
 from sora_social.embedded_db import apply_connection_settings, ensure_embedded_postgres, parse_database_url
 from sora_social.settings.env import EnvError, env_bool, env_float, env_int, env_list, env_str
@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees exceptions from views before the ones above turn them into responses.
+    "sora_social.common.errors.DependencyDownMiddleware",
 ]
 
 ROOT_URLCONF = "sora_social.urls"
@@ -167,7 +169,14 @@ REDIS_URL = env_str(
 )
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            # Django's RedisCache with one connection pool per process (not per request).
+            "BACKEND": "sora_social.common.cache.SharedPoolRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"retry": redis_retry()},
+        }
+    }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",

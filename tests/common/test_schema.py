@@ -64,12 +64,12 @@ def test_every_operation_is_named_described_tagged_and_exemplified(api_client):
 
 
 def test_every_operation_documents_the_error_statuses_it_can_answer(api_client):
-    """400/401/429 everywhere, 404 with an id, 413/415 with a body, 403/409 on writes, all as the Error component."""
+    """400/401/429/503 everywhere, 404 with an id, 413/415 with a body, 403/409 on writes, all as the Error component."""
     schema = {}
     for schema, path, method, operation in _operations(api_client):  # noqa: B007 - the last one is read below
         where = f"{method.upper()} {path}"
         responses = operation["responses"]
-        expected = {"400", "401", "429"}
+        expected = {"400", "401", "429", "503"}
         if "{" in path:
             expected.add("404")
         if "requestBody" in operation:
@@ -81,6 +81,7 @@ def test_every_operation_documents_the_error_statuses_it_can_answer(api_client):
             ref = responses[status]["content"]["application/json"]["schema"]["$ref"]
             assert ref == "#/components/schemas/Error", where
         assert "Retry-After" in responses["429"]["headers"], where
+        assert "Retry-After" in responses["503"]["headers"], where
     error = schema["components"]["schemas"]["Error"]
     assert error["properties"]["error"]["required"] == ["code", "message", "details"]
 
