@@ -24,10 +24,12 @@ from sora_social.accounts.viewer import viewer_of
 from sora_social.common.api.base import APIView
 from sora_social.common.errors import ValidationFailed
 from sora_social.common.pagination import page_limit
-from sora_social.common.schema import component
+from sora_social.common.schema import NOT_BLANK, component
 
 TYPES = ("users", "posts", "topics")
 MAX_QUERY = 100
+# A character that is neither whitespace (as Python strips it) nor `#`.
+_Q_PATTERN = NOT_BLANK.replace("[^", "[^#", 1)
 
 _TOPIC = component("Topic", {"name": serializers.CharField(), "post_count": serializers.IntegerField()})
 _RESULTS = component(
