@@ -108,12 +108,13 @@ def topics_search(*, q: str, cursor: str | None, limit: int) -> tuple[list[dict[
     end = min(offset + limit, SEARCH_MAX_RESULTS)
     if not name or offset >= end:
         return [], None
-    rows = list(
+    found = list(
         Hashtag.objects.filter(post_count__gt=0)
         .filter(Q(name__trigram_similar=name) | Q(name__startswith=name))
         .annotate(similarity=TrigramSimilarity("name", name))
         .order_by("-similarity", "-post_count", "name")
         .values("name", "post_count")[offset : end + 1]
     )
+    rows = [{"name": r["name"], "post_count": r["post_count"]} for r in found]
     more = len(rows) > end - offset
     return rows[: end - offset], encode_cursor(end, scope="search.topics") if more else None

@@ -64,7 +64,9 @@ def avatar_render(data: bytes) -> Avatar:
                 image.draft("RGB", (size, size))
             image.seek(0)
             image.load()
-            square = ImageOps.fit(ImageOps.exif_transpose(image).convert("RGB"), (size, size), Image.LANCZOS)
+            square = ImageOps.fit(
+                ImageOps.exif_transpose(image).convert("RGB"), (size, size), Image.Resampling.LANCZOS
+            )
     except AvatarError:
         raise
     except Image.DecompressionBombError:

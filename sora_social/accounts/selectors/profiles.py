@@ -164,7 +164,7 @@ def users_search(*, viewer: Viewer, q: str, cursor: str | None, limit: int) -> M
         .order_by("-score", "id")
     )
     end = min(offset + limit, SEARCH_MAX_RESULTS)
-    users = list(qs[offset : end + 1]) if offset < end else []
+    users: list[User] = list(qs[offset : end + 1]) if offset < end else []
     more = len(users) > end - offset
     users = users[: end - offset]
     return MemberPage(users=users, next=encode_cursor(end, scope="search.users") if more else None)

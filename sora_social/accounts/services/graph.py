@@ -47,7 +47,7 @@ def follow_create(*, actor: User, target: User) -> Follow:
     return Follow.objects.get(follower_id=actor.pk, followee_id=target.pk)
 
 
-def follows_delete(*, where: str, params: list[object]) -> list[tuple[int, int]]:
+def follows_delete(*, where: str, params: list[int]) -> list[tuple[int, int]]:
     """Delete the follows matching `where` (SQL over `follower_id`/`followee_id`) and move the
     counters by the edges really deleted; returns them. One DELETE, one UPDATE."""
     with connection.cursor() as cursor:
