@@ -18,6 +18,7 @@ _PROFILE_HELP = (
     "counts, and whether I follow them and they follow me. Unknown, suspended, deleted and blocked "
     "(either way) members are all 404 `not_found`."
 )
+_BY_USERNAME_HELP = _PROFILE_HELP + " The username matches case-insensitively."
 
 
 class UserProfileView(APIView):
