@@ -12,13 +12,14 @@ and the counts are the stored counters.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Greatest, Ln
+from django.db.models.functions import Greatest
 
 from sora_social.accounts.models import Block, Follow, User
 from sora_social.accounts.models.users import SEARCH_VECTOR
@@ -135,36 +136,59 @@ def following_page(*, viewer: Viewer, user_id: object, cursor: str | None, limit
     )
 
 
-def users_search(*, viewer: Viewer, q: str, cursor: str | None, limit: int) -> MemberPage:
-    """Members matching `q`, best first (one query).
-
-    Matches: trigram similarity over the username and display name (typos:
-    "jonh" finds "john"; the GIN `gin_trgm_ops` indexes), a username prefix,
-    or full-text over display name and bio (the GIN index on the same
-    document). Score: the best name similarity, plus the full-text rank, plus
-    a little for followers (log-scaled, so popularity breaks near-ties only).
-    """
-    offset = decode_int_cursor(cursor, scope="search.users") or 0
-    query = SearchQuery(q, config="simple", search_type="plain")
-    qs = (
-        _visible_members(viewer)
+def _name_matches(viewer: Viewer, q: str) -> list[tuple[int, float, int]]:
+    """Members whose username or display name is like `q` (trigram `%` and word similarity `%>`,
+    the GIN `gin_trgm_ops` indexes): (id, best similarity, followers), best first."""
+    rows = (
+        User.objects.filter(is_active=True)
         .filter(_discoverable(viewer))
-        .annotate(document=SEARCH_VECTOR)
         .filter(
             Q(username__trigram_similar=q)
-            | Q(display_name__trigram_similar=q)
-            | Q(username__istartswith=q)
-            | Q(document=query)
+            | Q(username__trigram_word_similar=q)
+            | Q(display_name__trigram_word_similar=q)
         )
-        .annotate(
-            score=Greatest(TrigramSimilarity("username", q), TrigramSimilarity("display_name", q))
-            + SearchRank(F("document"), query)
-            + Ln(F("follower_count") + 2) / 100
-        )
-        .order_by("-score", "id")
+        .annotate(similarity=Greatest(TrigramSimilarity("username", q), TrigramSimilarity("display_name", q)))
+        .order_by("-similarity", "id")
+        .values_list("id", "similarity", "follower_count")[: SEARCH_MAX_RESULTS + 1]
     )
-    end = min(offset + limit, SEARCH_MAX_RESULTS)
-    users: list[User] = list(qs[offset : end + 1]) if offset < end else []
-    more = len(users) > end - offset
-    users = users[: end - offset]
-    return MemberPage(users=users, next=encode_cursor(end, scope="search.users") if more else None)
+    return [(pk, float(sim), followers) for pk, sim, followers in rows]
+
+
+def _text_matches(viewer: Viewer, q: str) -> list[tuple[int, float, int]]:
+    """Members whose display name or bio holds the words of `q` (the full-text GIN index)."""
+    query = SearchQuery(q, config="simple", search_type="plain")
+    rows = (
+        User.objects.filter(is_active=True)
+        .filter(_discoverable(viewer))
+        .annotate(document=SEARCH_VECTOR)
+        .filter(document=query)
+        .annotate(rank=SearchRank(F("document"), query))
+        .order_by("-rank", "id")
+        .values_list("id", "rank", "follower_count")[: SEARCH_MAX_RESULTS + 1]
+    )
+    return [(pk, min(1.0, 10 * float(rank)), followers) for pk, rank, followers in rows]
+
+
+def users_search(*, viewer: Viewer, q: str, cursor: str | None, limit: int) -> MemberPage:
+    """Members matching `q`, best first (three queries: names, words, the page's members).
+
+    Names: trigram similarity over the username (typos: "alcie" finds "alice")
+    and word similarity within the username and the display name (a typed
+    prefix, "alicew" finds "alicewonder"; a misspelt word of a display name). Words: full-text over display name and bio.
+    Each is its own indexed query (one OR over both would recheck the bio's
+    document on every name candidate). Score: the name similarity plus
+    `min(1, 10 × ts_rank)`, plus a little for followers (log-scaled, so
+    popularity breaks near-ties only). Blocks are applied to the ranked ids
+    (the viewer's block list, read once) and again by the page's query.
+    """
+    offset = decode_int_cursor(cursor, scope="search.users") or 0
+    scores: dict[int, float] = {}
+    for pk, score, followers in [*_name_matches(viewer, q), *_text_matches(viewer, q)]:
+        scores[pk] = scores.get(pk, math.log(followers + 2) / 100) + score
+    ranked = [pk for pk in sorted(scores, key=lambda pk: (-scores[pk], pk)) if pk not in viewer.blocked_ids]
+    ranked = ranked[:SEARCH_MAX_RESULTS]
+    chosen = ranked[offset : offset + limit]
+    found = {u.pk: u for u in _visible_members(viewer).filter(pk__in=chosen)} if chosen else {}
+    users = [found[pk] for pk in chosen if pk in found]
+    more = offset + limit < len(ranked)
+    return MemberPage(users=users, next=encode_cursor(offset + limit, scope="search.users") if more else None)
