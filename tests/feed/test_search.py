@@ -240,3 +240,28 @@ def test_bad_search_is_400(client_for, params, code):
     response = client_for(UserFactory()).get("/api/v1/search", params)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == code
+
+
+def test_old_query_vectors_are_pruned():
+    """Query vectors older than the keep window are dropped by the daily prune; recent ones stay."""
+    import datetime as dt_
+
+    from django.utils import timezone
+
+    services.search_vector(q="old words")
+    services.search_vector(q="new words")
+    SearchQueryVector.objects.filter(text="old words").update(
+        created_at=timezone.now() - dt_.timedelta(days=31)
+    )
+    assert services.search_vectors_prune() == 1
+    assert list(SearchQueryVector.objects.values_list("text", flat=True)) == ["new words"]
+
+
+def test_me_shows_my_stored_counts(client_for):
+    """`GET /me` carries my avatar URL (none yet) and my stored counts."""
+    me, fan = UserFactory(), UserFactory()
+    account_services.follow_create(actor=fan, target=me)
+    publish(me, caption="#hello")
+    body = client_for(me).get("/api/v1/me").json()
+    assert body["counts"] == {"followers": 1, "following": 0, "posts": 1}
+    assert body["avatar_url"] is None
