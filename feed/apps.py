@@ -42,4 +42,8 @@ class FeedConfig(AppConfig):
             "schedule": float(settings.FEED_REFRESH_EVERY_S),
         }
         app.conf.beat_schedule["feed.embed_missing"] = {"task": "feed.embed_missing", "schedule": 600.0}
+        app.conf.beat_schedule["feed.prune_search_vectors"] = {
+            "task": "feed.prune_search_vectors",
+            "schedule": 86400.0,
+        }
         register_seeder(PostsSeeder())

@@ -19,7 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
 from sora_social.accounts.selectors import active_member_ids
-from sora_social.common.ids import EPOCH_MS
+from sora_social.common.ids import EPOCH_MS, new_ids
 
 # Demo posts share one public video (rule 10: public names are served without
 # authorization; this one is shared, so a removal copies it away, never moves it).
@@ -86,6 +86,26 @@ UPDATE feed_post p SET descendant_count = p.remix_count + c.n FROM (
   SELECT x.id, coalesce(sum(ch.remix_count), 0) n FROM feed_post x
   JOIN feed_post ch ON ch.parent_id = x.id WHERE x.depth = 1 AND x.video = %(video)s GROUP BY x.id
 ) c WHERE p.id = c.id;
+"""
+
+
+# Hashtags of the demo posts (each caption carries one: "#<topic> demo"), linked set-based
+# (a demo post has one tag, so the link takes the post's id), then the stored counts of the
+# tags and the authors recounted from the rows (seeding is the one place that recounts).
+_HASHTAGS_SQL = """
+INSERT INTO feed_hashtag (id, name, post_count, created_at)
+SELECT i, n, 0, now() FROM unnest(%(ids)s::bigint[], %(topics)s::text[]) AS t(i, n)
+ON CONFLICT (name) DO NOTHING;
+INSERT INTO feed_post_hashtag (id, post_id, hashtag_id)
+SELECT p.id, p.id, h.id FROM feed_post p JOIN feed_hashtag h ON h.name = p.topic
+WHERE p.video = %(video)s ON CONFLICT DO NOTHING;
+UPDATE feed_hashtag h SET post_count = c.n FROM (
+  SELECT ph.hashtag_id, count(*) n FROM feed_post_hashtag ph JOIN feed_post p ON p.id = ph.post_id
+  WHERE p.state = 'published' AND p.visibility = 'public' GROUP BY ph.hashtag_id) c
+WHERE h.id = c.hashtag_id;
+UPDATE accounts_user u SET post_count = c.n FROM (
+  SELECT author_id, count(*) n FROM feed_post WHERE state = 'published' AND visibility <> 'private'
+  GROUP BY author_id) c WHERE u.id = c.author_id;
 """
 
 
@@ -163,6 +183,7 @@ def seed_posts(*, count: int, days: int = 30, remix_share: float = 0.1, node: in
         # becomes a root, so the seeder always tops up to exactly the count asked.
         _insert_roots(cursor, authors=len(authors), share=0.0)
         cursor.execute(_COUNTERS_SQL, {"video": DEMO_VIDEO})
+        cursor.execute(_HASHTAGS_SQL, {"ids": new_ids(len(TOPICS)), "topics": TOPICS, "video": DEMO_VIDEO})
         cursor.execute("SELECT count(*) FROM feed_post WHERE video = %s", [DEMO_VIDEO])
         return cursor.fetchone()[0] - have
 

@@ -3,7 +3,8 @@
 `feed.refresh_for_you` ranks one member; `feed.refresh_shared` (beat) ranks the
 shared set served to members not ranked yet; `feed.fanout_post` pushes a new
 post onto followers' Following lists; `feed.embed_post` / `feed.embed_preference`
-run the sentence model; `feed.embed_missing` (beat) catches lost embed messages.
+run the sentence model (`feed.embed_search_query` for search queries; `feed.prune_search_vectors`
+(beat) drops old ones); `feed.embed_missing` (beat) catches lost embed messages.
 """
 
 from __future__ import annotations
@@ -44,3 +45,13 @@ def embed_preference(user_id: int) -> bool:
 @shared_task(name="feed.embed_missing", ignore_result=True)
 def embed_missing() -> int:
     return services.posts_embed_missing()
+
+
+@shared_task(name="feed.embed_search_query", ignore_result=True)
+def embed_search_query(text: str) -> bool:
+    return services.search_query_embed(text=text)
+
+
+@shared_task(name="feed.prune_search_vectors", ignore_result=True)
+def prune_search_vectors() -> int:
+    return services.search_vectors_prune()

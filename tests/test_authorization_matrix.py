@@ -161,6 +161,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("post-remixes", "GET"): Row(_post, _row(200, 404, 200, 404, 404)),
     # A member: anyone but a blocked member sees the profile (its visible posts).
     ("user-posts", "GET"): Row(_user, _row(200, 200, 200, 404, 200)),
+    # A profile and its follower lists: anyone but a blocked member (suspended and deleted: 404 too).
+    ("user-profile", "GET"): Row(_user, _row(200, 200, 200, 404, 200)),
+    ("user-by-username", "GET"): Row(
+        lambda w: {"username": w.users["owner"].username}, _row(200, 200, 200, 404, 200)
+    ),
+    ("user-followers", "GET"): Row(_user, _row(200, 200, 200, 404, 200)),
+    ("user-following", "GET"): Row(_user, _row(200, 200, 200, 404, 200)),
     ("user-follow", "POST"): Row(_user, _row(400, 200, 200, 404, 200)),
     # Unfollowing or unblocking oneself is a no-op, like unfollowing someone not followed.
     ("user-follow", "DELETE"): Row(_user, _row(200, 200, 200, 404, 200)),

@@ -87,6 +87,8 @@ SEMANTIC_REFUSALS: dict[str, tuple[int, str]] = {
             "me_cameo_approvals",
             "me_strikes",
             "generation_list_create_get",
+            "user_followers",
+            "user_following",
         ),
         (400, "invalid_cursor"),
     ),
@@ -100,6 +102,10 @@ SEMANTIC_REFUSALS: dict[str, tuple[int, str]] = {
     "me_delete": (400, "the password must be the member's (wrong_password)"),
     "generation_appeal_post": (400, "a note of only spaces is empty once trimmed"),
     "parental_link_confirm": (400, "a token of only spaces is empty once trimmed"),
+    # A cursor is only valid if the server made it; a query must hold a character besides `#` and spaces.
+    "search": (400, "invalid_cursor, or a q of only spaces and # (empty once trimmed)"),
+    # The avatar's real type and pixels are checked on its bytes.
+    "me_update": (415, "the avatar's real type, size and dimensions are checked on its bytes"),
     "upload_create_post": (415, "the image's real type and size are checked on its bytes"),
 }
 _WORLD = ["2xx", 401, 403, 404, 409, 410, 429, 503]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from feed.api import views
+from feed.api import search, views
 
 urlpatterns = [
     path("posts", views.PostCreateView.as_view(), name="posts"),
@@ -15,5 +15,6 @@ urlpatterns = [
     path("users/<str:user_id>/posts", views.UserPostsView.as_view(), name="user-posts"),
     path("feed", views.FeedView.as_view(), name="feed"),
     path("feed/feedback", views.FeedFeedbackView.as_view(), name="feed-feedback"),
+    path("search", search.SearchView.as_view(), name="search"),
     path("feed/preferences", views.FeedPreferencesView.as_view(), name="feed-preferences"),
 ]

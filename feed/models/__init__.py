@@ -12,6 +12,7 @@ from feed.models.feeds import (
 )
 from feed.models.interactions import Comment, Like, View
 from feed.models.posts import Post, PostAudience, path_ids, path_segment
+from feed.models.search import Hashtag, PostHashtag, SearchQueryVector
 
 __all__ = [
     "AuthorWeight",
@@ -21,9 +22,12 @@ __all__ = [
     "FollowingEntry",
     "ForYouEntry",
     "ForYouState",
+    "Hashtag",
     "Like",
     "Post",
     "PostAudience",
+    "PostHashtag",
+    "SearchQueryVector",
     "TopicWeight",
     "UnpublishableDraft",
     "View",

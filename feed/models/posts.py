@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import Q
 from pgvector.django import HnswIndex, VectorField
@@ -22,6 +23,9 @@ from sora_social.common.ids import SnowflakeField
 TEXT_EMBEDDING_DIM = 384  # all-MiniLM-L6-v2
 SEGMENT = 13  # base-36 digits of a 63-bit id
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+# A post's full-text document; language-neutral ("simple"): captions come in every language,
+# and meaning across words is what the embedding search adds.
+CAPTION_VECTOR = SearchVector("caption", config="simple")
 
 
 def path_segment(post_id: int) -> str:
@@ -107,6 +111,8 @@ class Post(models.Model):
                 condition=Q(state="published", visibility="public"),
             ),
             GinIndex(fields=["cameo_ids"], name="feed_post_cameos"),
+            # Post search: full-text over published captions (the query repeats this expression).
+            GinIndex(CAPTION_VECTOR, name="feed_post_caption_search", condition=Q(state="published")),
             HnswIndex(
                 name="feed_post_embedding",
                 fields=["embedding"],

@@ -4,6 +4,8 @@
 - `posts`: post cards (`post_detail`, `posts_by_ids`), a member's posts, lineage,
   remixes, comments, and `remix_source` (generation's remix resolver);
 - `feeds`: For you (the materialised ranked set) and Following;
+- `search`: `posts_search` (full-text and embedding candidates, ranked), `topics_search`
+  (hashtags with their post counts); members are searched in accounts;
 - `pages`: `Page` and `Pager`, what a paged listing is. Listings served within
   a teen's budget are returned as pagers; `feed.services.page_serve` serves them.
 """
@@ -19,6 +21,7 @@ from feed.selectors.posts import (
     remixes,
     user_posts,
 )
+from feed.selectors.search import posts_search, ranked_post_ids, topics_search
 from feed.selectors.visibility import post_get, visible_posts, visible_q
 
 __all__ = [
@@ -31,8 +34,11 @@ __all__ = [
     "post_detail",
     "post_get",
     "posts_by_ids",
+    "posts_search",
+    "ranked_post_ids",
     "remix_source",
     "remixes",
+    "topics_search",
     "user_posts",
     "visible_posts",
     "visible_q",

@@ -14,9 +14,14 @@ Split by subject; import them from this package:
 - `serving`: `page_serve` (a listing within a teen's daily budget), `feed_budget_reserve`
   / `feed_budget_refund`, `refresh_request`;
 - `for_you`: `for_you_refresh` (ranking; workers); `fanout`: `following_fanout` (workers);
+- `counters`: `post_counters_adjust` (authors' and hashtags' stored post counts),
+  `post_hashtags_link`, `hashtags_of`;
+- `search`: `search_vector` (a query's stored vector, or a worker asked for it),
+  `search_query_embed` (workers), `search_vectors_prune` (beat);
 - `embeddings`: `post_embed`, `posts_embed_missing`, `preference_embed` (workers).
 """
 
+from feed.services.counters import hashtags_of, post_counters_adjust, post_hashtags_link
 from feed.services.embeddings import post_embed, posts_embed_missing, preference_embed
 from feed.services.fanout import following_fanout
 from feed.services.for_you import for_you_refresh
@@ -32,6 +37,7 @@ from feed.services.removal import (
     posts_remove,
     posts_remove_for_account,
 )
+from feed.services.search import search_query_embed, search_vector, search_vectors_prune
 from feed.services.serving import Served, feed_budget_refund, feed_budget_reserve, page_serve, refresh_request
 from feed.services.steering import Steered, feedback_record, preference_set
 
@@ -46,11 +52,14 @@ __all__ = [
     "feedback_record",
     "following_fanout",
     "for_you_refresh",
+    "hashtags_of",
     "like_add",
     "like_remove",
     "page_serve",
+    "post_counters_adjust",
     "post_delete",
     "post_embed",
+    "post_hashtags_link",
     "post_hide",
     "post_publish",
     "post_restore",
@@ -63,5 +72,8 @@ __all__ = [
     "preference_embed",
     "preference_set",
     "refresh_request",
+    "search_query_embed",
+    "search_vector",
+    "search_vectors_prune",
     "view_record",
 ]

@@ -3,7 +3,7 @@
 Validate the input → claim the generation (`generation.services.job_claim_for_publish`:
 locked, the author's, finished) → check it is not yet published and still publishable → check every likeness it carries has
 consent → place it under its remix parent → create the post, its audience,
-counters, files and appearances → enqueue fan-out and embedding.
+counters (lineage, the author's post count, hashtags), files and appearances → enqueue fan-out and embedding.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.utils import timezone
 from cameos.selectors import cameos_in_object, may_cast
 from cameos.services import appearance_record
 from feed.models import Post, PostAudience, UnpublishableDraft, path_segment
+from feed.services.counters import post_counters_adjust, post_hashtags_link
 from feed.services.lineage import lineage_counts_adjust
 from feed.services.media import posts_media_place
 from feed.services.mentions import mentions_check
@@ -191,6 +192,9 @@ def _post_settle(*, post: Post, author: User, audience_ids: list[int], carried: 
         PostAudience.objects.bulk_create(PostAudience(post_id=post.id, user_id=u) for u in audience_ids)
     if post.parent_id is not None and post.state == PostState.PUBLISHED:
         lineage_counts_adjust([(post.path, +1)])
+    post_hashtags_link(post_id=post.id, caption=post.caption)
+    if post.state == PostState.PUBLISHED:
+        post_counters_adjust(post_ids=[post.id], delta=+1)
     _credit_views(author_id=author.pk, post_id=post.id)
     post.video, post.poster = posts_media_place(post_ids=[post.id]).get(post.id, (post.video, post.poster))
     for cameo_id, source in carried.items():

@@ -27,6 +27,7 @@ from feed.models import (
     Post,
     TopicWeight,
 )
+from feed.services.counters import post_counters_adjust
 from feed.services.lineage import lineage_counts_adjust
 from feed.services.media import posts_media_place
 from feed.states import POST_MACHINE, PostState
@@ -121,6 +122,9 @@ def posts_remove(*, post_ids: list[int], to: str, cameo_id: int | None = None) -
         cursor.execute(_removal_sql(to, descendant_to), params)
         rows = cursor.fetchall()
         lineage_counts_adjust([(path, -1) for _, old, path, _ in rows if old == PostState.PUBLISHED])
+        post_counters_adjust(
+            post_ids=[pid for pid, old, _, _ in rows if old == PostState.PUBLISHED], delta=-1
+        )
         posts_media_place(post_ids=[r[0] for r in rows])
         if to != PostState.REMOVED_BY_MODERATION:
             # Final removals keep no face embeddings of the video (moderation's may be restored).
@@ -160,6 +164,7 @@ def post_restore(*, post_id: int) -> dict[str, list[int]]:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
         lineage_counts_adjust([(path, +1) for _, path in rows])
+        post_counters_adjust(post_ids=[pid for pid, _ in rows], delta=+1)
         posts_media_place(post_ids=[pid for pid, _ in rows])
         _announce([pid for pid, _ in rows], PostState.PUBLISHED)
     return {"restored": sorted(pid for pid, _ in rows)}
@@ -169,6 +174,8 @@ def post_restore(*, post_id: int) -> dict[str, list[int]]:
 def post_hide(*, post_id: int) -> list[int]:
     """Moderation hides a post pending review (if its state allows); returns the pks moved."""
     moved = bulk_transition(POST_MACHINE, Post.objects.filter(pk=post_id), to=PostState.HIDDEN_PENDING_REVIEW)
+    # Only a published post can be hidden: whatever moved left the published set.
+    post_counters_adjust(post_ids=moved, delta=-1)
     posts_media_place(post_ids=[post_id])
     return moved
 
@@ -181,6 +188,7 @@ def post_unhide(*, post_id: int) -> list[int]:
         Post.objects.filter(pk=post_id, state=PostState.HIDDEN_PENDING_REVIEW),
         to=PostState.PUBLISHED,
     )
+    post_counters_adjust(post_ids=moved, delta=+1)
     posts_media_place(post_ids=[post_id])
     return moved
 
@@ -202,7 +210,9 @@ def post_transition(*, post_id: int, to: str) -> Post:
         except Post.DoesNotExist:
             raise NotFound("No such post.", code="post_not_found") from None
         if (sources[0] == PostState.PUBLISHED) != (to == PostState.PUBLISHED):
-            lineage_counts_adjust([(post.path, +1 if to == PostState.PUBLISHED else -1)])
+            delta = +1 if to == PostState.PUBLISHED else -1
+            lineage_counts_adjust([(post.path, delta)])
+            post_counters_adjust(post_ids=[post.id], delta=delta)
         posts_media_place(post_ids=[post.id])
         post.refresh_from_db()
         return post

@@ -16,7 +16,8 @@ from sora_social.accounts.models import (
     User,
     WaitlistEntry,
 )
-from sora_social.accounts.selectors import TeenControls
+from sora_social.accounts.selectors import MemberPage, Profile, TeenControls
+from sora_social.common.media import media_url
 
 
 def user_public(user: User) -> dict[str, Any]:
@@ -41,6 +42,52 @@ def user_private(user: User) -> dict[str, Any]:
         "inviter_id": str(user.inviter_id) if user.inviter_id else None,
         "invite_depth": user.invite_depth,
         "invitees_total": user.invitees_total,
+        "avatar_url": avatar_url(user),
+        "counts": counts_out(user),
+    }
+
+
+def avatar_url(user: User) -> str | None:
+    """The avatar's signed, short-lived URL (rule 10: avatars are not public media); None without one."""
+    return media_url(user.avatar) if user.avatar else None
+
+
+def counts_out(user: User) -> dict[str, int]:
+    """The stored counters (never counted live)."""
+    return {"followers": user.follower_count, "following": user.following_count, "posts": user.post_count}
+
+
+def member_card(user: User, *, followed_by_me: bool, follows_me: bool) -> dict[str, Any]:
+    """A member in a list (followers, following, search results)."""
+    return {
+        "id": str(user.id),
+        "username": user.username,
+        "display_name": user.display_name or user.username,
+        "avatar_url": avatar_url(user),
+        "followed_by_me": followed_by_me,
+        "follows_me": follows_me,
+    }
+
+
+def profile_out(profile: Profile) -> dict[str, Any]:
+    """A member's profile as the viewer sees it: counts and how the two are related."""
+    user = profile.user
+    return {
+        **member_card(user, followed_by_me=profile.followed_by_me, follows_me=profile.follows_me),
+        "bio": user.bio,
+        "counts": counts_out(user),
+        "date_joined": user.date_joined,
+    }
+
+
+def member_page_out(page: MemberPage) -> dict[str, Any]:
+    """A page of members; each user carries the `followed_by_me` / `follows_me` flags its query annotated."""
+    return {
+        "results": [
+            member_card(u, followed_by_me=u.followed_by_me, follows_me=u.follows_me)  # type: ignore[attr-defined]
+            for u in page.users
+        ],
+        "next": page.next,
     }
 
 

@@ -6,22 +6,28 @@ staff code), member k's inviter is member (k-1)//4, so every member has at
 most INVITES_PER_USER invitees, each invitee redeemed one of their inviter's
 codes, and 10,000 members reach depth 7. Everything is written with bulk
 inserts and a few set-based UPDATEs; running it again adds only what is missing.
+Profiles: every demo member gets a bio, the named ones an avatar and each other as follows.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from sora_social.accounts.models import InviteCode, User
 from sora_social.accounts.models.users import child_path, root_path
+from sora_social.accounts.services.graph import follow_create
 from sora_social.accounts.services.invites import new_code
+from sora_social.accounts.services.profile import user_update_profile
 from sora_social.accounts.services.tree import invite_counters_rebuild
 from sora_social.common.ids import new_ids
 
@@ -30,6 +36,26 @@ ADMIN_PASSWORD = "sora-admin-pass"  # noqa: S105 - public demo credentials
 NAMED = [("alice", "Alice"), ("bob", "Bob"), ("carol", "Carol")]
 BATCH = 2000
 DEMO_BIRTHDATE = dt.date(1992, 6, 1)
+
+
+DEMO_BIOS = [
+    "Making tiny films about big feelings.",
+    "Remixing anything with a cat in it.",
+    "Stop-motion nerd. Always casting my dog.",
+    "Travel clips from places I have not been (yet).",
+    "Space, synths and slow pans.",
+    "Cooking videos where nothing goes to plan.",
+]
+_AVATAR_COLOURS = [(236, 94, 94), (74, 144, 226), (126, 200, 120)]
+
+
+def _avatar_png(k: int) -> bytes:
+    """A plain demo avatar: a disc on a contrasting square."""
+    image = Image.new("RGB", (256, 256), (245, 240, 230))
+    ImageDraw.Draw(image).ellipse((32, 32, 224, 224), fill=_AVATAR_COLOURS[k % len(_AVATAR_COLOURS)])
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 def _display(name: str) -> str:
@@ -53,6 +79,7 @@ class UsersSeeder:
         self._members(names, bar)
         self._codes(names)
         invite_counters_rebuild()
+        self._profiles()
         bar.close()
         return [
             f"  moderator: admin / {ADMIN_PASSWORD}  (Django admin)",
@@ -64,6 +91,26 @@ class UsersSeeder:
             User.objects.create_superuser(
                 "admin", "admin@demo.sora.local", ADMIN_PASSWORD, display_name="Admin"
             )
+
+    def _profiles(self) -> None:
+        """Bios for every demo member without one (one UPDATE), an avatar for each named member,
+        and the named members following each other (through the services: counters move)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE accounts_user SET bio = (%s::text[])[1 + abs(hashint8(id)) %% %s]"
+                " WHERE bio = '' AND email LIKE '%%@demo.sora.local' AND username <> 'admin'",
+                [DEMO_BIOS, len(DEMO_BIOS)],
+            )
+        named = {u.username: u for u in User.objects.filter(username__in=[n for n, _ in NAMED])}
+        for k, (name, _) in enumerate(NAMED):
+            user = named.get(name)
+            if user is None:
+                continue
+            if not user.avatar:
+                user_update_profile(user=user, avatar=ContentFile(_avatar_png(k), name="avatar.png"))
+            for other, target in named.items():
+                if other != name:
+                    follow_create(actor=user, target=target)
 
     def _members(self, names: list[str], bar: Any) -> None:
         existing = {

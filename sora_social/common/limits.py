@@ -45,6 +45,9 @@ def body_limit(path: str) -> int:
             return settings.GENERATION_UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD
         if _RECORDING.match(path):
             return settings.CAMEOS_RECORDING_MAX_BYTES + MULTIPART_OVERHEAD
+        if path in ("/api/v1/me", "/api/v1/me/"):
+            # `PATCH /me` may carry the avatar image.
+            return settings.AVATAR_MAX_BYTES + MULTIPART_OVERHEAD
         return settings.API_MAX_JSON_BYTES
     if path.startswith("/admin/"):
         return (

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Trigram and full-text lookups (search); the pg_trgm extension comes with accounts' migrations.
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework_simplejwt",
     "rest_framework_simplejwt.token_blacklist",
@@ -393,6 +395,11 @@ INVITE_ADMIN_DAILY_CAP = env_int(
     2000,
     "Root codes one staff member may mint from the admin per rolling 24 hours (issuances and waves together).",
 )
+AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 4 * 1024 * 1024, "Largest avatar image a member may upload.")
+AVATAR_MAX_SIDE = env_int(
+    "AVATAR_MAX_SIDE", 4096, "Largest width or height of an uploaded avatar (checked from the header)."
+)
+AVATAR_SIZE = env_int("AVATAR_SIZE", 512, "Side of the square avatar stored after resizing, in pixels.")
 
 # --- moderation ---
 

@@ -44,3 +44,23 @@ def test_seeded_members_form_an_invite_tree_idempotently():
     chain = selectors.invite_ancestors(user_id=deepest.pk)
     assert chain[0].username == "alice"
     assert len(chain) == deepest.invite_depth
+
+
+def test_seeded_members_have_bios_avatars_and_follow_each_other():
+    """Every demo member has a bio; alice, bob and carol have avatars and follow each other, with
+    the counters to match; seeding again changes none of it."""
+    from django.core.files.storage import default_storage
+
+    call_command("seed_demo", users=20, verbosity=0, quiet_logins=True)
+    assert (
+        not User.objects.filter(email__endswith="@demo.sora.local", bio="").exclude(username="admin").exists()
+    )
+    named = list(User.objects.filter(username__in=["alice", "bob", "carol"]))
+    avatars = {u.username: u.avatar for u in named}
+    for user in named:
+        assert user.avatar.startswith("private/")
+        assert default_storage.exists(user.avatar)
+        assert (user.follower_count, user.following_count) == (2, 2)
+    call_command("seed_demo", users=20, verbosity=0, quiet_logins=True)
+    again = {u.username: (u.avatar, u.follower_count) for u in User.objects.filter(username__in=avatars)}
+    assert again == {name: (avatar, 2) for name, avatar in avatars.items()}

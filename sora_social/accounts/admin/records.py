@@ -63,8 +63,19 @@ class TeenSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(Follow)
 class FollowAdmin(admin.ModelAdmin):
+    """Read-only: a follow changes through `services.graph`, which moves the stored counters."""
+
     list_display = ("follower", "followee", "created_at")
     raw_id_fields = ("follower", "followee")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Follow | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Follow | None = None) -> bool:
+        return False
 
 
 @admin.register(Block)

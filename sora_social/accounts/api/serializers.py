@@ -76,6 +76,47 @@ MeOutput = inline_serializer(
         "inviter_id": serializers.CharField(allow_null=True),
         "invite_depth": serializers.IntegerField(),
         "invitees_total": serializers.IntegerField(),
+        "avatar_url": serializers.CharField(allow_null=True),
+        "counts": component(
+            "ProfileCounts",
+            {
+                "followers": serializers.IntegerField(),
+                "following": serializers.IntegerField(),
+                "posts": serializers.IntegerField(),
+            },
+        ),
+    },
+)
+
+
+def _member_card_fields() -> dict[str, Any]:
+    return {
+        "id": serializers.CharField(),
+        "username": serializers.CharField(),
+        "display_name": serializers.CharField(),
+        "avatar_url": serializers.CharField(
+            allow_null=True, help_text="Signed, short-lived; null when the member has no avatar."
+        ),
+        "followed_by_me": serializers.BooleanField(),
+        "follows_me": serializers.BooleanField(),
+    }
+
+
+MemberCard = component("MemberCard", _member_card_fields())
+ProfileOut = component(
+    "Profile",
+    {
+        **_member_card_fields(),
+        "bio": serializers.CharField(allow_blank=True),
+        "counts": component(
+            "ProfileCounts",
+            {
+                "followers": serializers.IntegerField(),
+                "following": serializers.IntegerField(),
+                "posts": serializers.IntegerField(),
+            },
+        ),
+        "date_joined": serializers.DateTimeField(),
     },
 )
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -53,10 +55,23 @@ def path_prefixes(path: str) -> list[str]:
     return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
 
 
+# The member's full-text document; the search query uses this same expression, so the index serves it.
+SEARCH_VECTOR = SearchVector("display_name", "bio", config="simple")
+
+
 class User(AbstractUser):
     id = SnowflakeField()
     display_name = models.CharField(max_length=64, blank=True)
     bio = models.CharField(max_length=300, blank=True)
+    # Storage name of the resized avatar (`private/<random>/avatar.jpg`): served only by signed URL.
+    avatar = models.CharField(max_length=255, blank=True)
+
+    # Stored counters (accounts.services.counters): the profile reads them, never counts live.
+    follower_count = models.PositiveIntegerField(default=0)
+    following_count = models.PositiveIntegerField(default=0)
+    post_count = models.PositiveIntegerField(
+        default=0, help_text="Published posts other than private drafts (kept by the feed app)."
+    )
 
     # Onboarding. Staff and seeded administrators have no birthdate.
     birthdate = models.DateField(null=True, blank=True)
@@ -113,6 +128,13 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 fields=["username_skeleton"], name="accounts_user_username_skeleton_unique"
             ),
+        ]
+        indexes = [
+            # Member search (accounts.selectors.search): trigram similarity for names with
+            # typos, and full-text over the display name and bio.
+            GinIndex(fields=["username"], name="accounts_user_username_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["display_name"], name="accounts_user_display_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(SEARCH_VECTOR, name="accounts_user_search"),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,8 @@ Modules (import from this package):
 - `teens`: the age rule (`age_on`, `user_is_teen`), `TeenControls` and
   parental links, and the contact rule (`uncontactable_ids`, `may_contact`).
 - `tree`: the invite tree (`subtree_filter`, ancestors, descendants, codes).
+- `profiles`: profiles as a viewer sees them (`profile_get`), follower and following pages,
+  member search (`users_search`).
 - `risk`: resale and abuse signals (`invite_risk`, `invite_code_risk`).
 """
 
@@ -37,6 +39,15 @@ from sora_social.accounts.selectors.members import (
     sql_tables,
     user_get,
     user_load,
+)
+from sora_social.accounts.selectors.profiles import (
+    SEARCH_MAX_RESULTS,
+    MemberPage,
+    Profile,
+    followers_page,
+    following_page,
+    profile_get,
+    users_search,
 )
 from sora_social.accounts.selectors.risk import InviteRisk, invite_code_risk, invite_risk, risk_score
 from sora_social.accounts.selectors.teens import (
@@ -65,7 +76,10 @@ from sora_social.accounts.selectors.tree import (
 
 __all__ = [
     "PATH_UPPER",
+    "SEARCH_MAX_RESULTS",
     "InviteRisk",
+    "MemberPage",
+    "Profile",
     "TeenControls",
     "active_member_ids",
     "active_user_ids",
@@ -76,7 +90,9 @@ __all__ = [
     "default_teen_controls",
     "follow_exists",
     "follower_ids",
+    "followers_page",
     "following_ids",
+    "following_page",
     "follows",
     "invite_ancestors",
     "invite_code_risk",
@@ -94,6 +110,7 @@ __all__ = [
     "parental_link_of_parent",
     "parental_link_of_teen",
     "parental_link_reportable",
+    "profile_get",
     "risk_score",
     "sql_tables",
     "subtree_filter",
@@ -104,4 +121,5 @@ __all__ = [
     "user_is_teen",
     "user_load",
     "users_are_mutuals",
+    "users_search",
 ]

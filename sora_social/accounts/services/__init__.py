@@ -10,13 +10,22 @@ Import them from this package. Modules:
 - `tree`: tree locks and the stored subtree counters.
 - `moderation`: staff account actions (suspend, ban, freeze or reparent a subtree, disable invites).
 - `deletion`: account deletion.
-- `graph`: follows and blocks.
+- `graph`: follows and blocks (`follows_delete`: set-based, with the counters).
+- `counters`: the stored follower, following and post counters (`follow_counts_adjust`,
+  `user_post_counts_adjust`, which the feed app calls).
 - `parental`: parental links and teen controls.
 - `sessions`: sign-in, token refresh and revocation, password change, WebSocket tickets.
 """
 
+from sora_social.accounts.services.counters import follow_counts_adjust, user_post_counts_adjust
 from sora_social.accounts.services.deletion import account_delete, account_delete_own
-from sora_social.accounts.services.graph import block_create, block_delete, follow_create, follow_delete
+from sora_social.accounts.services.graph import (
+    block_create,
+    block_delete,
+    follow_create,
+    follow_delete,
+    follows_delete,
+)
 from sora_social.accounts.services.invites import (
     invite_codes_disable,
     invite_codes_issue,
@@ -41,7 +50,11 @@ from sora_social.accounts.services.parental import (
     parental_link_start,
     teens_age_out,
 )
-from sora_social.accounts.services.profile import notification_create, user_update_profile
+from sora_social.accounts.services.profile import (
+    avatar_file_delete_on_commit,
+    notification_create,
+    user_update_profile,
+)
 from sora_social.accounts.services.sessions import (
     refresh_tokens_flush_expired,
     session_refresh,
@@ -59,10 +72,13 @@ __all__ = [
     "SignupResult",
     "account_delete",
     "account_delete_own",
+    "avatar_file_delete_on_commit",
     "block_create",
     "block_delete",
+    "follow_counts_adjust",
     "follow_create",
     "follow_delete",
+    "follows_delete",
     "invite_codes_disable",
     "invite_codes_issue",
     "invite_counters_rebuild",
@@ -86,6 +102,7 @@ __all__ = [
     "teens_age_out",
     "user_ban",
     "user_password_change",
+    "user_post_counts_adjust",
     "user_report_received",
     "user_signup",
     "user_suspend",

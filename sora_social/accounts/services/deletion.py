@@ -24,14 +24,15 @@ from django.utils import timezone
 from sora_social.accounts.models import (
     AccountAction,
     Block,
-    Follow,
     InviteCode,
     Notification,
     ParentalLink,
     TeenSettings,
     User,
 )
+from sora_social.accounts.services.graph import follows_delete
 from sora_social.accounts.services.moderation import lock_member, require_reason
+from sora_social.accounts.services.profile import avatar_file_delete_on_commit
 from sora_social.accounts.services.sessions import sessions_revoke
 from sora_social.accounts.signals import account_deleted
 from sora_social.common.errors import NotFound, ValidationFailed
@@ -74,8 +75,7 @@ def account_delete(*, user: User, actor: User | None, reason: str) -> AccountAct
 
 def _end_relations(pk: int, now: dt.datetime) -> int:
     """Follows, blocks, parental links, teen settings and notifications end; codes are disabled (how many)."""
-    Follow.objects.filter(follower_id=pk).delete()
-    Follow.objects.filter(followee_id=pk).delete()
+    follows_delete(where="follower_id = %s OR followee_id = %s", params=[pk, pk])
     Block.objects.filter(blocker_id=pk).delete()
     Block.objects.filter(blocked_id=pk).delete()
     codes = InviteCode.objects.filter(owner_id=pk, state=InviteCode.State.AVAILABLE).update(
@@ -99,6 +99,9 @@ def _scrub(user: User, now: dt.datetime) -> None:
     user.username = tombstone_username(user.pk)
     user.email = ""
     user.first_name = user.last_name = user.display_name = user.bio = user.region = ""
+    # The avatar file goes once the deletion commits; every URL minted for it dies with it.
+    avatar_file_delete_on_commit(user.avatar)
+    user.avatar = ""
     user.birthdate = None
     user.is_active = False
     user.is_staff = user.is_superuser = False
@@ -113,6 +116,7 @@ def _scrub(user: User, now: dt.datetime) -> None:
             "last_name",
             "display_name",
             "bio",
+            "avatar",
             "region",
             "birthdate",
             "is_active",

@@ -5,6 +5,7 @@
 - `me`: my profile (read, edit, delete) and my notifications.
 - `invites`: my codes and my invite subtree.
 - `graph`: follow and block.
+- `profiles`: members' profiles and follower lists.
 - `parental`: parental links and the teen's controls.
 
 Views parse input, call one selector or service, and answer with a presenter
@@ -21,6 +22,12 @@ from sora_social.accounts.api.views.parental import (
     ParentalLinkConfirmView,
     ParentalLinksView,
     ParentalLinkView,
+)
+from sora_social.accounts.api.views.profiles import (
+    UserByUsernameView,
+    UserFollowersView,
+    UserFollowingView,
+    UserProfileView,
 )
 from sora_social.accounts.api.views.sessions import (
     MyPasswordView,
@@ -45,6 +52,10 @@ __all__ = [
     "SignupView",
     "TokenRefreshViewThrottled",
     "TokenView",
+    "UserByUsernameView",
+    "UserFollowersView",
+    "UserFollowingView",
+    "UserProfileView",
     "WaitlistView",
     "WebSocketTicketView",
 ]

@@ -14,6 +14,7 @@ from sora_social.accounts import presenters, selectors, services
 from sora_social.accounts.api.serializers import MeOutput
 from sora_social.accounts.viewer import member_of
 from sora_social.common.api.base import APIView
+from sora_social.common.errors import ValidationFailed
 from sora_social.common.pagination import CursorPagination
 from sora_social.common.schema import AutoSchema, component, page, page_parameters
 from sora_social.common.throttles import AuthIPThrottle
@@ -38,18 +39,38 @@ class MeView(APIView):
     class InputSerializer(serializers.Serializer[Any]):
         display_name = serializers.CharField(max_length=64, required=False, allow_blank=True)
         bio = serializers.CharField(max_length=300, required=False, allow_blank=True)
+        remove_avatar = serializers.BooleanField(
+            required=False, help_text="true removes the avatar (its file is deleted)."
+        )
+
+    class MultipartSerializer(InputSerializer):
+        avatar = serializers.FileField(
+            required=False,
+            help_text="A JPEG, PNG or WebP image (at most AVATAR_MAX_BYTES, sides 32 to AVATAR_MAX_SIDE "
+            "pixels); stored cropped square and resized.",
+        )
 
     @extend_schema(responses=MeOutput, operation_id="me_get")
     def get(self, request: Request) -> Response:
         """My own profile, as only I see it."""
         return Response(presenters.user_private(member_of(request)))
 
-    @extend_schema(request=InputSerializer, responses=MeOutput, operation_id="me_update")
+    @extend_schema(
+        request={"application/json": InputSerializer, "multipart/form-data": MultipartSerializer},
+        responses=MeOutput,
+        operation_id="me_update",
+    )
     def patch(self, request: Request) -> Response:
-        """Change my display name or bio."""
-        data = self.InputSerializer(data=request.data)
+        """Change my display name, bio or avatar (multipart field `avatar`), or remove the avatar
+        (`remove_avatar: true`). A bad image (`corrupt_image`, `image_dimensions`: 400;
+        `unsupported_image_type`: 415; `upload_too_large`: 413) changes nothing."""
+        multipart = request.content_type.startswith("multipart/")
+        data = (self.MultipartSerializer if multipart else self.InputSerializer)(data=request.data)
         data.is_valid(raise_exception=True)
-        user = services.user_update_profile(user=member_of(request), **data.validated_data)
+        fields = dict(data.validated_data)
+        if fields.get("avatar") is not None and fields.get("remove_avatar"):
+            raise ValidationFailed(details={"remove_avatar": ["Send an avatar or remove it, not both."]})
+        user = services.user_update_profile(user=member_of(request), **fields)
         return Response(presenters.user_private(user))
 
     class DeleteSerializer(serializers.Serializer[Any]):
