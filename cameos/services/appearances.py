@@ -12,8 +12,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cameos import signals
-from cameos.models import Appearance, Cameo, CameoNotification
+from cameos.models import Appearance, Cameo
 from cameos.services.notifications import notify_owner
+from sora_social.notifications import kinds as note_kinds
 from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.common.ids import parse_id
 
@@ -58,9 +59,9 @@ def appearance_record(
         cameo = Cameo.objects.get(pk=cameo_id)
         if creator_id != cameo.owner_id:
             kind_ = (
-                CameoNotification.Kind.CAST
+                note_kinds.CAMEO_CAST
                 if source == Appearance.Source.CAST
-                else CameoNotification.Kind.DETECTED
+                else note_kinds.CAMEO_DETECTED
             )
             notify_owner(
                 cameo,

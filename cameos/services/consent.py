@@ -9,12 +9,13 @@ from django.db import transaction
 
 from cameos import rules as cameo_rules
 from cameos import signals
-from cameos.models import Audience, Cameo, CameoAccess, CameoNotification, CameoRequest, CameoState
+from cameos.models import Audience, Cameo, CameoAccess, CameoRequest, CameoState
 from cameos.models.cameo import AUDIENCE_ORDER, narrowest
 from cameos.presenters import request_decided_event
 from cameos.selectors import may_cast
 from cameos.services.decisions import owner_decide
 from cameos.services.notifications import notify_owner
+from sora_social.notifications import kinds as note_kinds
 from cameos.states import REQUEST_MACHINE
 from sora_social.accounts.models import User
 from sora_social.accounts.selectors import user_get
@@ -91,7 +92,7 @@ def cameo_request_create(*, cameo: Cameo, requester: User, message: str = "") ->
     request = CameoRequest.objects.create(cameo=cameo, requester=requester, message=message.strip())
     notify_owner(
         cameo,
-        CameoNotification.Kind.REQUESTED,
+        note_kinds.CAMEO_REQUESTED,
         actor_id=requester.pk,
         data={"request_id": str(request.pk), "message": request.message},
     )

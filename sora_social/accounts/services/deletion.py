@@ -26,7 +26,6 @@ from sora_social.accounts.models import (
     Block,
     Follow,
     InviteCode,
-    Notification,
     ParentalLink,
     TeenSettings,
     User,
@@ -35,6 +34,7 @@ from sora_social.accounts.services.moderation import lock_member, require_reason
 from sora_social.accounts.services.sessions import sessions_revoke
 from sora_social.accounts.signals import account_deleted
 from sora_social.common.errors import NotFound, ValidationFailed
+from sora_social.notifications.services import notifications_forget
 
 
 def tombstone_username(user_id: int) -> str:
@@ -90,7 +90,7 @@ def _end_relations(pk: int, now: dt.datetime) -> int:
             confirm_token_hash=None,
         )
     TeenSettings.objects.filter(teen_id=pk).delete()
-    Notification.objects.filter(user_id=pk).delete()
+    notifications_forget(user_id=pk)
     return codes
 
 

@@ -1,14 +1,13 @@
-"""Profile edits and stored notifications."""
+"""Profile edits; `notification_create` is the notifications app's, re-exported here for every caller."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
-from sora_social.accounts.models import Notification, User
-from sora_social.accounts.presenters import notification_event
-from sora_social.common.events import send_user_event_on_commit
+from sora_social.accounts.models import User
+from sora_social.notifications.services import notification_create
+
+__all__ = ["notification_create", "user_update_profile"]
 
 
 @transaction.atomic
@@ -23,11 +22,3 @@ def user_update_profile(*, user: User, display_name: str | None = None, bio: str
     if fields:
         user.save(update_fields=fields)
     return user
-
-
-@transaction.atomic
-def notification_create(*, user_id: int, kind: str, payload: dict[str, Any]) -> Notification:
-    """Store a notification and push it over the member's WebSocket once committed."""
-    note = Notification.objects.create(user_id=user_id, kind=kind, payload=payload)
-    send_user_event_on_commit(user_id, notification_event(note))
-    return note
