@@ -4,15 +4,14 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     # The rows were copied into the one notification table first.
     dependencies = [
-        ('notifications', '0002_fold_account_and_cameo_notifications'),
-        ('cameos', '0004_merge_release_branches'),
+        ("notifications", "0002_fold_account_and_cameo_notifications"),
+        ("cameos", "0004_merge_release_branches"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='CameoNotification',
+            name="CameoNotification",
         ),
     ]

@@ -12,8 +12,8 @@ from cameos import signals
 from cameos.models import Cameo, CameoUseApproval
 from cameos.services.decisions import owner_decide
 from cameos.services.notifications import notify_owner
-from sora_social.notifications import kinds as note_kinds
 from cameos.states import USE_APPROVAL_MACHINE
+from sora_social.notifications import kinds as note_kinds
 
 
 @transaction.atomic

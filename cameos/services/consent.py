@@ -15,7 +15,6 @@ from cameos.presenters import request_decided_event
 from cameos.selectors import may_cast
 from cameos.services.decisions import owner_decide
 from cameos.services.notifications import notify_owner
-from sora_social.notifications import kinds as note_kinds
 from cameos.states import REQUEST_MACHINE
 from sora_social.accounts.models import User
 from sora_social.accounts.selectors import user_get
@@ -23,6 +22,7 @@ from sora_social.accounts.viewer import Viewer
 from sora_social.common.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from sora_social.common.events import send_user_event_on_commit
 from sora_social.common.states import bulk_transition
+from sora_social.notifications import kinds as note_kinds
 
 
 def _audience_cap(owner: User) -> str:

@@ -11,9 +11,9 @@ from cameos import rules as cameo_rules
 from cameos.models import Cameo, CameoUseApproval
 from cameos.selectors import cast_rules, use_approvals_for
 from cameos.services.notifications import notify_owner
+from moderation.services import prompt_scores, text_embedder
 from sora_social.notifications import kinds as note_kinds
 from sora_social.notifications.selectors import notifications_of_kind
-from moderation.services import prompt_scores, text_embedder
 
 
 def cast_rules_check(

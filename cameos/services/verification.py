@@ -25,8 +25,8 @@ from cameos.selectors import cameos_stuck_processing
 from cameos.services.appearances import appearance_record
 from cameos.services.enrolment import cameo_transition
 from cameos.services.notifications import notify_owner
-from sora_social.notifications import kinds as note_kinds
 from sora_social.common.tasks import enqueue_on_commit
+from sora_social.notifications import kinds as note_kinds
 
 # Serialises the "is this face already enrolled?" search with the insert that
 # follows it, so two accounts enrolling the same face at once cannot both pass.

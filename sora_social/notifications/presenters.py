@@ -94,4 +94,3 @@ def push_message(note: Notification, actor_name: str | None) -> dict[str, Any]:
             "target_id": str(note.target_id) if note.target_id is not None else "",
         },
     }
-

@@ -4,15 +4,14 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     # The rows were copied into the one notification table first.
     dependencies = [
-        ('notifications', '0002_fold_account_and_cameo_notifications'),
-        ('accounts', '0006_account_deletion'),
+        ("notifications", "0002_fold_account_and_cameo_notifications"),
+        ("accounts", "0006_account_deletion"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='Notification',
+            name="Notification",
         ),
     ]

@@ -12,6 +12,8 @@ from sora_social.accounts.models import Block, Follow, User
 from sora_social.accounts.selectors import blocked_either_way
 from sora_social.accounts.signals import user_blocked
 from sora_social.common.errors import NotFound, ValidationFailed
+from sora_social.notifications import kinds
+from sora_social.notifications.services import notification_create
 
 
 def _not_self(actor: User, target: User, what: str) -> None:
@@ -25,7 +27,16 @@ def follow_create(*, actor: User, target: User) -> Follow:
     _not_self(actor, target, "follow")
     if not target.is_active or blocked_either_way(a_id=actor.pk, b_id=target.pk):
         raise NotFound("No such user.")
-    follow, _ = Follow.objects.get_or_create(follower=actor, followee=target)
+    follow, created = Follow.objects.get_or_create(follower=actor, followee=target)
+    if created:
+        notification_create(
+            user_id=target.pk,
+            kind=kinds.FOLLOW,
+            payload={"user_id": str(actor.pk)},
+            actor_id=actor.pk,
+            target_type="user",
+            target_id=target.pk,
+        )
     return follow
 
 

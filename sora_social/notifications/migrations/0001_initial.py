@@ -2,105 +2,193 @@
 
 import django.contrib.postgres.fields
 import django.db.models.deletion
-import sora_social.common.ids
 from django.conf import settings
 from django.db import migrations, models
 
+import sora_social.common.ids
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0007_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Inbox',
+            name="Inbox",
             fields=[
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('unread', models.PositiveIntegerField(default=0)),
-                ('muted', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=64), blank=True, default=list, size=None)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("unread", models.PositiveIntegerField(default=0)),
+                (
+                    "muted",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=64), blank=True, default=list, size=None
+                    ),
+                ),
             ],
             options={
-                'db_table': 'notifications_inbox',
+                "db_table": "notifications_inbox",
             },
         ),
         migrations.CreateModel(
-            name='NotificationGroup',
+            name="NotificationGroup",
             fields=[
-                ('id', sora_social.common.ids.SnowflakeField(default=sora_social.common.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(max_length=64)),
-                ('key', models.CharField(max_length=160)),
-                ('target_type', models.CharField(blank=True, default='', max_length=32)),
-                ('target_id', models.BigIntegerField(blank=True, null=True)),
-                ('count', models.PositiveIntegerField(default=1)),
-                ('actor_ids', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), blank=True, default=list, size=None)),
-                ('payload', models.JSONField(blank=True, default=dict)),
-                ('latest_id', models.BigIntegerField()),
-                ('latest_at', models.DateTimeField()),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    sora_social.common.ids.SnowflakeField(
+                        default=sora_social.common.ids.new_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("kind", models.CharField(max_length=64)),
+                ("key", models.CharField(max_length=160)),
+                ("target_type", models.CharField(blank=True, default="", max_length=32)),
+                ("target_id", models.BigIntegerField(blank=True, null=True)),
+                ("count", models.PositiveIntegerField(default=1)),
+                (
+                    "actor_ids",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.BigIntegerField(), blank=True, default=list, size=None
+                    ),
+                ),
+                ("payload", models.JSONField(blank=True, default=dict)),
+                ("latest_id", models.BigIntegerField()),
+                ("latest_at", models.DateTimeField()),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'db_table': 'notifications_group',
+                "db_table": "notifications_group",
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', sora_social.common.ids.SnowflakeField(default=sora_social.common.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(max_length=64)),
-                ('target_type', models.CharField(blank=True, default='', max_length=32)),
-                ('target_id', models.BigIntegerField(blank=True, null=True)),
-                ('payload', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='notifications.notificationgroup')),
+                (
+                    "id",
+                    sora_social.common.ids.SnowflakeField(
+                        default=sora_social.common.ids.new_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                ("kind", models.CharField(max_length=64)),
+                ("target_type", models.CharField(blank=True, default="", max_length=32)),
+                ("target_id", models.BigIntegerField(blank=True, null=True)),
+                ("payload", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="notifications.notificationgroup",
+                    ),
+                ),
             ],
             options={
-                'db_table': 'notifications_notification',
+                "db_table": "notifications_notification",
             },
         ),
         migrations.CreateModel(
-            name='PushDevice',
+            name="PushDevice",
             fields=[
-                ('id', sora_social.common.ids.SnowflakeField(default=sora_social.common.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('platform', models.CharField(choices=[('ios', 'Ios'), ('android', 'Android')], max_length=8)),
-                ('token', models.CharField(max_length=512)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    sora_social.common.ids.SnowflakeField(
+                        default=sora_social.common.ids.new_id,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "platform",
+                    models.CharField(choices=[("ios", "Ios"), ("android", "Android")], max_length=8),
+                ),
+                ("token", models.CharField(max_length=512)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'db_table': 'notifications_device',
+                "db_table": "notifications_device",
             },
         ),
         migrations.AddIndex(
-            model_name='notificationgroup',
-            index=models.Index(fields=['user', '-latest_id'], name='notifications_group_list'),
+            model_name="notificationgroup",
+            index=models.Index(fields=["user", "-latest_id"], name="notifications_group_list"),
         ),
         migrations.AddConstraint(
-            model_name='notificationgroup',
-            constraint=models.UniqueConstraint(condition=models.Q(('read_at__isnull', True)), fields=('user', 'key'), name='notifications_one_open_group'),
+            model_name="notificationgroup",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("read_at__isnull", True)),
+                fields=("user", "key"),
+                name="notifications_one_open_group",
+            ),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['user', '-id'], name='notifications_user'),
+            model_name="notification",
+            index=models.Index(fields=["user", "-id"], name="notifications_user"),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['user', 'kind', '-id'], name='notifications_user_kind'),
+            model_name="notification",
+            index=models.Index(fields=["user", "kind", "-id"], name="notifications_user_kind"),
         ),
         migrations.AddIndex(
-            model_name='pushdevice',
-            index=models.Index(fields=['user'], name='notifications_device_user'),
+            model_name="pushdevice",
+            index=models.Index(fields=["user"], name="notifications_device_user"),
         ),
         migrations.AddConstraint(
-            model_name='pushdevice',
-            constraint=models.UniqueConstraint(fields=('platform', 'token'), name='notifications_device_token'),
+            model_name="pushdevice",
+            constraint=models.UniqueConstraint(
+                fields=("platform", "token"), name="notifications_device_token"
+            ),
         ),
     ]

@@ -36,14 +36,14 @@ SELECT n.id, n.recipient_id, 'cameo.' || n.kind, 'cameo.' || n.kind || ':' || n.
 FROM cameos_notification n
 JOIN cameos_cameo c ON c.id = n.cameo_id
 LEFT JOIN accounts_user a ON a.id = n.actor_id
-"""
+"""  # noqa: S608 - built from constants only
 CAMEO_EVENTS = f"""
 INSERT INTO notifications_notification (id, user_id, kind, actor_id, target_type, target_id, payload, group_id, created_at)
 SELECT n.id, n.recipient_id, 'cameo.' || n.kind, a.id, 'cameo', n.cameo_id, {CAMEO_PAYLOAD}, n.id, n.created_at
 FROM cameos_notification n
 JOIN cameos_cameo c ON c.id = n.cameo_id
 LEFT JOIN accounts_user a ON a.id = n.actor_id
-"""
+"""  # noqa: S608 - built from constants only
 COUNTERS = """
 INSERT INTO notifications_inbox (user_id, unread, muted)
 SELECT user_id, count(*) FILTER (WHERE read_at IS NULL), '{}'
