@@ -101,6 +101,8 @@ SEMANTIC_REFUSALS: dict[str, tuple[int, str]] = {
     "generation_appeal_post": (400, "a note of only spaces is empty once trimmed"),
     "parental_link_confirm": (400, "a token of only spaces is empty once trimmed"),
     "upload_create_post": (415, "the image's real type and size are checked on its bytes"),
+    "me_notifications_read": (400, "an id is a positive 63-bit number (not 0, not past 2^63-1)"),
+    "me_devices_register": (400, "the token must have its platform's shape (invalid_device_token)"),
 }
 _WORLD = ["2xx", 401, 403, 404, 409, 410, 429, 503]
 

@@ -125,9 +125,14 @@ def test_live_event_goes_out_only_on_commit(monkeypatch):
     me, fan = UserFactory(), UserFactory()
     sent: list[tuple[int, dict[str, Any]]] = []
     monkeypatch.setattr("sora_social.common.events.send_user_event", lambda uid, p: sent.append((uid, p)))
-    with pytest.raises(RuntimeError), transaction.atomic():
-        _like(me, fan)
-        raise RuntimeError("rolled back")
+
+    def like_then_fail() -> None:
+        with transaction.atomic():
+            _like(me, fan)
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        like_then_fail()
     assert sent == []
     assert not Notification.objects.exists()
     with transaction.atomic():

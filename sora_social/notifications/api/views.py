@@ -56,7 +56,8 @@ class MyNotificationsUnreadView(APIView):
 
 class MyNotificationsReadView(APIView):
     class InputSerializer(serializers.Serializer[Any]):
-        up_to_id = serializers.CharField(
+        up_to_id = serializers.RegexField(
+            r"^[0-9]{1,19}$",
             required=False,
             max_length=ID_CHARS,
             help_text="Mark read the groups whose newest notification is this one or older; all when absent.",
