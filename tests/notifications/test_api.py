@@ -66,7 +66,10 @@ def test_unread_and_mark_read_over_the_api(client_for):
     oldest = items[-1]["notification_id"]
     got = client.post("/api/v1/me/notifications/read", {"up_to_id": oldest}, format="json").json()
     assert got == {"marked": 1, "unread": 2}
-    assert client.post("/api/v1/me/notifications/read", {}, format="json").json() == {"marked": 2, "unread": 0}
+    assert client.post("/api/v1/me/notifications/read", {}, format="json").json() == {
+        "marked": 2,
+        "unread": 0,
+    }
     assert all(i["read"] for i in client.get("/api/v1/me/notifications").json()["results"])
 
 
