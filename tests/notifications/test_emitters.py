@@ -84,3 +84,23 @@ def test_cameo_requests_arrive_in_the_one_list_and_the_deprecated_alias(client_f
     [old] = owner.get("/api/v1/me/cameo-notifications").json()["results"]
     assert (old["kind"], old["cameo_id"], old["actor_id"]) == ("requested", str(cameo.pk), str(fan.pk))
     assert old["data"]["message"] == "please"
+
+
+@pytest.mark.django_db
+def test_a_block_erases_what_each_caused_the_other():
+    """Blocking removes the blocked member from my groups (count and sample) and empties groups they alone made;
+    the unread counter follows."""
+    from sora_social.notifications.models import Inbox
+
+    author, troll, fan = UserFactory(), UserFactory(), UserFactory()
+    post, other_post = publish(author), publish(author)
+    feed_services.like_add(user=troll, post_id=post.id)
+    feed_services.like_add(user=fan, post_id=post.id)
+    feed_services.like_add(user=troll, post_id=other_post.id)
+    follow_create(actor=troll, target=author)
+    assert Inbox.objects.get(user=author).unread == 3
+    block_create(actor=author, target=troll)
+    [group] = NotificationGroup.objects.filter(user=author)
+    assert (group.target_id, group.count, group.actor_ids) == (post.id, 1, [fan.pk])
+    assert not Notification.objects.filter(user=author, actor=troll).exists()
+    assert Inbox.objects.get(user=author).unread == 1

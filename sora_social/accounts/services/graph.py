@@ -13,7 +13,7 @@ from sora_social.accounts.selectors import blocked_either_way
 from sora_social.accounts.signals import user_blocked
 from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.notifications import kinds
-from sora_social.notifications.services import notification_create
+from sora_social.notifications.services import notification_create, notifications_between_forget
 
 
 def _not_self(actor: User, target: User, what: str) -> None:
@@ -54,6 +54,8 @@ def block_create(*, actor: User, target: User) -> Block:
     block, created = Block.objects.get_or_create(blocker=actor, blocked=target)
     Follow.objects.filter(Q(follower=actor, followee=target) | Q(follower=target, followee=actor)).delete()
     if created:
+        # What each caused the other ("ana liked your post") goes with the block, both ways.
+        notifications_between_forget(a_id=actor.pk, b_id=target.pk)
         user_blocked.send(sender=User, blocker_id=actor.pk, blocked_id=target.pk)
     return block
 
