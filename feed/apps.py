@@ -11,6 +11,7 @@ class FeedConfig(AppConfig):
 
         from cameos import signals as cameo_signals
         from feed import receivers, selectors
+        from feed.demo_notifications import NotificationsSeeder
         from feed.seeding import PostsSeeder
         from feed.subjects import CommentSubjects, PostSubjects
         from generation.remix import register_source_resolver
@@ -43,3 +44,4 @@ class FeedConfig(AppConfig):
         }
         app.conf.beat_schedule["feed.embed_missing"] = {"task": "feed.embed_missing", "schedule": 600.0}
         register_seeder(PostsSeeder())
+        register_seeder(NotificationsSeeder())

@@ -83,21 +83,19 @@ def notification_create(
         if row is not None and row[0]:
             return None
         note_id, now = new_id(), timezone.now()
-        cursor.execute(
-            _GROUP_SQL,
-            {
-                "id": new_id(),
-                "user": user_id,
-                "kind": kind,
-                "key": _group_key(kind, target_type, target_id, note_id)[:160],
-                "ttype": target_type,
-                "tid": target_id,
-                "actor": actor_id,
-                "payload": Jsonb(payload),
-                "note": note_id,
-                "now": now,
-            },
-        )
+        params: dict[str, Any] = {
+            "id": new_id(),
+            "user": user_id,
+            "kind": kind,
+            "key": _group_key(kind, target_type, target_id, note_id)[:160],
+            "ttype": target_type,
+            "tid": target_id,
+            "actor": actor_id,
+            "payload": Jsonb(payload),
+            "note": note_id,
+            "now": now,
+        }
+        cursor.execute(_GROUP_SQL, params)
         group_id, count, opened = cursor.fetchone()
         cursor.execute(_COUNTER_SQL, [user_id, 1 if opened else 0])
         (unread,) = cursor.fetchone()
