@@ -124,3 +124,16 @@ def test_bad_device_registrations_are_refused(client_for, body, code):
     res = client_for(UserFactory()).post("/api/v1/me/devices", body, format="json")
     assert (res.status_code, res.json()["error"]["code"]) == (400, code)
     assert not PushDevice.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_member_keeps_at_most_twenty_devices():
+    """Registering a 21st device drops the oldest registration."""
+    from sora_social.notifications import services
+
+    me = UserFactory()
+    first = services.device_register(user_id=me.pk, platform="ios", token=f"{0:064x}")
+    for i in range(1, 21):
+        services.device_register(user_id=me.pk, platform="ios", token=f"{i:064x}")
+    assert PushDevice.objects.filter(user=me).count() == 20
+    assert not PushDevice.objects.filter(pk=first.pk).exists()

@@ -25,6 +25,13 @@ ON CONFLICT (platform, token) DO UPDATE SET user_id = EXCLUDED.user_id
 RETURNING id, created_at
 """
 
+_CAP_SQL = """
+DELETE FROM notifications_device WHERE user_id = %s AND id NOT IN (
+    SELECT id FROM notifications_device WHERE user_id = %s ORDER BY id DESC LIMIT %s
+)
+"""
+MAX_DEVICES = 20
+
 
 @transaction.atomic
 def device_register(*, user_id: int, platform: str, token: str) -> PushDevice:
@@ -42,6 +49,8 @@ def device_register(*, user_id: int, platform: str, token: str) -> PushDevice:
     with connection.cursor() as cursor:
         cursor.execute(_REGISTER_SQL, [new_id(), user_id, platform, token, timezone.now()])
         pk, created_at = cursor.fetchone()
+        # A member has at most MAX_DEVICES: the oldest registrations (long-gone phones) make room.
+        cursor.execute(_CAP_SQL, [user_id, user_id, MAX_DEVICES])
     return PushDevice(id=pk, user_id=user_id, platform=platform, token=token, created_at=created_at)
 
 
