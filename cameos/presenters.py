@@ -6,9 +6,12 @@ views, services and the admin never build these dicts themselves.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cameos.models import Appearance, Cameo, CameoAccess, CameoNotification, CameoRequest, CameoUseApproval
+from cameos.models import Appearance, Cameo, CameoAccess, CameoRequest, CameoUseApproval
+
+if TYPE_CHECKING:
+    from sora_social.notifications.models import Notification
 
 # Reasons that would tell the uploader something about another member: that the
 # face they recorded is already someone's verified cameo. The uploader sees a
@@ -66,15 +69,17 @@ def request_out(request: CameoRequest) -> dict[str, Any]:
     }
 
 
-def notification_out(note: CameoNotification) -> dict[str, Any]:
+def notification_out(note: Notification) -> dict[str, Any]:
+    """An item of the deprecated `/me/cameo-notifications`, in its old shape, from the one table."""
+    data = {k: v for k, v in note.payload.items() if k not in ("cameo_id", "state")}
     return {
         "id": str(note.pk),
-        "kind": note.kind,
-        "cameo_id": str(note.cameo_id),
+        "kind": note.kind.removeprefix("cameo."),
+        "cameo_id": str(note.target_id),
         "actor_id": str(note.actor_id) if note.actor_id else None,
-        "data": note.data,
+        "data": data,
         "created_at": note.created_at,
-        "read_at": note.read_at,
+        "read_at": note.group.read_at,
     }
 
 
@@ -103,20 +108,6 @@ def access_out(access: CameoAccess, *, with_changed_at: bool = True) -> dict[str
 def notifications_marked_out(marked: int) -> dict[str, Any]:
     """The answer to marking notifications read: how many were marked."""
     return {"marked": marked}
-
-
-def notification_event(
-    cameo: Cameo, note: CameoNotification, *, actor_id: int | None, data: dict[str, Any]
-) -> dict[str, Any]:
-    """The owner's WebSocket event for a stored notification (`cameo.<kind>`)."""
-    return {
-        "type": f"cameo.{note.kind}",
-        "id": str(note.pk),
-        "cameo_id": str(cameo.pk),
-        "state": cameo.state,
-        "actor_id": str(actor_id) if actor_id else None,
-        **data,
-    }
 
 
 def request_decided_event(request: CameoRequest) -> dict[str, Any]:

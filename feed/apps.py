@@ -11,6 +11,7 @@ class FeedConfig(AppConfig):
 
         from cameos import signals as cameo_signals
         from feed import receivers, selectors
+        from feed.demo_notifications import NotificationsSeeder
         from feed.seeding import PostsSeeder
         from feed.subjects import CommentSubjects, PostSubjects
         from generation.remix import register_source_resolver
@@ -47,3 +48,4 @@ class FeedConfig(AppConfig):
             "schedule": 86400.0,
         }
         register_seeder(PostsSeeder())
+        register_seeder(NotificationsSeeder())

@@ -33,9 +33,38 @@ def strike_out(strike: Strike) -> dict[str, Any]:
     }
 
 
-def notice_event(*, action: str, category: str, reason: str) -> dict[str, Any]:
-    """The WebSocket event a member gets when warned or struck (`moderation.warn` / `moderation.strike`)."""
-    return {"type": f"moderation.{action}", "category": category, "reason": reason}
+def notice_payload(*, category: str, reason: str) -> dict[str, Any]:
+    """The notification a member gets when warned or struck (kinds `moderation.warn` / `moderation.strike`)."""
+    return {"category": category, "reason": reason}
+
+
+def outcome_payload(*, ref: Any, action: str, category: str, label: str) -> dict[str, Any]:
+    """The owner's notification when a moderator acted on their content (kind `moderation.outcome`)."""
+    body: dict[str, Any] = {
+        "action": action,
+        "subject_kind": ref.kind,
+        "subject_id": str(ref.id),
+        "category": category,
+    }
+    if label:
+        body["label"] = label
+    return body
+
+
+# What a reporter is told: reviewed, and whether action was taken. Not which
+# action, not the reported member's account state: those are the reported
+# member's business (and telling them would turn reports into a probe).
+REPORT_OUTCOMES = {"upheld": "action_taken", "dismissed": "no_violation_found"}
+
+
+def report_outcome_payload(*, report_id: int, subject_kind: str, outcome: str) -> dict[str, Any]:
+    """The reporter's notification when their report's case is decided (kind `moderation.report_outcome`)."""
+    return {"report_id": str(report_id), "subject_kind": subject_kind, "outcome": REPORT_OUTCOMES[outcome]}
+
+
+def strike_decided_payload(strike: Any) -> dict[str, Any]:
+    """The member's notification when their strike appeal is decided (kind `moderation.strike_decided`)."""
+    return {"strike_id": str(strike.id), "category": strike.category, "decision": strike.state}
 
 
 def prompt_appeal_out(appeal: PromptAppeal) -> dict[str, Any]:
@@ -50,10 +79,9 @@ def prompt_appeal_out(appeal: PromptAppeal) -> dict[str, Any]:
     }
 
 
-def appeal_decided_event(appeal: PromptAppeal) -> dict[str, Any]:
-    """The WebSocket event a member gets when their prompt appeal is decided (`moderation.appeal_decided`)."""
+def appeal_decided_payload(appeal: PromptAppeal) -> dict[str, Any]:
+    """The member's notification when their prompt appeal is decided (kind `moderation.appeal_decided`)."""
     return {
-        "type": "moderation.appeal_decided",
         "appeal_id": str(appeal.id),
         "subject_kind": appeal.subject_kind,
         "subject_id": str(appeal.subject_id),

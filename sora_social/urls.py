@@ -27,6 +27,7 @@ def _routes(urlconf: str) -> list[Any]:
 api_v1 = [
     *_routes("feed.api.urls"),
     *_routes("sora_social.accounts.api.urls"),
+    *_routes("sora_social.notifications.api.urls"),
     *_routes("sora_social.common.api.urls"),
     *_routes("moderation.api.urls"),
     *_routes("cameos.api.urls"),

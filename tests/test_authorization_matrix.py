@@ -66,6 +66,7 @@ def _world() -> World:
     from cameos.services import cameo_grant
     from moderation.models import Strike
     from sora_social.accounts.services import block_create, follow_create, parental_link_start
+    from sora_social.notifications.services import device_register
     from tests.cameos.factories import AppearanceFactory, CameoFactory
     from tests.feed.factories import publish, ready_job
 
@@ -91,6 +92,7 @@ def _world() -> World:
         user=owner, category="spam", reason="test", appeal_deadline=timezone.now() + dt.timedelta(days=7)
     )
     job = ready_job(owner)
+    device = device_register(user_id=owner.id, platform="ios", token="ab" * 32)
     return World(
         users={
             "owner": owner,
@@ -112,6 +114,7 @@ def _world() -> World:
             "pending": pending,
             "strike": strike,
             "job": job,
+            "device": device,
         },
     )
 
@@ -212,6 +215,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     # Only the cameo's owner decides a use; the requester and everyone else get 404.
     ("cameo-approval-approve", "POST"): Row(_ids(approval_id="approval"), _row(200, 404, 404, 404, 404)),
     ("cameo-approval-deny", "POST"): Row(_ids(approval_id="approval"), _row(200, 404, 404, 404, 404)),
+    # A push device is its member's alone.
+    ("me-device", "DELETE"): Row(_ids(device_id="device"), _row(204, 404, 404, 404, 404)),
     # A generation is its requester's private draft.
     ("generation-detail", "GET"): Row(_ids(job_id="job"), _row(200, 404, 404, 404, 404)),
     ("generation-detail", "DELETE"): Row(_ids(job_id="job"), _row(409, 404, 404, 404, 404)),

@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # Each app's package directory and its import name.
 APPS = {
+    "sora_social/notifications": "sora_social.notifications",
     "sora_social/accounts": "sora_social.accounts",
     "moderation": "moderation",
     "cameos": "cameos",

@@ -107,6 +107,8 @@ SEMANTIC_REFUSALS: dict[str, tuple[int, str]] = {
     # The avatar's real type and pixels are checked on its bytes.
     "me_update": (415, "the avatar's real type, size and dimensions are checked on its bytes"),
     "upload_create_post": (415, "the image's real type and size are checked on its bytes"),
+    "me_notifications_read": (400, "an id is a positive 63-bit number (not 0, not past 2^63-1)"),
+    "me_devices_register": (400, "the token must have its platform's shape (invalid_device_token)"),
 }
 _WORLD = ["2xx", 401, 403, 404, 409, 410, 429, 503]
 

@@ -301,6 +301,11 @@ class MyCameoNotificationsView(APIView):
         parameters=page_parameters(),
         responses=page("CameoNotificationPage", notification_schema()),
         operation_id="me_cameo_notifications",
+        deprecated=True,
+        description=(
+            "Deprecated alias: my `cameo.*` notifications one by one, read from the one notification "
+            "system; use `GET /api/v1/me/notifications` (grouped, every kind)."
+        ),
     )
     def get(self, request: Request) -> Response:
         """Notifications about my cameo (requests, uses, detections), newest first."""
@@ -315,6 +320,11 @@ class MyCameoNotificationsReadView(APIView):
         request=InputSerializer,
         responses=inline_serializer("CameoNotificationsRead", {"marked": serializers.IntegerField()}),
         operation_id="me_cameo_notifications_read",
+        deprecated=True,
+        description=(
+            "Deprecated alias: marks the groups of my `cameo.*` notifications read; use "
+            "`POST /api/v1/me/notifications/read`."
+        ),
     )
     def post(self, request: Request) -> Response:
         """Mark my cameo notifications read, all or up to an id."""

@@ -5,7 +5,6 @@ from cameos.models.appearance import Appearance
 from cameos.models.audit import BiometricAccess
 from cameos.models.cameo import Audience, Cameo, CameoState
 from cameos.models.consent import CameoAccess, CameoRequest, CameoUseApproval
-from cameos.models.notification import CameoNotification
 from cameos.models.registry import (
     ArcFaceEmbedding,
     DlibFaceEmbedding,
@@ -21,7 +20,6 @@ __all__ = [
     "BiometricAccess",
     "Cameo",
     "CameoAccess",
-    "CameoNotification",
     "CameoRequest",
     "CameoState",
     "CameoUseApproval",

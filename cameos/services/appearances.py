@@ -12,10 +12,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cameos import signals
-from cameos.models import Appearance, Cameo, CameoNotification
+from cameos.models import Appearance, Cameo
 from cameos.services.notifications import notify_owner
 from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.common.ids import parse_id
+from sora_social.notifications import kinds as note_kinds
 
 
 def appearance_record(
@@ -57,11 +58,7 @@ def appearance_record(
             return appearance
         cameo = Cameo.objects.get(pk=cameo_id)
         if creator_id != cameo.owner_id:
-            kind_ = (
-                CameoNotification.Kind.CAST
-                if source == Appearance.Source.CAST
-                else CameoNotification.Kind.DETECTED
-            )
+            kind_ = note_kinds.CAMEO_CAST if source == Appearance.Source.CAST else note_kinds.CAMEO_DETECTED
             notify_owner(
                 cameo,
                 kind_,

@@ -9,10 +9,11 @@ from __future__ import annotations
 from django.db import transaction
 
 from cameos import signals
-from cameos.models import Cameo, CameoNotification, CameoUseApproval
+from cameos.models import Cameo, CameoUseApproval
 from cameos.services.decisions import owner_decide
 from cameos.services.notifications import notify_owner
 from cameos.states import USE_APPROVAL_MACHINE
+from sora_social.notifications import kinds as note_kinds
 
 
 @transaction.atomic
@@ -31,7 +32,7 @@ def use_approvals_request(
         if created:
             notify_owner(
                 cameo,
-                CameoNotification.Kind.APPROVAL,
+                note_kinds.CAMEO_APPROVAL,
                 actor_id=requester_id,
                 data={
                     "approval_id": str(approval.pk),

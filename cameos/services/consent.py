@@ -9,7 +9,7 @@ from django.db import transaction
 
 from cameos import rules as cameo_rules
 from cameos import signals
-from cameos.models import Audience, Cameo, CameoAccess, CameoNotification, CameoRequest, CameoState
+from cameos.models import Audience, Cameo, CameoAccess, CameoRequest, CameoState
 from cameos.models.cameo import AUDIENCE_ORDER, narrowest
 from cameos.presenters import request_decided_event
 from cameos.selectors import may_cast
@@ -22,6 +22,7 @@ from sora_social.accounts.viewer import Viewer
 from sora_social.common.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from sora_social.common.events import send_user_event_on_commit
 from sora_social.common.states import bulk_transition
+from sora_social.notifications import kinds as note_kinds
 
 
 def _audience_cap(owner: User) -> str:
@@ -91,7 +92,7 @@ def cameo_request_create(*, cameo: Cameo, requester: User, message: str = "") ->
     request = CameoRequest.objects.create(cameo=cameo, requester=requester, message=message.strip())
     notify_owner(
         cameo,
-        CameoNotification.Kind.REQUESTED,
+        note_kinds.CAMEO_REQUESTED,
         actor_id=requester.pk,
         data={"request_id": str(request.pk), "message": request.message},
     )

@@ -1,33 +1,38 @@
-"""The owner's cameo notifications: stored, pushed over the WebSocket, marked read."""
+"""The owner's cameo notifications: kinds `cameo.*` of the one notification system.
+
+They are stored, grouped, counted, sent live and pushed by
+`sora_social.notifications`; this module only says what a cameo notice
+carries (the cameo, its state, the details).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-from django.utils import timezone
+from cameos.models import Cameo
+from sora_social.notifications.services import notification_create
+from sora_social.notifications.services import notifications_mark_read as _mark_read
 
-from cameos.models import Cameo, CameoNotification
-from cameos.presenters import notification_event
-from sora_social.common.events import send_user_event_on_commit
+if TYPE_CHECKING:
+    from sora_social.notifications.models import Notification
+
+CAMEO_PREFIX = "cameo."
 
 
 def notify_owner(
     cameo: Cameo, kind: str, *, actor_id: int | None = None, data: dict[str, Any] | None = None
-) -> CameoNotification:
-    """Store a notification for the owner and push it over the WebSocket after commit."""
-    note = CameoNotification.objects.create(
-        recipient_id=cameo.owner_id, cameo=cameo, kind=kind, actor_id=actor_id, data=data or {}
+) -> Notification | None:
+    """Notify the owner (kind `cameo.<what>`); None when they muted it or did it themselves."""
+    return notification_create(
+        user_id=cameo.owner_id,
+        kind=kind,
+        payload={"cameo_id": str(cameo.pk), "state": cameo.state, **(data or {})},
+        actor_id=actor_id,
+        target_type="cameo",
+        target_id=cameo.pk,
     )
-    send_user_event_on_commit(
-        cameo.owner_id, notification_event(cameo, note, actor_id=actor_id, data=data or {})
-    )
-    return note
 
 
-@transaction.atomic
 def notifications_mark_read(*, user_id: int, up_to_id: int | None = None) -> int:
-    qs = CameoNotification.objects.filter(recipient_id=user_id, read_at__isnull=True)
-    if up_to_id:
-        qs = qs.filter(id__lte=up_to_id)
-    return qs.update(read_at=timezone.now())
+    """The deprecated cameo list's "mark read": marks the groups of my `cameo.*` notifications."""
+    return _mark_read(user_id=user_id, up_to_id=up_to_id, kind_prefix=CAMEO_PREFIX)

@@ -8,10 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from cameos import rules as cameo_rules
-from cameos.models import Cameo, CameoNotification, CameoUseApproval
+from cameos.models import Cameo, CameoUseApproval
 from cameos.selectors import cast_rules, use_approvals_for
 from cameos.services.notifications import notify_owner
 from moderation.services import prompt_scores, text_embedder
+from sora_social.notifications import kinds as note_kinds
+from sora_social.notifications.selectors import notifications_of_kind
 
 
 def cast_rules_check(
@@ -75,23 +77,19 @@ def rule_attempts_record(
     since = timezone.now() - RULE_NOTICE_WINDOW
     with transaction.atomic():
         for violation in violations:
-            recent = CameoNotification.objects.filter(
-                cameo_id=violation.cameo_id,
-                kind=CameoNotification.Kind.RULE_BLOCKED,
-                actor_id=actor_id,
-                data__rule=violation.rule,
-                created_at__gte=since,
-            )
-            if recent.exists():
-                continue
             cameo = Cameo.objects.filter(pk=violation.cameo_id).first()
             if cameo is None:
                 continue
-            notify_owner(
+            recent = notifications_of_kind(
+                user_id=cameo.owner_id, kind=note_kinds.CAMEO_RULE_BLOCKED, target_id=cameo.pk
+            ).filter(actor_id=actor_id, payload__rule=violation.rule, created_at__gte=since)
+            if recent.exists():
+                continue
+            note = notify_owner(
                 cameo,
-                CameoNotification.Kind.RULE_BLOCKED,
+                note_kinds.CAMEO_RULE_BLOCKED,
                 actor_id=actor_id,
                 data={**violation.as_details(), "prompt": prompt[:500], "stage": stage},
             )
-            stored += 1
+            stored += note is not None
     return stored

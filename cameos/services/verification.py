@@ -19,13 +19,14 @@ from PIL import Image
 from cameos import registry
 from cameos.enrolment import RecordingError, Verdict, decode, judge
 from cameos.faces import get_backend
-from cameos.models import Appearance, Cameo, CameoNotification, CameoState, EmbeddingPool, SubjectKind
+from cameos.models import Appearance, Cameo, CameoState, EmbeddingPool, SubjectKind
 from cameos.presenters import member_reasons
 from cameos.selectors import cameos_stuck_processing
 from cameos.services.appearances import appearance_record
 from cameos.services.enrolment import cameo_transition
 from cameos.services.notifications import notify_owner
 from sora_social.common.tasks import enqueue_on_commit
+from sora_social.notifications import kinds as note_kinds
 
 # Serialises the "is this face already enrolled?" search with the insert that
 # follows it, so two accounts enrolling the same face at once cannot both pass.
@@ -73,7 +74,7 @@ def _judge_recording(cameo: Cameo) -> tuple[Verdict | None, list[str]]:
 def _reject(*, cameo_id: int, reasons: list[str]) -> Cameo:
     """Reject the (locked, processing) cameo with `reasons` and tell the owner what they may see."""
     cameo = cameo_transition(cameo_id=cameo_id, to=CameoState.REJECTED, reasons=sorted(set(reasons)))
-    notify_owner(cameo, CameoNotification.Kind.REJECTED, data={"reasons": member_reasons(cameo.reasons)})
+    notify_owner(cameo, note_kinds.CAMEO_REJECTED, data={"reasons": member_reasons(cameo.reasons)})
     return cameo
 
 
@@ -95,7 +96,7 @@ def _verify(cameo: Cameo, verdict: Verdict, backend: Any) -> Cameo:
         embedding_model=backend.embedding_model,
         reference_image=cameo.reference_image.name,
     )
-    notify_owner(cameo, CameoNotification.Kind.VERIFIED)
+    notify_owner(cameo, note_kinds.CAMEO_VERIFIED)
     _find_earlier_outputs(cameo, verdict.embeddings, backend)
     return cameo
 

@@ -10,6 +10,8 @@ Split by subject; import them from this package:
 - `lineage`: `lineage_counts_adjust` (stored descendant and remix counts);
 - `interactions`: likes, comments (`comment_create`, `comment_set_state`), views;
 - `mentions`: `mentions_check` (who may be `@mentioned`);
+- `notices`: likes, comments and remixes notified to the author (`notify_like`, `notify_comment`,
+  `notify_remix`; called inside the interaction);
 - `steering`: `feedback_record` (more/less), `preference_set`;
 - `serving`: `page_serve` (a listing within a teen's daily budget), `feed_budget_reserve`
   / `feed_budget_refund`, `refresh_request`;

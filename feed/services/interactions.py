@@ -11,6 +11,7 @@ from django.utils import timezone
 from feed.models import Comment, Post
 from feed.selectors import post_get
 from feed.services.mentions import mentions_refuse
+from feed.services.notices import notify_comment, notify_like
 from sora_social.accounts.models import User
 from sora_social.accounts.selectors import mentioned_users, uncontactable_ids
 from sora_social.accounts.viewer import Viewer
@@ -40,6 +41,7 @@ def like_add(*, user: User, post_id: object) -> int:
         [new_id(), post.id, user.pk, timezone.now()],
     ):
         Post.objects.filter(pk=post.id).update(like_count=F("like_count") + 1)
+        notify_like(post=post, actor_id=user.pk)
     return _like_count(post.id)
 
 
@@ -70,6 +72,7 @@ def comment_create(*, user: User, post_id: object, text: str) -> Comment:
     mentions_refuse(mentioned, refused)
     comment = Comment.objects.create(post_id=post.id, author_id=user.pk, text=text)
     Post.objects.filter(pk=post.id).update(comment_count=F("comment_count") + 1)
+    notify_comment(post=post, comment=comment)
     return comment
 
 

@@ -24,6 +24,7 @@ from feed.services.counters import post_counters_adjust, post_hashtags_link
 from feed.services.lineage import lineage_counts_adjust
 from feed.services.media import posts_media_place
 from feed.services.mentions import mentions_check
+from feed.services.notices import notify_remix
 from feed.states import PostState, Rating, Visibility
 from generation.services import job_claim_for_publish
 from moderation.services import content_rating
@@ -235,6 +236,8 @@ def post_publish(
                 author=author, job=job, at=at, caption=caption, visibility=visibility, allow_remix=allow_remix
             )
             _post_settle(post=post, author=author, audience_ids=audience_ids, carried=carried)
+            if post.state == PostState.PUBLISHED:
+                notify_remix(remix=post)
     except IntegrityError:
         # Two publishes of one generation at once: the unique constraint decides.
         raise Conflict("This generation is already published.", code="already_published") from None

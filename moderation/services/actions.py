@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from moderation import registry
 from moderation.models import Case, CaseState, ModerationAction, Report, Strike
-from moderation.presenters import notice_event
+from moderation.presenters import notice_payload, outcome_payload, report_outcome_payload
 from moderation.selectors.permissions import may_act
 from moderation.services.audit import audit
 from moderation.services.cases import case_move, case_open_by_moderator, locked_case
@@ -24,8 +24,9 @@ from moderation.signals import AGE_RESTRICT, LABEL, REMOVE, RESTORE, content_act
 from sora_social.accounts import services as accounts
 from sora_social.accounts.models import User
 from sora_social.accounts.selectors import user_load
+from sora_social.accounts.services import notification_create
 from sora_social.common.errors import Conflict, Forbidden, ValidationFailed
-from sora_social.common.events import send_user_event_on_commit
+from sora_social.notifications import kinds
 
 CONTENT_ACTION_KINDS = (REMOVE, RESTORE, AGE_RESTRICT, LABEL)
 ACCOUNT_ACTION_KINDS = ("warn", "strike", "suspend", "ban", "freeze_subtree")
@@ -103,7 +104,13 @@ def _strike_and_notify(
             reason=reason[:500],
             appeal_deadline=timezone.now() + timedelta(days=settings.STRIKE_APPEAL_DAYS),
         )
-    send_user_event_on_commit(owner.pk, notice_event(action=action, category=case.category, reason=reason))
+    notification_create(
+        user_id=owner.pk,
+        kind=f"moderation.{action}",
+        payload=notice_payload(category=case.category, reason=reason),
+        target_type="case",
+        target_id=case.id,
+    )
 
 
 def _record_action(
@@ -133,7 +140,30 @@ def _record_action(
         send_content_actioned(ref, action, case.id, reason)
     if action in ("warn", "strike") and owner is not None:
         _strike_and_notify(case=case, record=record, owner=owner, action=action, reason=reason)
+    if action in CONTENT_ACTION_KINDS and owner is not None and ref.kind != registry.PARENTAL_LINK:
+        notification_create(
+            user_id=owner.pk,
+            kind=kinds.MODERATION_OUTCOME,
+            payload=outcome_payload(ref=ref, action=action, category=case.category, label=label),
+            target_type=ref.kind,
+            target_id=ref.id,
+        )
     return record
+
+
+def _tell_reporters(case: Case, reports: list[tuple[int, int]], outcome: str) -> None:
+    """Each reporter hears that their report was reviewed and whether action was taken: not which
+    action, nor anything about the reported member (docs/NOTIFICATIONS.md, "Reporter outcomes")."""
+    for report_id, reporter_id in reports:
+        notification_create(
+            user_id=reporter_id,
+            kind=kinds.REPORT_OUTCOME,
+            payload=report_outcome_payload(
+                report_id=report_id, subject_kind=case.subject_kind, outcome=outcome
+            ),
+            target_type="report",
+            target_id=report_id,
+        )
 
 
 def _settle_case(case: Case, *, action: str, actor: User, reason: str) -> None:
@@ -141,7 +171,9 @@ def _settle_case(case: Case, *, action: str, actor: User, reason: str) -> None:
     if action == RESTORE:
         return
     outcome = Report.Outcome.DISMISSED if action == "dismiss" else Report.Outcome.UPHELD
+    pending = list(case.reports.filter(outcome=Report.Outcome.PENDING).values_list("id", "reporter_id"))
     case.reports.filter(outcome=Report.Outcome.PENDING).update(outcome=outcome)
+    _tell_reporters(case, pending, outcome)
     resolution = f"{action}: {reason}"[:300]
     if case.state != CaseState.RESOLVED:
         case_move(case, CaseState.RESOLVED, actor=actor, reason=reason, fields={"resolution": resolution})

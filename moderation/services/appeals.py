@@ -21,14 +21,15 @@ from moderation.models import (
     PromptAppealDecision,
     StoredVerdict,
 )
-from moderation.presenters import appeal_decided_event
+from moderation.presenters import appeal_decided_payload
 from moderation.selectors.appeals import prompt_hash
 from moderation.selectors.permissions import may_act
 from moderation.services.audit import audit
 from moderation.services.cases import CATEGORY_SEVERITY, case_move, unresolved_case
 from sora_social.accounts.models import User
+from sora_social.accounts.services import notification_create
 from sora_social.common.errors import Conflict, NotFound, ValidationFailed
-from sora_social.common.events import send_user_event_on_commit
+from sora_social.notifications import kinds
 
 NOTE_MAX = 1000
 APPEAL_SOURCE = "appeal"
@@ -103,7 +104,7 @@ def prompt_appeal_decide(*, appeal_id: int, actor: User, overturn: bool, reason:
     """A moderator overturns (the member may run that prompt again) or upholds a pending appeal.
 
     Every decision is appended to `PromptAppealDecision` (training data) and
-    audited; the member is told over the WebSocket (`moderation.appeal_decided`).
+    audited; the member is notified (kind `moderation.appeal_decided`, live over the WebSocket).
     """
     if not reason.strip():
         raise ValidationFailed("A reason is required.", code="reason_required")
@@ -134,7 +135,13 @@ def prompt_appeal_decide(*, appeal_id: int, actor: User, overturn: bool, reason:
         reason=reason,
         appeal_id=str(appeal.id),
     )
-    send_user_event_on_commit(appeal.user_id, appeal_decided_event(appeal))
+    notification_create(
+        user_id=appeal.user_id,
+        kind=kinds.APPEAL_DECIDED,
+        payload=appeal_decided_payload(appeal),
+        target_type="prompt_appeal",
+        target_id=appeal.id,
+    )
     return appeal
 
 

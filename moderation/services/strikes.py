@@ -7,13 +7,16 @@ from django.utils import timezone
 
 from moderation import registry
 from moderation.models import Case, CaseState, ModerationAction, Strike
+from moderation.presenters import strike_decided_payload
 from moderation.selectors.permissions import may_act
 from moderation.services.actions import send_content_actioned
 from moderation.services.audit import audit
 from moderation.services.cases import case_move
 from moderation.signals import HIDE, REMOVE, RESTORE
 from sora_social.accounts.models import User
+from sora_social.accounts.services import notification_create
 from sora_social.common.errors import Conflict, NotFound, ValidationFailed
+from sora_social.notifications import kinds
 
 
 @transaction.atomic
@@ -79,6 +82,13 @@ def strike_appeal_decide(*, strike_id: int, actor: User, overturn: bool, reason:
                 actor=actor,
                 reason=f"appeal {'overturned' if overturn else 'upheld'}",
             )
+    notification_create(
+        user_id=strike.user_id,
+        kind=kinds.STRIKE_DECIDED,
+        payload=strike_decided_payload(strike),
+        target_type="strike",
+        target_id=strike.id,
+    )
     audit(
         event="strike.overturned" if overturn else "strike.upheld",
         actor=actor,

@@ -9,7 +9,7 @@ Module map (other apps use only `selectors`, `services`, `signals`, `viewer`):
   `waitlist`, `tree`, `moderation`, `deletion`, `graph`, `parental`, `sessions`.
 - `viewer`: `Viewer` (who is asking: teen status, parental caps, blocks), built once
   per request by `viewer_of`; `member_of` types the signed-in member of a request.
-- `presenters`: every dict the app sends (API bodies, the notification WebSocket event).
+- `presenters`: every dict the app sends (API bodies).
 - `api/`: `urls`, `views/` by area (sessions, onboarding, me, invites, graph,
   parental), `serializers` (sign-in input, schema components).
 - `admin/`: the moderators' admin (`actions`, `members`, `invites`, `records`);

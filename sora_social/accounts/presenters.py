@@ -10,7 +10,6 @@ from typing import Any
 
 from sora_social.accounts.models import (
     InviteCode,
-    Notification,
     ParentalLink,
     TeenSettings,
     User,
@@ -180,19 +179,3 @@ def my_parental_link_out(
     if "controls" not in body:
         body["controls"] = controls_out(defaults)
     return body
-
-
-def notification_out(note: Notification) -> dict[str, Any]:
-    """A stored notification in the list."""
-    return {
-        "id": str(note.id),
-        "kind": note.kind,
-        "payload": note.payload,
-        "created_at": note.created_at,
-        "read_at": note.read_at,
-    }
-
-
-def notification_event(note: Notification) -> dict[str, Any]:
-    """The same notification as pushed live over the member's WebSocket."""
-    return {"type": note.kind, "id": str(note.id), "created_at": note.created_at.isoformat(), **note.payload}

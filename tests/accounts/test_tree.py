@@ -12,10 +12,11 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from sora_social.accounts import selectors, services
-from sora_social.accounts.models import AccountAction, InviteCode, Notification, User
+from sora_social.accounts.models import AccountAction, InviteCode, User
 from sora_social.accounts.signals import account_suspended
 from sora_social.accounts.tokens import tokens_for
 from sora_social.common.errors import Conflict, ValidationFailed
+from sora_social.notifications.models import Notification
 from tests.accounts.factories import UserFactory, make_chain, make_member
 
 pytestmark = pytest.mark.django_db

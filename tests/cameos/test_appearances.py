@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cameos import selectors, services, signals
-from cameos.models import Appearance, CameoNotification
+from cameos.models import Appearance
+from sora_social.notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.cameos.factories import AppearanceFactory, CameoFactory
 
@@ -67,10 +68,8 @@ def test_recording_notifies_the_owner_once():
     services.appearance_record(
         cameo_id=cameo.pk, kind="post", object_id=3, source="cast", creator_id=cameo.owner_id
     )
-    kinds = list(
-        CameoNotification.objects.filter(recipient=cameo.owner).order_by("id").values_list("kind", flat=True)
-    )
-    assert kinds == ["cast", "detected"]
+    kinds = list(Notification.objects.filter(user=cameo.owner).order_by("id").values_list("kind", flat=True))
+    assert kinds == ["cameo.cast", "cameo.detected"]
 
 
 def test_record_rejects_unknown_kinds():

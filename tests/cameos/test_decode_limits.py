@@ -9,8 +9,9 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cameos import enrolment, services
-from cameos.models import CameoNotification, CameoState
+from cameos.models import CameoState
 from sora_social.common.errors import ValidationFailed
+from sora_social.notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.cameos import media
 
@@ -117,9 +118,9 @@ def test_reconciler_gives_up_after_max_attempts(settings: Any) -> None:
     cameo.refresh_from_db()
     assert cameo.state == CameoState.REJECTED
     assert cameo.reasons == ["processing_failed"]
-    note = CameoNotification.objects.get(cameo=cameo)
-    assert note.kind == CameoNotification.Kind.REJECTED
-    assert note.data == {"reasons": ["processing_failed"]}
+    note = Notification.objects.get(target_id=cameo.pk)
+    assert note.kind == "cameo.rejected"
+    assert note.payload == {"cameo_id": str(cameo.pk), "state": "rejected", "reasons": ["processing_failed"]}
     assert services.cameos_reconcile_processing() == {"resent": 0, "failed": 0}
 
 

@@ -10,8 +10,9 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cameos import enrolment, services
-from cameos.models import Appearance, CameoNotification, CameoState, DlibFaceEmbedding
+from cameos.models import Appearance, CameoState, DlibFaceEmbedding
 from sora_social.common.errors import ValidationFailed
+from sora_social.notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.cameos import media
 
@@ -120,7 +121,7 @@ def test_verified_enrolment_stores_face_data_and_notifies():
     assert 1 <= rows.count() <= 5
     assert Path(cameo.reference_image.path).exists()
     assert Path(cameo.recording.path).exists()
-    assert CameoNotification.objects.filter(cameo=cameo, kind="verified").exists()
+    assert Notification.objects.filter(target_id=cameo.pk, kind="cameo.verified").exists()
 
 
 def test_public_figure_is_rejected():
@@ -132,8 +133,8 @@ def test_public_figure_is_rejected():
     assert cameo.state == CameoState.REJECTED
     assert cameo.reasons == ["public_figure"]
     assert not DlibFaceEmbedding.objects.filter(subject_kind="cameo", subject_id=cameo.pk).exists()
-    assert CameoNotification.objects.filter(
-        cameo=cameo, kind="rejected", data__reasons=["public_figure"]
+    assert Notification.objects.filter(
+        target_id=cameo.pk, kind="cameo.rejected", payload__reasons=["public_figure"]
     ).exists()
 
 
@@ -160,7 +161,7 @@ def test_late_enrolment_finds_earlier_videos_with_the_face():
     assert cameo.state == CameoState.VERIFIED
     found = list(Appearance.objects.filter(cameo=cameo).values_list("kind", "object_id", "source"))
     assert found == [("generation", 777, "detected")]
-    assert CameoNotification.objects.filter(cameo=cameo, kind="detected").count() == 1
+    assert Notification.objects.filter(target_id=cameo.pk, kind="cameo.detected").count() == 1
 
 
 def test_processing_twice_changes_nothing():
@@ -231,7 +232,7 @@ def test_already_enrolled_is_told_to_the_uploader_as_a_generic_failure(client_fo
     assert second.reasons == ["already_enrolled"]  # stored for moderators (admin)
     body = client_for(second.owner).get(f"/api/v1/cameos/{second.pk}").json()
     assert body["reasons"] == ["verification_failed"]
-    note = CameoNotification.objects.get(cameo=second, kind="rejected")
-    assert note.data["reasons"] == ["verification_failed"]
+    note = Notification.objects.get(target_id=second.pk, kind="cameo.rejected")
+    assert note.payload["reasons"] == ["verification_failed"]
     listed = client_for(second.owner).get("/api/v1/me/cameo-notifications").json()["results"]
     assert "already_enrolled" not in str(listed)

@@ -12,16 +12,15 @@ from django.utils import timezone
 from cameos.models import (
     Appearance,
     CameoAccess,
-    CameoNotification,
     CameoRequest,
     CameoState,
     CameoUseApproval,
 )
 from feed import services as feed_services
 from moderation.models import Strike
-from sora_social.accounts.models import Notification
 from sora_social.common.errors import ValidationFailed
 from sora_social.common.pagination import decode_cursor, decode_int_cursor, encode_cursor
+from sora_social.notifications.services import notification_create
 from sora_social.urls import api_v1
 from tests.accounts.factories import UserFactory, make_member
 from tests.cameos.factories import AppearanceFactory, CameoFactory
@@ -55,6 +54,8 @@ NOT_PAGINATED = {
     "me",
     "me/invites",  # all of a member's (four) codes, always one page
     "me/parental-link",  # at most one link
+    "me/notifications/unread",  # one counter
+    "me/notification-preferences",  # one member's settings
     "cameos/<cameo_id>",
     "generations/<job_id>",
 }
@@ -91,8 +92,10 @@ def world(db: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
         CameoAccess.objects.create(cameo=cameo, user=other, state=CameoAccess.State.GRANTED)
         GenerationJobFactory(user=owner)
         AppearanceFactory(cameo=cameo, kind=Appearance.Kind.GENERATION)
-        CameoNotification.objects.create(recipient=owner, cameo=cameo, kind=CameoNotification.Kind.VERIFIED)
-        Notification.objects.create(user=owner, kind="test")
+        notification_create(
+            user_id=owner.pk, kind="cameo.verified", payload={}, target_type="cameo", target_id=cameo.pk
+        )
+        notification_create(user_id=owner.pk, kind="test", payload={})
         Strike.objects.create(
             user=owner, category="spam", reason="r", appeal_deadline=timezone.now() + timedelta(days=1)
         )

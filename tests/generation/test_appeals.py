@@ -101,7 +101,9 @@ def test_overturned_dialogue_block_is_not_rechecked_line_by_line(settings: Any, 
     before = checks.dialogue_safety(job, {})
     assert before.decision == checks.BLOCK
     assert before.reason.startswith("dialogue_not_allowed")
-    monkeypatch.setattr("moderation.services.appeals.send_user_event_on_commit", lambda *a: None)
+    monkeypatch.setattr(
+        "sora_social.notifications.services.notify.send_user_event_on_commit", lambda *a: None
+    )
     moderation.prompt_appeal_decide(
         appeal_id=appeal.id, actor=StaffFactory(is_superuser=True), overturn=True, reason="ok"
     )

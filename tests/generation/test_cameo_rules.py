@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from cameos.models import Audience, CameoNotification, CameoUseApproval
+from cameos.models import Audience, CameoUseApproval
 from cameos.services import cameo_grant, cameo_update
 from generation import services
 from generation.backends import RenderRequest
 from generation.models import GenerationJob
 from generation.states import JobState
+from sora_social.notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.cameos.factories import CameoFactory
 from tests.generation.conftest import wait_finished, wait_for
@@ -79,7 +80,7 @@ def test_free_text_rule_paraphrase_is_blocked_before_any_gpu_time(inprocess_work
     assert body["blocked_detail"]["cameo"] == str(cameo.id)
     assert body["blocked_detail"]["rule"] == "free_text"
     assert body["blocked_detail"]["rule_text"] == "No alcohol"
-    assert CameoNotification.objects.filter(cameo=cameo, kind="rule_blocked").count() == 1
+    assert Notification.objects.filter(target_id=cameo.pk, kind="cameo.rule_blocked").count() == 1
 
 
 def _restricted_while_rendering(restriction, prompt):  # type: ignore[no-untyped-def]
@@ -107,7 +108,7 @@ def test_rules_tightened_before_storing_block_the_output(settings, tmp_path):
     cameo, caster, job = _restricted_while_rendering("no_political", "me shouting slogans at a protest")
     assert job.video == ""
     assert not default_storage.exists(f"generations/{caster.id}/{job.id}/a1/video.mp4")
-    assert CameoNotification.objects.filter(cameo=cameo, kind="rule_blocked").exists()
+    assert Notification.objects.filter(target_id=cameo.pk, kind="cameo.rule_blocked").exists()
 
 
 def test_approval_required_waits_for_the_owner_then_renders(inprocess_worker, client_for, cameo_of):
@@ -126,7 +127,7 @@ def test_approval_required_waits_for_the_owner_then_renders(inprocess_worker, cl
     assert [(p["cameo_id"], p["object_id"], p["prompt"]) for p in pending] == [
         (str(cameo.id), str(job.id), "us on a roller coaster")
     ]
-    assert CameoNotification.objects.filter(cameo=cameo, kind="approval").exists()
+    assert Notification.objects.filter(target_id=cameo.pk, kind="cameo.approval").exists()
     job.refresh_from_db()
     assert job.attempts == 0
     # The requester cannot approve their own use.

@@ -9,7 +9,6 @@ import pytest
 
 from moderation import services
 from moderation.classifiers import loader
-from moderation.services import appeals as appeal_services
 from tests.accounts.factories import UserFactory
 from tests.moderation.factories import StaffFactory
 
@@ -22,7 +21,9 @@ BLOCKED = "a nude beach at noon"
 def test_an_overturned_block_lets_that_member_run_that_prompt(settings: Any, monkeypatch: Any) -> None:
     """Blocked, appealed, overturned: the same member's same prompt is allowed; others are still blocked."""
     settings.SAFETY_PROMPT_MODEL = "off"
-    monkeypatch.setattr(appeal_services, "send_user_event_on_commit", lambda *a: None)
+    monkeypatch.setattr(
+        "sora_social.notifications.services.notify.send_user_event_on_commit", lambda *a: None
+    )
     member, other = UserFactory(), UserFactory()
     first = services.check_prompt(text=BLOCKED, user=member)
     assert first.decision == "block"

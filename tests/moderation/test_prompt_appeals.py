@@ -20,8 +20,8 @@ from moderation.models import (
     PromptAppealDecision,
     StoredVerdict,
 )
-from moderation.services import appeals as appeal_services
 from sora_social.common.errors import ApplicationError
+from sora_social.notifications.services import notify as notify_services
 from tests.accounts.factories import UserFactory
 from tests.moderation.factories import StaffFactory
 
@@ -41,7 +41,8 @@ def _verdict(user: Any, flagged: list[str]) -> StoredVerdict:
 def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, dict[str, Any]]]:
     """The WebSocket events the appeal services send (captured instead of sent on commit)."""
     events: list[tuple[int, dict[str, Any]]] = []
-    monkeypatch.setattr(appeal_services, "send_user_event_on_commit", lambda uid, p: events.append((uid, p)))
+    # Decisions reach the member as notifications, sent live by the notification service.
+    monkeypatch.setattr(notify_services, "send_user_event_on_commit", lambda uid, p: events.append((uid, p)))
     return events
 
 
@@ -113,8 +114,11 @@ def test_overturn_allows_the_same_prompt_for_that_member_only(sent: list[Any]) -
     assert case.state == CaseState.RESOLVED
     assert case.resolution.startswith("overturn:")
     assert PromptAllowance.objects.get().case_id == case.id
-    assert sent == [(member.id, {"type": "moderation.appeal_decided", "appeal_id": str(appeal.id),
-                                 "subject_kind": "generation", "subject_id": "101", "decision": "overturned"})]  # fmt: skip
+    [(to, event)] = sent
+    expected = {"type": "moderation.appeal_decided", "appeal_id": str(appeal.id),
+                "subject_kind": "generation", "subject_id": "101", "decision": "overturned"}  # fmt: skip
+    assert to == member.id
+    assert {k: event[k] for k in expected} == expected
 
 
 def test_uphold_allows_nothing_and_a_decision_is_final(sent: list[Any]) -> None:

@@ -8,7 +8,7 @@ only then can it be applied. Each run, dry or not, is an `AccountAction`.
 - `actions`: the reason form and the dry-run-then-apply account action builder.
 - `members`: the member admin (`UserAdmin`) and its subtree filter.
 - `invites`: invite codes (root codes), the waitlist (admit a wave), redemption attempts.
-- `records`: the audit trail, parental links, teen settings, follows, blocks, notifications.
+- `records`: the audit trail, parental links, teen settings, follows, blocks.
 
 Importing this package registers every model admin.
 """

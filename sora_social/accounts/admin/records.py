@@ -1,4 +1,4 @@
-"""The audit trail (read-only), parental links (end them), teen settings, follows, blocks, notifications."""
+"""The audit trail (read-only), parental links (end them), teen settings, follows, blocks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from sora_social.accounts import services
-from sora_social.accounts.models import AccountAction, Block, Follow, Notification, ParentalLink, TeenSettings
+from sora_social.accounts.models import AccountAction, Block, Follow, ParentalLink, TeenSettings
 from sora_social.accounts.viewer import member_of
 
 
@@ -82,9 +82,3 @@ class FollowAdmin(admin.ModelAdmin):
 class BlockAdmin(admin.ModelAdmin):
     list_display = ("blocker", "blocked", "created_at")
     raw_id_fields = ("blocker", "blocked")
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("user", "kind", "created_at", "read_at")
-    raw_id_fields = ("user",)

@@ -10,7 +10,6 @@ urlpatterns = [
     path("me", views.MeView.as_view(), name="me"),
     path("me/invites", views.MyInvitesView.as_view(), name="me-invites"),
     path("me/invitees", views.MyInviteesView.as_view(), name="me-invitees"),
-    path("me/notifications", views.MyNotificationsView.as_view(), name="me-notifications"),
     path("me/password", views.MyPasswordView.as_view(), name="me-password"),
     path("ws-ticket", views.WebSocketTicketView.as_view(), name="ws-ticket"),
     path("users/by-username/<str:username>", views.UserByUsernameView.as_view(), name="user-by-username"),

@@ -1,4 +1,4 @@
-"""The moderators' audit trail and members' stored notifications."""
+"""The moderators' audit trail (notifications live in `sora_social.notifications`)."""
 
 from __future__ import annotations
 
@@ -45,20 +45,3 @@ class AccountAction(models.Model):
     def __str__(self) -> str:
         prefix = "dry run: " if self.dry_run else ""
         return f"{prefix}{self.kind} ({self.affected})"
-
-
-class Notification(models.Model):
-    """A stored notification; the same payload goes over the WebSocket on commit."""
-
-    id = SnowflakeField()
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=64)
-    payload = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["user", "-id"], name="accounts_notification_user")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} → {self.user_id}"

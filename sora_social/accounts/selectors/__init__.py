@@ -8,7 +8,7 @@ visibility check stays one indexed query. Selectors only read.
 Modules (import from this package):
 
 - `members`: `user_get` (404 on unknown/inactive), `user_load` (the
-  per-request load), `mentioned_users`, `notifications_qs`, `sql_tables`
+  per-request load), `mentioned_users`, `sql_tables`
   (table names for raw SQL).
 - `graph`: follows, mutuals and blocks, and their `Exists` builders.
 - `teens`: the age rule (`age_on`, `user_is_teen`), `TeenControls` and
@@ -35,7 +35,6 @@ from sora_social.accounts.selectors.members import (
     active_member_ids,
     active_user_ids,
     mentioned_users,
-    notifications_qs,
     sql_tables,
     user_get,
     user_load,
@@ -104,7 +103,6 @@ __all__ = [
     "mentioned_users",
     "mutual_follow_exists",
     "mutual_ids",
-    "notifications_qs",
     "parental_link_get",
     "parental_link_is_party",
     "parental_link_of_parent",

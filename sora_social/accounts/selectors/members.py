@@ -1,4 +1,4 @@
-"""Members: one by id (the API's 404 and the per-request load), mentions, notifications, table names."""
+"""Members: one by id (the API's 404 and the per-request load), mentions, table names."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
-from sora_social.accounts.models import Block, Follow, Notification, User
+from sora_social.accounts.models import Block, Follow, User
 from sora_social.common.db import prepared_cursor
 from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.common.ids import parse_id
@@ -92,8 +92,3 @@ def mentioned_users(*, text: str) -> dict[int, str]:
     for name in names:
         match |= Q(username__iexact=name)
     return dict(User.objects.filter(match, is_active=True).values_list("pk", "username"))
-
-
-def notifications_qs(*, user_id: int) -> QuerySet[Notification]:
-    """The member's stored notifications, for the cursor paginator (which orders them newest first)."""
-    return Notification.objects.filter(user_id=user_id).only("id", "kind", "payload", "created_at", "read_at")

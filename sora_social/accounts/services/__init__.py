@@ -2,7 +2,7 @@
 
 Import them from this package. Modules:
 
-- `profile`: profile edits, notifications.
+- `profile`: profile edits; `notification_create` (the notifications app's, re-exported: the entry point every app calls).
 - `invites`: members' codes and root codes, the staff issuance caps.
 - `signup`: `user_signup` (redeem a code: tree lock, code lock, insert, mark redeemed).
 - `invite_attempts`: the record of each redemption attempt and the failed-attempt throttle.

@@ -25,7 +25,6 @@ from sora_social.accounts.models import (
     AccountAction,
     Block,
     InviteCode,
-    Notification,
     ParentalLink,
     TeenSettings,
     User,
@@ -36,6 +35,7 @@ from sora_social.accounts.services.profile import avatar_file_delete_on_commit
 from sora_social.accounts.services.sessions import sessions_revoke
 from sora_social.accounts.signals import account_deleted
 from sora_social.common.errors import NotFound, ValidationFailed
+from sora_social.notifications.services import notifications_forget
 
 
 def tombstone_username(user_id: int) -> str:
@@ -90,7 +90,7 @@ def _end_relations(pk: int, now: dt.datetime) -> int:
             confirm_token_hash=None,
         )
     TeenSettings.objects.filter(teen_id=pk).delete()
-    Notification.objects.filter(user_id=pk).delete()
+    notifications_forget(user_id=pk)
     return codes
 
 

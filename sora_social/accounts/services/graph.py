@@ -20,6 +20,8 @@ from sora_social.accounts.services.counters import follow_counts_adjust
 from sora_social.accounts.signals import user_blocked
 from sora_social.common.errors import NotFound, ValidationFailed
 from sora_social.common.ids import new_id
+from sora_social.notifications import kinds
+from sora_social.notifications.services import notification_create, notifications_between_forget
 
 _FOLLOW = Follow._meta.db_table
 
@@ -44,6 +46,14 @@ def follow_create(*, actor: User, target: User) -> Follow:
         created = cursor.fetchone() is not None
     if created:
         follow_counts_adjust(edges=[(actor.pk, target.pk)], delta=+1)
+        notification_create(
+            user_id=target.pk,
+            kind=kinds.FOLLOW,
+            payload={"user_id": str(actor.pk)},
+            actor_id=actor.pk,
+            target_type="user",
+            target_id=target.pk,
+        )
     return Follow.objects.get(follower_id=actor.pk, followee_id=target.pk)
 
 
@@ -76,6 +86,8 @@ def block_create(*, actor: User, target: User) -> Block:
         params=[actor.pk, target.pk, target.pk, actor.pk],
     )
     if created:
+        # What each caused the other ("ana liked your post") goes with the block, both ways.
+        notifications_between_forget(a_id=actor.pk, b_id=target.pk)
         user_blocked.send(sender=User, blocker_id=actor.pk, blocked_id=target.pk)
     return block
 

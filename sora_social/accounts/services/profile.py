@@ -1,4 +1,5 @@
-"""Profile edits (display name, bio, avatar) and stored notifications.
+"""Profile edits (display name, bio, avatar); `notification_create` is the notifications app's,
+re-exported here for every caller.
 
 The avatar is rendered (checked, resized, re-encoded: `accounts.avatars`)
 before anything is written, so a bad image changes nothing. The new file is
@@ -17,11 +18,12 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from sora_social.accounts.avatars import AvatarError, avatar_render
-from sora_social.accounts.models import Notification, User
-from sora_social.accounts.presenters import notification_event
+from sora_social.accounts.models import User
 from sora_social.common.errors import ApplicationError, ValidationFailed
-from sora_social.common.events import send_user_event_on_commit
 from sora_social.common.storage import PRIVATE, new_name
+from sora_social.notifications.services import notification_create
+
+__all__ = ["avatar_file_delete_on_commit", "notification_create", "user_update_profile"]
 
 
 def _avatar_bytes(file: Any) -> bytes:
@@ -91,11 +93,3 @@ def _profile_write(
     if fields:
         user.save(update_fields=fields)
     return user
-
-
-@transaction.atomic
-def notification_create(*, user_id: int, kind: str, payload: dict[str, Any]) -> Notification:
-    """Store a notification and push it over the member's WebSocket once committed."""
-    note = Notification.objects.create(user_id=user_id, kind=kind, payload=payload)
-    send_user_event_on_commit(user_id, notification_event(note))
-    return note

@@ -2,7 +2,7 @@
 
 - `sessions`: sign-in and token refresh, password change, WebSocket tickets.
 - `onboarding`: signup with an invite code, the waitlist.
-- `me`: my profile (read, edit, delete) and my notifications.
+- `me`: my profile (read, edit, delete); notifications are the notifications app's.
 - `invites`: my codes and my invite subtree.
 - `graph`: follow and block.
 - `profiles`: members' profiles and follower lists.
@@ -14,7 +14,7 @@ Views parse input, call one selector or service, and answer with a presenter
 
 from sora_social.accounts.api.views.graph import BlockView, FollowView
 from sora_social.accounts.api.views.invites import MyInviteesView, MyInvitesView
-from sora_social.accounts.api.views.me import MeView, MyNotificationsView
+from sora_social.accounts.api.views.me import MeView
 from sora_social.accounts.api.views.onboarding import SignupView, WaitlistView
 from sora_social.accounts.api.views.parental import (
     MyParentalLinkView,
@@ -42,7 +42,6 @@ __all__ = [
     "MeView",
     "MyInviteesView",
     "MyInvitesView",
-    "MyNotificationsView",
     "MyParentalLinkView",
     "MyPasswordView",
     "ParentalLinkAcceptView",

@@ -1,4 +1,4 @@
-"""My profile (read, edit, delete the account) and my stored notifications."""
+"""My profile (read, edit, delete the account)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
-from sora_social.accounts import presenters, selectors, services
+from sora_social.accounts import presenters, services
 from sora_social.accounts.api.serializers import MeOutput
 from sora_social.accounts.viewer import member_of
 from sora_social.common.api.base import APIView
@@ -102,30 +102,3 @@ class MeView(APIView):
         data.is_valid(raise_exception=True)
         services.account_delete_own(user=member_of(request), password=data.validated_data["password"])
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class MyNotificationsView(APIView):
-    """Stored notifications, newest first (the same ones arrive live over the WebSocket)."""
-
-    @extend_schema(
-        parameters=page_parameters(),
-        responses=page(
-            "Notifications",
-            component(
-                "Notification",
-                {
-                    "id": serializers.CharField(),
-                    "kind": serializers.CharField(),
-                    "payload": serializers.JSONField(),
-                    "created_at": serializers.DateTimeField(),
-                    "read_at": serializers.DateTimeField(allow_null=True),
-                },
-            ),
-        ),
-        operation_id="me_notifications",
-    )
-    def get(self, request: Request) -> Response:
-        paginator = CursorPagination()
-        qs = selectors.notifications_qs(user_id=member_of(request).pk)
-        rows = paginator.paginate_queryset(qs, request, view=self) or []
-        return paginator.get_paginated_response([presenters.notification_out(n) for n in rows])
