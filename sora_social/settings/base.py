@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cameos",
     "generation",
     "feed",
+    "messaging",
 ]
 
 MIDDLEWARE = [
@@ -580,6 +581,17 @@ FEED_REFRESH_AFTER_S = env_int(
 )
 FEED_REFRESH_EVERY_S = env_int(
     "FEED_REFRESH_EVERY_S", 300, "Seconds between beat refreshes of the shared For you fallback set."
+)
+MESSAGING_SEND_PER_MINUTE = env_int(
+    "MESSAGING_SEND_PER_MINUTE", 30, "Direct messages one member may send a minute (429 above)."
+)
+MESSAGING_NEW_RECIPIENTS_PER_DAY = env_int(
+    "MESSAGING_NEW_RECIPIENTS_PER_DAY",
+    20,
+    "New people one member may start direct-message threads with a day (429 above).",
+)
+MESSAGING_GROUP_MAX = env_int(
+    "MESSAGING_GROUP_MAX", 10, "Most members of a group thread, its creator included."
 )
 FEED_SOURCE_LIMIT = env_int("FEED_SOURCE_LIMIT", 300, "Candidates each source may contribute to one ranking.")
 FEED_SOURCE_WINDOW_H = env_int(
