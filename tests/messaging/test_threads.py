@@ -38,7 +38,8 @@ def test_first_message_and_unread_counts(client_for):
     assert inbox["results"][0]["last_message"]["text"] == "there"
     assert client_for(a).get("/api/v1/threads").json()["results"][0]["unread_count"] == 0
     read = client_for(b).post(f"/api/v1/threads/{thread_id}/read")
-    assert read.status_code == 200 and read.json()["unread_count"] == 0
+    assert read.status_code == 200
+    assert read.json()["unread_count"] == 0
     assert ThreadMember.objects.get(thread_id=thread_id, user=b).unread_count == 0
     page = client_for(b).get(f"/api/v1/threads/{thread_id}/messages").json()
     assert [m["text"] for m in page["results"]] == ["there", "hi"]
@@ -72,10 +73,12 @@ def test_group_thread_and_its_limit(client_for, settings):
         "/api/v1/threads", {"member_ids": [str(b.pk), str(c.pk)], "title": "crew"}, format="json"
     )
     assert res.status_code == 201
-    assert res.json()["kind"] == "group" and len(res.json()["members"]) == 3
+    assert res.json()["kind"] == "group"
+    assert len(res.json()["members"]) == 3
     settings.MESSAGING_GROUP_MAX = 2
     too_many = client_for(a).post("/api/v1/threads", {"member_ids": [str(b.pk), str(c.pk)]}, format="json")
-    assert too_many.status_code == 400 and too_many.json()["error"]["code"] == "thread_too_large"
+    assert too_many.status_code == 400
+    assert too_many.json()["error"]["code"] == "thread_too_large"
     assert Thread.objects.count() == 1
 
 
@@ -85,7 +88,8 @@ def test_bad_input_is_400_and_unknown_members_404(client_for):
     c = client_for(a)
     assert c.post("/api/v1/threads", {"member_ids": []}, format="json").status_code == 400
     only_me = c.post("/api/v1/threads", {"member_ids": [str(a.pk)]}, format="json")
-    assert only_me.status_code == 400 and only_me.json()["error"]["code"] == "thread_needs_members"
+    assert only_me.status_code == 400
+    assert only_me.json()["error"]["code"] == "thread_needs_members"
     assert c.post("/api/v1/threads", {"member_ids": ["999999999"]}, format="json").status_code == 404
     assert c.post("/api/v1/threads", {"member_ids": "x"}, format="json").status_code == 400
     assert c.get("/api/v1/threads", {"box": "spam"}).status_code == 400
@@ -101,9 +105,11 @@ def test_leave_ends_a_direct_thread_and_a_new_one_can_start(client_for):
     assert client_for(a).post(f"/api/v1/threads/{thread.pk}/leave").status_code == 204
     assert client_for(a).get(f"/api/v1/threads/{thread.pk}").status_code == 404
     res = client_for(b).post(f"/api/v1/threads/{thread.pk}/messages", {"text": "still there?"}, format="json")
-    assert res.status_code == 409 and res.json()["error"]["code"] == "thread_ended"
+    assert res.status_code == 409
+    assert res.json()["error"]["code"] == "thread_ended"
     again = client_for(b).post("/api/v1/threads", {"member_ids": [str(a.pk)]}, format="json")
-    assert again.status_code == 201 and again.json()["id"] != str(thread.pk)
+    assert again.status_code == 201
+    assert again.json()["id"] != str(thread.pk)
 
 
 def test_mute(client_for):
@@ -112,7 +118,8 @@ def test_mute(client_for):
     friends(a, b)
     thread = open_direct(a, b)
     res = client_for(b).post(f"/api/v1/threads/{thread.pk}/mute", {"muted": True}, format="json")
-    assert res.status_code == 200 and res.json()["muted"] is True
+    assert res.status_code == 200
+    assert res.json()["muted"] is True
     assert client_for(b).get(f"/api/v1/threads/{thread.pk}").json()["muted"] is True
     assert client_for(a).get(f"/api/v1/threads/{thread.pk}").json()["muted"] is False
 
