@@ -38,7 +38,9 @@ def _others(thread_id: int, sender_id: int) -> list[int]:
 @transaction.atomic
 def message_send(*, viewer: Viewer, thread_id: object, text: str = "", post_id: object = None) -> Message:
     """Send text and/or a shared post to a thread I am in (see the module docstring)."""
-    sender = User.objects.select_for_update().get(pk=viewer.id)  # the sender's rate limit, one at a time
+    sender = User.objects.select_for_update(no_key=True).get(
+        pk=viewer.id
+    )  # the sender's rate limit, one at a time
     member = member_get(user_id=viewer.id, thread_id=thread_id)
     thread = Thread.objects.select_for_update().get(pk=member.thread_id)
     if thread.state != ThreadState.ACTIVE:

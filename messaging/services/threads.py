@@ -85,7 +85,9 @@ def thread_open(*, viewer: Viewer, member_ids: list[object], title: str = "") ->
     Recipients who do not follow the sender get it as a request (and a
     `dm_request` notification) until they accept.
     """
-    sender = User.objects.select_for_update().get(pk=viewer.id)  # the sender's limits, one at a time
+    # The sender's limits are counted one request at a time. NO KEY UPDATE: it must not conflict
+    # with the KEY SHARE lock another member's concurrent INSERT takes on this row (its FK).
+    sender = User.objects.select_for_update(no_key=True).get(pk=viewer.id)
     ids = _recipients(viewer, member_ids)
     contact_check(viewer=viewer, sender=sender, recipient_ids=ids)
     title = (title or "").strip()
