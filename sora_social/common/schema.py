@@ -248,6 +248,10 @@ LINKS: dict[str, list[tuple[str, str, dict[str, str]]]] = {
     "cameo_request_create": _after(
         "201", "request_id", "cameo_request_approve_post", "cameo_request_deny_post"
     ),
+    "threads_post": [
+        *_after("201", "thread_id", "thread_detail_get", "thread_messages_get", "thread_messages_post"),
+        *_after("200", "thread_id", "thread_detail_get", "thread_messages_get", "thread_messages_post"),
+    ],
     "parental_link_start": [
         *_after("201", "link_id", "parental_link_update"),
         *_after("201", "code", "parental_link_accept", field="code"),
