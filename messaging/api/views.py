@@ -34,9 +34,9 @@ _THREAD = component(
     "Thread",
     {
         "id": serializers.CharField(),
-        "kind": serializers.ChoiceField(choices=ThreadKind.choices),
+        "kind": serializers.ChoiceField(choices=ThreadKind.values),
         "title": serializers.CharField(allow_blank=True),
-        "state": serializers.ChoiceField(choices=ThreadState.choices, help_text="ended: nobody can send"),
+        "state": serializers.ChoiceField(choices=ThreadState.values, help_text="ended: nobody can send"),
         "members": component(
             "ThreadMemberOut",
             {**_USER, "pending": serializers.BooleanField(help_text="has not accepted the request yet")},
@@ -49,7 +49,7 @@ _THREAD = component(
                 "sender_id": serializers.CharField(),
                 "text": serializers.CharField(allow_blank=True),
                 "has_shared_post": serializers.BooleanField(),
-                "state": serializers.ChoiceField(choices=MessageState.choices),
+                "state": serializers.ChoiceField(choices=MessageState.values),
                 "created_at": serializers.DateTimeField(),
             },
             allow_null=True,
@@ -75,7 +75,7 @@ _MESSAGE = component(
             },
             allow_null=True,
         ),
-        "state": serializers.ChoiceField(choices=MessageState.choices),
+        "state": serializers.ChoiceField(choices=MessageState.values),
         "created_at": serializers.DateTimeField(),
     },
 )
@@ -91,7 +91,7 @@ _MEMBERSHIP = component(
     "ThreadMembership",
     {
         "thread_id": serializers.CharField(),
-        "state": serializers.ChoiceField(choices=MemberState.choices),
+        "state": serializers.ChoiceField(choices=MemberState.values),
         "muted": serializers.BooleanField(),
     },
 )

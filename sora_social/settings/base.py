@@ -254,6 +254,10 @@ SPECTACULAR_SETTINGS = {
         "CameoAudienceEnum": ["only_me", "approved", "mutuals", "everyone"],
         "CameoDecisionStateEnum": ["pending", "approved", "denied"],
         "ImageUploadStateEnum": ["pending", "ready", "rejected"],
+        "ThreadStateEnum": ["active", "ended"],
+        "ThreadMembershipStateEnum": ["requested", "active", "declined", "left"],
+        "MessageStateEnum": ["visible", "deleted", "removed"],
+        "ThreadKindEnum": ["direct", "group"],
     },
     # The error component and every operation's error statuses (see sora_social/common/schema.py).
     "POSTPROCESSING_HOOKS": [
