@@ -160,14 +160,7 @@ class ThreadsView(APIView):
         _no_attachments(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        args, viewer = data.validated_data, viewer_of(request)
-        thread, created = services.thread_open(
-            viewer=viewer, member_ids=args["member_ids"], title=args["title"]
-        )
-        if args["text"] or args.get("post_id"):
-            services.message_send(
-                viewer=viewer, thread_id=thread.pk, text=args["text"], post_id=args.get("post_id")
-            )
+        thread, created = services.thread_start(viewer=viewer_of(request), **data.validated_data)
         return Response(_thread_body(request, thread.pk), status=201 if created else 200)
 
 

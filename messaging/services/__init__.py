@@ -2,7 +2,8 @@
 
 Split by subject; import them from this package:
 
-- `threads`: `thread_open` (a 1:1 thread found or made by its pair, or a group),
+- `threads`: `thread_open` (a 1:1 thread found or made by its pair, or a group), `thread_start`
+  (that and its first message, atomically),
   `request_accept`, `request_decline`, `thread_leave`, `thread_mute`, `thread_read`;
 - `messages`: `message_send` (text and/or a shared post; counters and WebSocket delivery),
   `message_delete` (my own), `message_moderate` (moderation's removal and restore);
@@ -20,6 +21,7 @@ from messaging.services.threads import (
     thread_mute,
     thread_open,
     thread_read,
+    thread_start,
 )
 
 __all__ = [
@@ -33,5 +35,6 @@ __all__ = [
     "thread_mute",
     "thread_open",
     "thread_read",
+    "thread_start",
     "threads_end_for_block",
 ]

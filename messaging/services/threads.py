@@ -19,6 +19,7 @@ from messaging.models import Thread, ThreadMember, pair_key
 from messaging.selectors import member_get
 from messaging.services.access import contact_check
 from messaging.services.checks import new_recipients_check
+from messaging.services.messages import message_send
 from messaging.states import MEMBER_MACHINE, SEEING, THREAD_MACHINE, MemberState, ThreadKind, ThreadState
 from sora_social.accounts.models import User
 from sora_social.accounts.selectors import follow_exists
@@ -122,6 +123,18 @@ def thread_open(*, viewer: Viewer, member_ids: list[object], title: str = "") ->
                 user_id=row.user_id, kind="dm_request", payload=presenters.request_payload(thread, sender)
             )
     return thread, True
+
+
+@transaction.atomic
+def thread_start(
+    *, viewer: Viewer, member_ids: list[object], title: str = "", text: str = "", post_id: object = None
+) -> tuple[Thread, bool]:
+    """`thread_open`, then the first message when there is text or a post: both or neither (a
+    refused message leaves no new thread behind)."""
+    thread, created = thread_open(viewer=viewer, member_ids=member_ids, title=title)
+    if text or post_id not in (None, ""):
+        message_send(viewer=viewer, thread_id=thread.pk, text=text, post_id=post_id)
+    return thread, created
 
 
 def _move(viewer: Viewer, thread_id: object, to: str, *, subject: str) -> ThreadMember:

@@ -195,6 +195,8 @@ EXTRA_STATUSES: dict[str, tuple[str, ...]] = {
     "auth_signup": ("503",),  # invite codes could not be issued
     "cameo_recording": ("410",),  # the liveness challenge expired
     "generation_list_create_post": ("503",),  # safety classifiers down (fail closed)
+    "threads_post": ("503",),  # the first message's text checks down (fail closed)
+    "thread_messages_post": ("503",),  # the text checks down (fail closed)
 }
 
 

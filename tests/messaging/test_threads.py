@@ -173,3 +173,15 @@ def test_message_list_query_count_is_constant(client_for):
     for i in range(27):
         send(a if i % 2 else b, thread, f"m{i}", post_id=post.pk if i % 3 == 0 else None)
     assert count() == small
+
+
+def test_a_refused_first_message_leaves_no_thread(client_for):
+    """POST /threads with a first message that is refused (a link) answers 400 and creates nothing."""
+    a, b = UserFactory(), UserFactory()
+    friends(a, b)
+    res = client_for(a).post(
+        "/api/v1/threads", {"member_ids": [str(b.pk)], "text": "http://x.example"}, format="json"
+    )
+    assert res.status_code == 400
+    assert Thread.objects.count() == 0
+    assert ThreadMember.objects.count() == 0
