@@ -10,8 +10,9 @@ moderation unless it is reported: DMs are private.
 
 Rate limits are counted from the database (the truth, and the same under any
 number of web workers), with the sender's row locked by the caller:
-messages a minute per sender, and new people a day a sender may start
-conversations with.
+messages a minute per sender, new people a day a sender may start
+conversations with, and messages a sender may send into a thread while a
+recipient has not yet accepted it (a request is a knock, not a stream).
 """
 
 from __future__ import annotations
@@ -100,6 +101,21 @@ def new_recipients_check(*, sender_id: int, adding: int) -> None:
         raise RateLimited(
             "You have started conversations with too many new people today.",
             code="new_recipients_rate_limited",
+            retry_after=3600,
+            details={"limit": limit},
+        )
+
+
+def request_messages_check(*, thread_id: int, sender_id: int, requested: int) -> None:
+    """429 once the sender has sent MESSAGING_REQUEST_MESSAGES_MAX messages into a thread that
+    `requested` (> 0) recipients have not accepted yet."""
+    limit = settings.MESSAGING_REQUEST_MESSAGES_MAX
+    if not requested:
+        return
+    if Message.objects.filter(thread_id=thread_id, sender_id=sender_id).count() >= limit:
+        raise RateLimited(
+            "Wait for a reply: your request has not been accepted yet.",
+            code="request_messages_limited",
             retry_after=3600,
             details={"limit": limit},
         )

@@ -18,7 +18,7 @@ from messaging import presenters
 from messaging.models import Message, Thread, ThreadMember
 from messaging.selectors import member_get
 from messaging.services.access import contact_check
-from messaging.services.checks import send_rate_check, text_check, text_clean
+from messaging.services.checks import request_messages_check, send_rate_check, text_check, text_clean
 from messaging.states import SEEING, MemberState, MessageState, ThreadState
 from sora_social.accounts.models import User
 from sora_social.accounts.viewer import Viewer
@@ -54,6 +54,8 @@ def message_send(*, viewer: Viewer, thread_id: object, text: str = "", post_id: 
     others = _others(thread.pk, viewer.id)
     contact_check(viewer=viewer, sender=sender, recipient_ids=others)
     send_rate_check(sender_id=viewer.id)
+    requested = ThreadMember.objects.filter(thread_id=thread.pk, state=MemberState.REQUESTED).count()
+    request_messages_check(thread_id=thread.pk, sender_id=viewer.id, requested=requested)
     text_check(text=text, teen=viewer.is_teen)
     message = Message.objects.create(thread=thread, sender_id=viewer.id, text=text, shared_post_id=shared)
     Thread.objects.filter(pk=thread.pk).update(activity_id=message.id, last_message=message)

@@ -594,6 +594,11 @@ MESSAGING_NEW_RECIPIENTS_PER_DAY = env_int(
     20,
     "New people one member may start direct-message threads with a day (429 above).",
 )
+MESSAGING_REQUEST_MESSAGES_MAX = env_int(
+    "MESSAGING_REQUEST_MESSAGES_MAX",
+    3,
+    "Messages a sender may send into a thread while a recipient has not accepted the request (429 above).",
+)
 MESSAGING_GROUP_MAX = env_int(
     "MESSAGING_GROUP_MAX", 10, "Most members of a group thread, its creator included."
 )

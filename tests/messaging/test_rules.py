@@ -263,3 +263,20 @@ def test_message_is_delivered_over_the_websocket_on_commit(django_capture_on_com
     assert event["message"]["id"] == str(message.pk)
     assert event["message"]["text"] == "ping"
     assert event["muted"] is True
+
+
+def test_rate_limit_per_new_recipient_until_they_accept(client_for, settings):
+    """A sender may send MESSAGING_REQUEST_MESSAGES_MAX messages into an unaccepted request; then 429
+    until the recipient accepts."""
+    settings.MESSAGING_REQUEST_MESSAGES_MAX = 2
+    stranger, me = UserFactory(), UserFactory()
+    thread = open_direct(stranger, me)
+    send(stranger, thread, "hi")
+    send(stranger, thread, "hello?")
+    res = client_for(stranger).post(f"/api/v1/threads/{thread.pk}/messages", {"text": "???"}, format="json")
+    assert _code(res) == (429, "request_messages_limited")
+    client_for(me).post(f"/api/v1/threads/{thread.pk}/accept")
+    res = client_for(stranger).post(
+        f"/api/v1/threads/{thread.pk}/messages", {"text": "thanks"}, format="json"
+    )
+    assert res.status_code == 201
