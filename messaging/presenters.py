@@ -13,10 +13,11 @@ def _user(user_id: int, username: str, display_name: str) -> dict[str, Any]:
     return {"id": str(user_id), "username": username, "display_name": display_name}
 
 
-def _preview(message: Message | None) -> dict[str, Any] | None:
+def _preview(message: Message | None, hidden: frozenset[int]) -> dict[str, Any] | None:
+    """The last message; its content blank when it is gone or its sender is blocked either way."""
     if message is None:
         return None
-    shown = message.state == MessageState.VISIBLE
+    shown = message.state == MessageState.VISIBLE and message.sender_id not in hidden
     return {
         "id": str(message.pk),
         "sender_id": str(message.sender_id),
@@ -27,7 +28,9 @@ def _preview(message: Message | None) -> dict[str, Any] | None:
     }
 
 
-def thread_out(row: ThreadMember, members: list[dict[str, Any]]) -> dict[str, Any]:
+def thread_out(
+    row: ThreadMember, members: list[dict[str, Any]], hidden: frozenset[int] = frozenset()
+) -> dict[str, Any]:
     """A thread as one member sees it: who is in it, the last message, my unread count."""
     thread = row.thread
     return {
@@ -42,7 +45,7 @@ def thread_out(row: ThreadMember, members: list[dict[str, Any]]) -> dict[str, An
             }
             for m in members
         ],
-        "last_message": _preview(thread.last_message),
+        "last_message": _preview(thread.last_message, hidden),
         "unread_count": row.unread_count,
         "muted": row.muted,
         "request": row.state == MemberState.REQUESTED,
@@ -51,9 +54,15 @@ def thread_out(row: ThreadMember, members: list[dict[str, Any]]) -> dict[str, An
 
 
 def threads_page_out(
-    rows: list[ThreadMember], members: dict[int, list[dict[str, Any]]], next_cursor: str | None
+    rows: list[ThreadMember],
+    members: dict[int, list[dict[str, Any]]],
+    next_cursor: str | None,
+    hidden: frozenset[int] = frozenset(),
 ) -> dict[str, Any]:
-    return {"results": [thread_out(row, members[row.thread_id]) for row in rows], "next": next_cursor}
+    return {
+        "results": [thread_out(row, members[row.thread_id], hidden) for row in rows],
+        "next": next_cursor,
+    }
 
 
 def message_out(message: Message, cards: dict[int, dict[str, Any]]) -> dict[str, Any]:

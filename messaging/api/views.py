@@ -118,8 +118,9 @@ def _message_fields() -> dict[str, Any]:
 
 
 def _thread_body(request: Request, thread_id: object) -> dict[str, Any]:
-    row, members = selectors.thread_detail(viewer=viewer_of(request), thread_id=thread_id)
-    return presenters.thread_out(row, members)
+    viewer = viewer_of(request)
+    row, members = selectors.thread_detail(viewer=viewer, thread_id=thread_id)
+    return presenters.thread_out(row, members, viewer.blocked_ids)
 
 
 class ThreadsView(APIView):
@@ -143,13 +144,14 @@ class ThreadsView(APIView):
         summary="My threads (inbox, or requests from people I do not follow), latest activity first",
     )
     def get(self, request: Request) -> Response:
+        viewer = viewer_of(request)
         rows, members, next_cursor = selectors.threads_page(
-            viewer=viewer_of(request),
+            viewer=viewer,
             box=request.query_params.get("box") or "inbox",
             cursor=request.query_params.get("cursor"),
             limit=page_limit(request.query_params.get("limit")),
         )
-        return Response(presenters.threads_page_out(rows, members, next_cursor))
+        return Response(presenters.threads_page_out(rows, members, next_cursor, viewer.blocked_ids))
 
     @extend_schema(
         request=InputSerializer,

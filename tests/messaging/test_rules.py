@@ -96,6 +96,8 @@ def test_group_hides_messages_of_someone_blocked(client_for):
     accounts.block_create(actor=c, target=b)
     texts = [m["text"] for m in client_for(c).get(f"/api/v1/threads/{thread_id}/messages").json()["results"]]
     assert "from b" not in texts
+    preview = client_for(c).get(f"/api/v1/threads/{thread_id}").json()["last_message"]
+    assert preview["text"] == ""
     res = client_for(b).post(f"/api/v1/threads/{thread_id}/messages", {"text": "again"}, format="json")
     assert res.status_code == 404
 
