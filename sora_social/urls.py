@@ -32,6 +32,7 @@ api_v1 = [
     *_routes("moderation.api.urls"),
     *_routes("cameos.api.urls"),
     *_routes("generation.api.urls"),
+    *_routes("messaging.api.urls"),
 ]
 
 urlpatterns = [

@@ -1,4 +1,4 @@
-"""The import direction of the apps holds: accounts → moderation → cameos → generation → feed."""
+"""The import direction of the apps holds: accounts → moderation → cameos → generation → feed → messaging."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ["sora_social", "moderation", "cameos", "generation", "feed"]
+ORDER = ["sora_social", "moderation", "cameos", "generation", "feed", "messaging"]
 
 
 def _imports(path: Path) -> set[str]:

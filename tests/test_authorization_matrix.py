@@ -64,9 +64,11 @@ class World:
 def _world() -> World:
     from cameos.models import Audience, CameoRequest, CameoUseApproval
     from cameos.services import cameo_grant
+    from messaging.services import message_send, thread_open
     from moderation.models import Strike
     from sora_social.accounts.services import block_create, follow_create, parental_link_start
     from sora_social.notifications.services import device_register
+    from sora_social.accounts.viewer import Viewer
     from tests.cameos.factories import AppearanceFactory, CameoFactory
     from tests.feed.factories import publish, ready_job
 
@@ -93,6 +95,9 @@ def _world() -> World:
     )
     job = ready_job(owner)
     device = device_register(user_id=owner.id, platform="ios", token="ab" * 32)
+    # A 1:1 thread of the owner and the follower (the follower follows the owner: no request).
+    thread, _ = thread_open(viewer=Viewer.of(owner), member_ids=[follower.id])
+    message = message_send(viewer=Viewer.of(owner), thread_id=thread.id, text="hello")
     return World(
         users={
             "owner": owner,
@@ -115,6 +120,8 @@ def _world() -> World:
             "strike": strike,
             "job": job,
             "device": device,
+            "thread": thread,
+            "message": message,
         },
     )
 
@@ -133,6 +140,7 @@ def _user(w: World) -> dict[str, str]:
 
 _post = _ids(post_id="post")
 _cameo = _ids(cameo_id="cameo")
+_thread = _ids(thread_id="thread")
 
 
 # Statuses in ROLES order: owner, other, follower, blocked, teen, suspended, anonymous.
@@ -224,6 +232,20 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("generation-appeal", "POST"): Row(
         _ids(job_id="job"), _row(409, 404, 404, 404, 404), {"note": "it was fine"}
     ),
+    # A 1:1 thread of the owner and the follower: its two members only; everyone else 404.
+    ("thread-detail", "GET"): Row(_thread, _row(200, 404, 200, 404, 404)),
+    ("thread-messages", "GET"): Row(_thread, _row(200, 404, 200, 404, 404)),
+    ("thread-messages", "POST"): Row(_thread, _row(201, 404, 201, 404, 404), {"text": "hello"}),
+    # The owner's message: the other member sees it but may not delete it (403).
+    ("thread-message", "DELETE"): Row(
+        _ids(thread_id="thread", message_id="message"), _row(204, 404, 403, 404, 404)
+    ),
+    ("thread-read", "POST"): Row(_thread, _row(200, 404, 200, 404, 404)),
+    ("thread-leave", "POST"): Row(_thread, _row(204, 404, 204, 404, 404)),
+    ("thread-mute", "POST"): Row(_thread, _row(200, 404, 200, 404, 404), {"muted": True}),
+    # Both members are already in (not a request): 409 illegal_transition.
+    ("thread-accept", "POST"): Row(_thread, _row(409, 404, 409, 404, 404)),
+    ("thread-decline", "POST"): Row(_thread, _row(409, 404, 409, 404, 404)),
 }
 
 

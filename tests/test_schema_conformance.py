@@ -35,6 +35,8 @@ def seed_member() -> dict[str, Any]:
     """A member with something behind every id path: cameos, grants, requests, posts, jobs, strikes."""
     from cameos import services as cameo_services
     from cameos.models import Audience
+    from messaging.services import message_send, thread_open
+    from sora_social.accounts.viewer import Viewer
     from tests.accounts.factories import make_member
     from tests.cameos.factories import AppearanceFactory, CameoFactory
     from tests.feed.factories import publish
@@ -51,6 +53,8 @@ def seed_member() -> dict[str, Any]:
     post = publish(me, caption="a paper boat at dawn")
     remix = publish(friend, remix_of=post)
     job = GenerationJobFactory(user=me)
+    thread, _ = thread_open(viewer=Viewer.of(me), member_ids=[friend.id])
+    message = message_send(viewer=Viewer.of(me), thread_id=thread.id, text="see you at dawn", post_id=post.id)
     return {
         "me": me,
         "ids": {
@@ -62,6 +66,8 @@ def seed_member() -> dict[str, Any]:
             "job_id": job.id,
             "friends_cameo_id": friends_cameo.id,
             "remix_id": remix.id,
+            "thread_id": thread.id,
+            "message_id": message.id,
         },
     }
 
@@ -89,6 +95,8 @@ SEMANTIC_REFUSALS: dict[str, tuple[int, str]] = {
             "generation_list_create_get",
             "user_followers",
             "user_following",
+            "threads_get",
+            "thread_messages_get",
         ),
         (400, "invalid_cursor"),
     ),
@@ -106,6 +114,8 @@ SEMANTIC_REFUSALS: dict[str, tuple[int, str]] = {
     "search": (400, "invalid_cursor, or a q of only spaces and # (empty once trimmed)"),
     # The avatar's real type and pixels are checked on its bytes.
     "me_update": (415, "the avatar's real type, size and dimensions are checked on its bytes"),
+    "threads_post": (400, "not only oneself (thread_needs_members); no links in the text; the text checks"),
+    "thread_messages_post": (400, "text or a post (message_empty); no links in the text; the text checks"),
     "upload_create_post": (415, "the image's real type and size are checked on its bytes"),
     "me_notifications_read": (400, "an id is a positive 63-bit number (not 0, not past 2^63-1)"),
     "me_devices_register": (400, "the token must have its platform's shape (invalid_device_token)"),
@@ -124,7 +134,16 @@ def _config(ids: dict[str, Any], token: str) -> str:
         f'Authorization = "Bearer {token}"',
         "[parameters]",
     ]
-    for name in ("cameo_id", "appearance_id", "user_id", "request_id", "post_id", "job_id"):
+    for name in (
+        "cameo_id",
+        "appearance_id",
+        "user_id",
+        "request_id",
+        "post_id",
+        "job_id",
+        "thread_id",
+        "message_id",
+    ):
         lines.append(f'"path.{name}" = "{ids[name]}"')
     for operation_id, (status, _why) in SEMANTIC_REFUSALS.items():
         expected = [*_WORLD, 400] if status == 415 else _WORLD

@@ -146,6 +146,7 @@ def controls_out(controls: TeenSettings | TeenControls) -> dict[str, Any]:
         "daily_feed_budget": controls.daily_feed_budget,
         "personalization_enabled": controls.personalization_enabled,
         "dms_enabled": controls.dms_enabled,
+        "dms_audience": controls.dms_audience,
         "cameo_audience_max": controls.cameo_audience_max,
     }
 

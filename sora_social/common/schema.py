@@ -200,6 +200,8 @@ EXTRA_STATUSES: dict[str, tuple[str, ...]] = {
     "auth_signup": ("503",),  # invite codes could not be issued
     "cameo_recording": ("410",),  # the liveness challenge expired
     "generation_list_create_post": ("503",),  # safety classifiers down (fail closed)
+    "threads_post": ("503",),  # the first message's text checks down (fail closed)
+    "thread_messages_post": ("503",),  # the text checks down (fail closed)
 }
 
 
@@ -254,6 +256,10 @@ LINKS: dict[str, list[tuple[str, str, dict[str, str]]]] = {
     "cameo_request_create": _after(
         "201", "request_id", "cameo_request_approve_post", "cameo_request_deny_post"
     ),
+    "threads_post": [
+        *_after("201", "thread_id", "thread_detail_get", "thread_messages_get", "thread_messages_post"),
+        *_after("200", "thread_id", "thread_detail_get", "thread_messages_get", "thread_messages_post"),
+    ],
     "parental_link_start": [
         *_after("201", "link_id", "parental_link_update"),
         *_after("201", "code", "parental_link_accept", field="code"),

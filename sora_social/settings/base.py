@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "cameos",
     "generation",
     "feed",
+    "messaging",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,10 @@ SPECTACULAR_SETTINGS = {
         "CameoAudienceEnum": ["only_me", "approved", "mutuals", "everyone"],
         "CameoDecisionStateEnum": ["pending", "approved", "denied"],
         "ImageUploadStateEnum": ["pending", "ready", "rejected"],
+        "ThreadStateEnum": ["active", "ended"],
+        "ThreadMembershipStateEnum": ["requested", "active", "declined", "left"],
+        "MessageStateEnum": ["visible", "deleted", "removed"],
+        "ThreadKindEnum": ["direct", "group"],
     },
     # The error component and every operation's error statuses (see sora_social/common/schema.py).
     "POSTPROCESSING_HOOKS": [
@@ -630,6 +635,22 @@ FEED_REFRESH_AFTER_S = env_int(
 )
 FEED_REFRESH_EVERY_S = env_int(
     "FEED_REFRESH_EVERY_S", 300, "Seconds between beat refreshes of the shared For you fallback set."
+)
+MESSAGING_SEND_PER_MINUTE = env_int(
+    "MESSAGING_SEND_PER_MINUTE", 30, "Direct messages one member may send a minute (429 above)."
+)
+MESSAGING_NEW_RECIPIENTS_PER_DAY = env_int(
+    "MESSAGING_NEW_RECIPIENTS_PER_DAY",
+    20,
+    "New people one member may start direct-message threads with a day (429 above).",
+)
+MESSAGING_REQUEST_MESSAGES_MAX = env_int(
+    "MESSAGING_REQUEST_MESSAGES_MAX",
+    3,
+    "Messages a sender may send into a thread while a recipient has not accepted the request (429 above).",
+)
+MESSAGING_GROUP_MAX = env_int(
+    "MESSAGING_GROUP_MAX", 10, "Most members of a group thread, its creator included."
 )
 FEED_SOURCE_LIMIT = env_int("FEED_SOURCE_LIMIT", 300, "Candidates each source may contribute to one ranking.")
 FEED_SOURCE_WINDOW_H = env_int(

@@ -17,6 +17,8 @@ EXPECTED = {
     "feed.states.POST_MACHINE": "FEED.md",
     "cameos.states.CAMEO_MACHINE": "CAMEOS.md",
     "moderation.states.CASE_MACHINE": "MODERATION.md",
+    "messaging.states.THREAD_MACHINE": "MESSAGING.md",
+    "messaging.states.MEMBER_MACHINE": "MESSAGING.md",
 }
 
 

@@ -20,6 +20,14 @@ class CameoAudience(models.TextChoices):
 CAMEO_AUDIENCE_ORDER = [c.value for c in CameoAudience]
 
 
+class DmAudience(models.TextChoices):
+    """Who may message a teen while their DMs are on (rule 5 applies either way: adults only
+    when the teen follows them)."""
+
+    EVERYONE = "everyone"
+    MUTUALS = "mutuals"
+
+
 class ParentalLink(models.Model):
     """pending (code handed to the teen) → confirming (teen accepted; the parent confirms by e-mail)
     → active; moderators end a link (revoked)."""
@@ -70,6 +78,7 @@ class TeenSettings(models.Model):
     daily_feed_budget = models.PositiveIntegerField(help_text="Minutes of feed a day.")
     personalization_enabled = models.BooleanField(default=True)
     dms_enabled = models.BooleanField(default=True)
+    dms_audience = models.CharField(max_length=16, choices=DmAudience.choices, default=DmAudience.EVERYONE)
     cameo_audience_max = models.CharField(
         max_length=16, choices=CameoAudience.choices, default=CameoAudience.ONLY_ME
     )

@@ -11,7 +11,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from sora_social.accounts.models import Follow, ParentalLink, TeenSettings, User
-from sora_social.accounts.selectors.graph import block_exists
+from sora_social.accounts.models.parental import DmAudience
+from sora_social.accounts.selectors.graph import block_exists, mutual_follow_exists
 from sora_social.common.errors import NotFound
 from sora_social.common.ids import parse_id
 
@@ -28,6 +29,7 @@ class TeenControls:
     personalization_enabled: bool
     dms_enabled: bool
     cameo_audience_max: str  # "only_me" | "approved" | "mutuals" | "everyone"
+    dms_audience: str = "everyone"  # "everyone" | "mutuals" (while dms_enabled)
 
 
 def default_teen_controls() -> TeenControls:
@@ -58,6 +60,7 @@ def teen_controls(*, user_id: int) -> TeenControls | None:
             "teen_settings__personalization_enabled",
             "teen_settings__dms_enabled",
             "teen_settings__cameo_audience_max",
+            "teen_settings__dms_audience",
         )
         .first()
     )
@@ -72,6 +75,7 @@ def teen_controls(*, user_id: int) -> TeenControls | None:
         personalization_enabled=row["teen_settings__personalization_enabled"],
         dms_enabled=row["teen_settings__dms_enabled"],
         cameo_audience_max=row["teen_settings__cameo_audience_max"],
+        dms_audience=row["teen_settings__dms_audience"],
     )
 
 
@@ -126,7 +130,8 @@ def uncontactable_ids(
 
     Blocked either way: nobody. A teen: only adults the teen follows (and
     other teens). For direct messages, also nobody when a parent turned the
-    teen's DMs off. This is the one place the rule lives; comments, mentions
+    teen's DMs off, and only mutuals when a parent limited them to mutuals.
+    This is the one place the rule lives; comments, mentions
     and direct messages all ask it.
     """
     ids = {int(i) for i in recipient_ids} - {sender.pk}
@@ -138,6 +143,9 @@ def uncontactable_ids(
         refused |= Q(is_teen=True) & ~Q(teen_follows_sender)
     if direct_message:
         refused |= Q(is_teen=True, teen_settings__dms_enabled=False)
+        refused |= Q(is_teen=True, teen_settings__dms_audience=DmAudience.MUTUALS) & ~Q(
+            mutual_follow_exists(a=OuterRef("pk"), b=sender.pk)
+        )
     return set(User.objects.filter(pk__in=ids).filter(refused).values_list("pk", flat=True))
 
 

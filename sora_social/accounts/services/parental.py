@@ -167,6 +167,7 @@ def parental_controls_update(
     daily_feed_budget: int | None = None,
     personalization_enabled: bool | None = None,
     dms_enabled: bool | None = None,
+    dms_audience: str | None = None,
     cameo_audience_max: str | None = None,
 ) -> TeenSettings:
     """The linked parent changes the teen's controls. Anyone else sees 404."""
@@ -196,6 +197,8 @@ def parental_controls_update(
         controls.personalization_enabled = personalization_enabled
     if dms_enabled is not None:
         controls.dms_enabled = dms_enabled
+    if dms_audience is not None:
+        controls.dms_audience = dms_audience
     if cameo_audience_max is not None:
         controls.cameo_audience_max = cameo_audience_max
     controls.updated_by = parent

@@ -73,6 +73,11 @@ class ParentalLinkView(APIView):
         daily_feed_budget = serializers.IntegerField(required=False, min_value=0, max_value=1440)
         personalization_enabled = serializers.BooleanField(required=False)
         dms_enabled = serializers.BooleanField(required=False)
+        dms_audience = serializers.ChoiceField(
+            choices=["everyone", "mutuals"],
+            required=False,
+            help_text="While DMs are on: everyone (adults only if the teen follows them) or mutuals only.",
+        )
         cameo_audience_max = serializers.ChoiceField(
             choices=["only_me", "approved", "mutuals", "everyone"], required=False
         )
