@@ -120,7 +120,12 @@ def thread_open(*, viewer: Viewer, member_ids: list[object], title: str = "") ->
     for row in rows:
         if row.state == MemberState.REQUESTED:
             notification_create(
-                user_id=row.user_id, kind="dm_request", payload=presenters.request_payload(thread, sender)
+                user_id=row.user_id,
+                kind="dm_request",
+                payload=presenters.request_payload(thread, sender),
+                actor_id=sender.pk,
+                target_type="thread",
+                target_id=thread.pk,
             )
     return thread, True
 
