@@ -1,4 +1,4 @@
-"""Root URLs: the API under /api/v1/, schema and docs, admin, health, local media (checked)."""
+"""Root URLs: the API under /api/v1/, schema and docs, admin, health, web pages and app links, local media (checked)."""
 
 from importlib import import_module
 from typing import Any
@@ -8,8 +8,10 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from feed.web import creator_page, share_page
 from sora_social.accounts.admin_login import ThrottledAdminLoginForm
-from sora_social.common import health
+from sora_social.accounts.web import invite_page
+from sora_social.common import health, web
 from sora_social.common.media_views import media_serve
 
 
@@ -40,6 +42,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Web pages people land on from a shared link (the app opens these paths itself: app links).
+    path("p/<str:post_id>", share_page, name="share-page"),
+    path("u/<str:username>", creator_page, name="creator-page"),
+    path("i/<str:code>", invite_page, name="invite-page"),
+    path(".well-known/apple-app-site-association", web.apple_app_site_association, name="aasa"),
+    path(".well-known/assetlinks.json", web.assetlinks, name="assetlinks"),
 ]
 
 if not getattr(settings, "AWS_STORAGE_BUCKET_NAME", None):

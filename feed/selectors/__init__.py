@@ -4,6 +4,7 @@
 - `posts`: post cards (`post_detail`, `posts_by_ids`), a member's posts, lineage,
   remixes, comments, and `remix_source` (generation's remix resolver);
 - `feeds`: For you (the materialised ranked set) and Following;
+- `share`: `share_post` and `creator_posts`, public posts as everyone may see them, for the web pages;
 - `pages`: `Page` and `Pager`, what a paged listing is. Listings served within
   a teen's budget are returned as pagers; `feed.services.page_serve` serves them.
 """
@@ -19,12 +20,15 @@ from feed.selectors.posts import (
     remixes,
     user_posts,
 )
+from feed.selectors.share import SharedPost, creator_posts, share_post
 from feed.selectors.visibility import post_get, visible_posts, visible_q
 
 __all__ = [
     "Page",
     "Pager",
+    "SharedPost",
     "comments",
+    "creator_posts",
     "following",
     "for_you",
     "lineage",
@@ -33,6 +37,7 @@ __all__ = [
     "posts_by_ids",
     "remix_source",
     "remixes",
+    "share_post",
     "user_posts",
     "visible_posts",
     "visible_q",

@@ -16,7 +16,7 @@ from sora_social.accounts.models import (
     User,
     WaitlistEntry,
 )
-from sora_social.accounts.selectors import TeenControls
+from sora_social.accounts.selectors import InvitePreview, TeenControls
 
 
 def user_public(user: User) -> dict[str, Any]:
@@ -149,3 +149,22 @@ def notification_out(note: Notification) -> dict[str, Any]:
 def notification_event(note: Notification) -> dict[str, Any]:
     """The same notification as pushed live over the member's WebSocket."""
     return {"type": note.kind, "id": str(note.id), "created_at": note.created_at.isoformat(), **note.payload}
+
+
+def invite_page_out(
+    preview: InvitePreview, *, code: str, region: str, waitlist: bool, min_age: int
+) -> dict[str, Any]:
+    """The invite page's template context (texts raw: the template escapes them)."""
+    inviter = None
+    if preview.inviter_username:
+        inviter = {"username": preview.inviter_username, "name": preview.inviter_display_name}
+    return {
+        "title": f"{inviter['name']} invited you to Sora Social"
+        if inviter
+        else "You are invited to Sora Social",
+        "inviter": inviter,
+        "code": code,
+        "region": region,
+        "waitlist": waitlist,
+        "min_age": min_age,
+    }

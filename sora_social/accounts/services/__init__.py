@@ -5,7 +5,8 @@ Import them from this package. Modules:
 - `profile`: profile edits, notifications.
 - `invites`: members' codes and root codes, the staff issuance caps.
 - `signup`: `user_signup` (redeem a code: tree lock, code lock, insert, mark redeemed).
-- `invite_attempts`: the record of each redemption attempt and the failed-attempt throttle.
+- `invite_attempts`: the record of each redemption attempt, the failed-attempt throttle, and
+  `invite_link_open` (what an invite link's page shows).
 - `waitlist`: joining the waitlist, admitting a wave.
 - `tree`: tree locks and the stored subtree counters.
 - `moderation`: staff account actions (suspend, ban, freeze or reparent a subtree, disable invites).
@@ -17,6 +18,7 @@ Import them from this package. Modules:
 
 from sora_social.accounts.services.deletion import account_delete, account_delete_own
 from sora_social.accounts.services.graph import block_create, block_delete, follow_create, follow_delete
+from sora_social.accounts.services.invite_attempts import invite_link_open
 from sora_social.accounts.services.invites import (
     invite_codes_disable,
     invite_codes_issue,
@@ -66,6 +68,7 @@ __all__ = [
     "invite_codes_disable",
     "invite_codes_issue",
     "invite_counters_rebuild",
+    "invite_link_open",
     "invite_root_codes_create",
     "invites_disable",
     "lock_trees",
