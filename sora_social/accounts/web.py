@@ -129,15 +129,16 @@ def invite_page(request: HttpRequest, code: str) -> HttpResponse:
     try:
         return _post(request, code, preview)
     except ApplicationError as exc:
-        values = request.POST
-        waitlist = request.POST.get("form") == "waitlist"
-        return _render(
+        response = _render(
             request,
             code,
             preview,
             status=exc.status,
-            waitlist=waitlist,
+            waitlist=request.POST.get("form") == "waitlist",
             error=exc.message,
             form_errors=_field_errors(exc),
-            values=values,
+            values=request.POST,
         )
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
