@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
@@ -73,3 +73,9 @@ def creator_page(request: HttpRequest, username: str) -> HttpResponse:
         author, rows, absolute=lambda url: absolute(request, url), page_url=share_path
     )
     return _cached(page(request, "feed/creator.html", context), settings.WEB_SHARE_CACHE_S)
+
+
+urlpatterns = [
+    path("p/<str:post_id>", share_page, name="share-page"),
+    path("u/<str:username>", creator_page, name="creator-page"),
+]

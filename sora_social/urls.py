@@ -8,15 +8,13 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from feed.web import creator_page, share_page
 from sora_social.accounts.admin_login import ThrottledAdminLoginForm
-from sora_social.accounts.web import invite_page
-from sora_social.common import health, web
+from sora_social.common import health
 from sora_social.common.media_views import media_serve
 
 
 def _routes(urlconf: str) -> list[Any]:
-    """An app's API routes, to splice into one flat list.
+    """An app's routes (its API's, or its web pages'), to splice into one flat list.
 
     Nested `include("")`s cost a request for the last app's routes one raised
     and caught Resolver404, with its patterns copied into a "tried" list, for
@@ -42,12 +40,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    # Web pages people land on from a shared link (the app opens these paths itself: app links).
-    path("p/<str:post_id>", share_page, name="share-page"),
-    path("u/<str:username>", creator_page, name="creator-page"),
-    path("i/<str:code>", invite_page, name="invite-page"),
-    path(".well-known/apple-app-site-association", web.apple_app_site_association, name="aasa"),
-    path(".well-known/assetlinks.json", web.assetlinks, name="assetlinks"),
+    # Web pages people land on from a shared link (/p/, /u/, /i/; the app opens /p/ and /i/
+    # itself through the app-link files under /.well-known/).
+    *_routes("feed.web"),
+    *_routes("sora_social.accounts.web"),
+    *_routes("sora_social.common.web"),
 ]
 
 if not getattr(settings, "AWS_STORAGE_BUCKET_NAME", None):

@@ -22,6 +22,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import path
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -142,3 +143,6 @@ def invite_page(request: HttpRequest, code: str) -> HttpResponse:
         if isinstance(exc, RateLimited):
             response["Retry-After"] = str(exc.retry_after)
         return response
+
+
+urlpatterns = [path("i/<str:code>", invite_page, name="invite-page")]

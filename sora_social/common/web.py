@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import path
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from rest_framework.throttling import BaseThrottle
@@ -115,3 +116,9 @@ def apple_app_site_association(request: HttpRequest) -> JsonResponse:
 @require_safe
 def assetlinks(request: HttpRequest) -> JsonResponse:
     return _app_links_response(assetlinks_body())
+
+
+urlpatterns = [
+    path(".well-known/apple-app-site-association", apple_app_site_association, name="aasa"),
+    path(".well-known/assetlinks.json", assetlinks, name="assetlinks"),
+]
