@@ -1,4 +1,5 @@
-"""The feed's web pages: `GET /p/<post_id>` (share page) and `GET /u/<username>` (a creator's page).
+"""The feed's web pages: `GET /p/<post_id>` (share page, and `/embed`, the bare player that the
+Twitter player card frames) and `GET /u/<username>` (a creator's page).
 
 Server-rendered HTML for people and link previews. The share page
 (`feed/share.html`) has the video with its poster, Open Graph and
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from feed import presenters, selectors
@@ -29,6 +31,10 @@ NO_CREATOR = "This creator is not available"
 
 def share_path(post_id: int) -> str:
     return reverse("share-page", kwargs={"post_id": str(post_id)})
+
+
+def embed_path(post_id: int) -> str:
+    return reverse("share-embed", kwargs={"post_id": str(post_id)})
 
 
 def creator_path(username: str) -> str:
@@ -60,7 +66,23 @@ def share_page(request: HttpRequest, post_id: str) -> HttpResponse:
     context = presenters.share_page_out(
         shared, absolute=lambda url: absolute(request, url), page_url=share_path, creator_url=creator_path
     )
+    context["embed_url"] = absolute(request, embed_path(int(shared.card["id"])))
     return _cached(page(request, "feed/share.html", context), settings.WEB_SHARE_CACHE_S)
+
+
+@xframe_options_exempt
+@require_safe
+def share_embed(request: HttpRequest, post_id: str) -> HttpResponse:
+    """The bare player the Twitter player card frames: the same post rules, frameable by anyone."""
+    try:
+        shared = selectors.share_post(post_id=post_id)
+    except NotFound as exc:
+        return _unavailable(request, exc, NOT_AVAILABLE)
+    context = presenters.share_page_out(
+        shared, absolute=lambda url: absolute(request, url), page_url=share_path, creator_url=creator_path
+    )
+    response = page(request, "feed/embed.html", context, frame_ancestors="*")
+    return _cached(response, settings.WEB_SHARE_CACHE_S)
 
 
 @require_safe
@@ -77,5 +99,6 @@ def creator_page(request: HttpRequest, username: str) -> HttpResponse:
 
 urlpatterns = [
     path("p/<str:post_id>", share_page, name="share-page"),
+    path("p/<str:post_id>/embed", share_embed, name="share-embed"),
     path("u/<str:username>", creator_page, name="creator-page"),
 ]

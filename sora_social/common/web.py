@@ -33,7 +33,7 @@ APP_LINK_PATHS = ("/p/*", "/i/*")
 APP_LINKS_CACHE_S = 3600
 _CSP = (
     "default-src 'none'; img-src 'self' https: data:; media-src 'self' https:; "
-    "style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "style-src 'unsafe-inline'; form-action 'self'; frame-ancestors {frames}; base-uri 'none'"
 )
 
 
@@ -54,11 +54,17 @@ def absolute(request: HttpRequest, url: str) -> str:
 
 
 def page(
-    request: HttpRequest, template: str, context: Mapping[str, Any], *, status: int = 200
+    request: HttpRequest,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    status: int = 200,
+    frame_ancestors: str = "'none'",
 ) -> HttpResponse:
-    """A web page: the template rendered with the CSP every web page carries."""
+    """A web page: the template rendered with the CSP every web page carries (framing refused
+    unless the page says otherwise: only the embeddable player does)."""
     response = render(request, template, dict(context), status=status)
-    response["Content-Security-Policy"] = _CSP
+    response["Content-Security-Policy"] = _CSP.format(frames=frame_ancestors)
     response["Referrer-Policy"] = "strict-origin-when-cross-origin"
     return response
 

@@ -65,7 +65,9 @@ def test_public_post_page_has_video_poster_and_open_graph_tags(client):
     assert meta["og:image"] == f"http://testserver/media/{post.poster}"
     assert meta["og:video:type"] == "video/mp4"
     assert meta["og:url"] == f"http://testserver/p/{post.id}"
-    assert meta["twitter:card"] == "summary_large_image"
+    assert meta["twitter:card"] == "player"
+    assert meta["twitter:player"] == f"http://testserver/p/{post.id}/embed"
+    assert meta["twitter:player:stream"] == meta["og:video"]
     assert meta["twitter:image"] == meta["og:image"]
     assert is_public(post.video)
     assert is_public(post.poster)
@@ -79,6 +81,8 @@ def test_public_post_page_has_video_poster_and_open_graph_tags(client):
     assert "public" in response["Cache-Control"]
     assert "max-age=60" in response["Cache-Control"]
     assert "script-src" not in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
 
 
 def test_web_base_url_makes_the_open_graph_urls_absolute(client, settings):
@@ -230,3 +234,25 @@ def test_creator_page_of_unknown_or_suspended_member_is_404(client):
     second = client.get("/u/nobody-at-all")
     assert first.status_code == second.status_code == 404
     assert first.content == second.content
+
+
+def test_embed_player_is_frameable_and_follows_the_same_rules(client):
+    """`/p/<id>/embed` (the Twitter player) may be framed by anyone; non-public posts are the same 404."""
+    post = publish(visibility="public")
+    post.refresh_from_db()
+    embed = client.get(f"/p/{post.id}/embed")
+    assert embed.status_code == 200
+    assert "X-Frame-Options" not in embed
+    assert "frame-ancestors *" in embed["Content-Security-Policy"]
+    assert f"/media/{post.video}" in embed.content.decode()
+    private = publish(visibility="private")
+    assert client.get(f"/p/{private.id}/embed").status_code == 404
+
+
+def test_post_without_public_video_falls_back_to_the_large_image_card(client):
+    """No servable public video: no og:video and no player card, only the poster card."""
+    post = publish(visibility="public")
+    Post.objects.filter(pk=post.pk).update(video="")
+    meta = parsed(client.get(f"/p/{post.id}")).meta
+    assert "og:video" not in meta
+    assert meta["twitter:card"] == "summary_large_image"
