@@ -96,7 +96,15 @@ def _post(request: HttpRequest, code: str, preview: InvitePreview) -> HttpRespon
     if request.POST.get("form") == "waitlist":
         form: forms.Form = WaitlistForm(request.POST)
         if not form.is_valid():
-            return _render(request, code, preview, status=400, waitlist=True, form_errors=form.errors)
+            return _render(
+                request,
+                code,
+                preview,
+                status=400,
+                waitlist=True,
+                form_errors=form.errors,
+                values=request.POST,
+            )
         entry = services.waitlist_join(**form.cleaned_data)
         return _render(request, code, preview, status=201, done="waitlisted", region=entry.region)
     form = SignupForm(request.POST)
