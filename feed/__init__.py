@@ -15,7 +15,8 @@ Module map:
   the rows of `cards`, the feed's one-query card statement);
 - `cards`: the card SQL; `sources`, `ranking`, `store`, `embedding`: For you machinery;
 - `api/`: views and URLs; `tasks`: Celery tasks; `receivers`: other apps' signals;
-  `subjects`: moderation adapters; `seeding`: demo posts; `admin`.
+  `subjects`: moderation adapters; `seeding`: demo posts; `admin`;
+- `web`: the web pages `/p/<id>` (share page) and `/u/<username>` (creator page).
 
 An endpoint's behaviour: `api/views.py` → the selector or service it names.
 """

@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from sora_social.common.media import media_url
+from sora_social.common.storage import is_public
 
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Callable
 
     from feed.models import Comment, FeedPreference, Post
+    from feed.selectors.share import SharedPost
     from feed.services.serving import Served
     from feed.services.steering import Steered
     from sora_social.accounts.models import User
@@ -158,3 +161,95 @@ def lineage_out(post: Post, served: Served | None) -> dict[str, Any]:
 
 def remixes_out(post: Post, served: Served) -> dict[str, Any]:
     return {"post_id": str(post.id), "total": post.descendant_count, **page_out(served)}
+
+
+# --- the share page (`feed.web`) ---------------------------------------------------------
+
+_VIDEO_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "mov": "video/quicktime"}
+_TITLE_CHARS = 70
+
+
+def _public_media_url(name: str) -> str | None:
+    """A public name's plain URL; anything else gets none: a cached, anonymous page never
+    carries a signed URL (rule 10: only a public post's video and poster are unauthorised)."""
+    return media_url(name) if name and is_public(name) else None
+
+
+def share_link_out(r: Mapping[str, Any], page_url: Callable[[int], str]) -> dict[str, Any]:
+    """A post in the share page's lineage lists, from a `.values()` row."""
+    return {
+        "url": page_url(r["id"]),
+        "username": r["author__username"],
+        "caption": r["caption"],
+        "depth": r["depth"],
+    }
+
+
+def share_page_out(
+    shared: SharedPost,
+    *,
+    absolute: Callable[[str], str],
+    page_url: Callable[[int], str],
+    creator_url: Callable[[str], str],
+) -> dict[str, Any]:
+    """The share page's template context: texts, absolute media URLs and lineage links.
+
+    `absolute` makes a URL absolute (Open Graph wants absolute URLs); `page_url`
+    and `creator_url` are the paths of a post's and a creator's pages. Texts are
+    left raw: the template escapes.
+    """
+    card = shared.card
+    author = card["author"]
+    name = author["display_name"] or author["username"]
+    caption = card["caption"] or ""
+    title = caption if len(caption) <= _TITLE_CHARS else caption[: _TITLE_CHARS - 1].rstrip() + "…"
+    video, poster = _public_media_url(shared.video), _public_media_url(shared.poster)
+    remix_of = card["remix_of"]
+    return {
+        "title": title or f"A video by @{author['username']}",
+        "description": (f"{caption} · " if caption else "")
+        + f"AI-generated video by {name} (@{author['username']})",
+        "caption": caption,
+        "author": {"username": author["username"], "name": name, "url": creator_url(author["username"])},
+        "page_url": absolute(page_url(int(card["id"]))),
+        "video_url": absolute(video) if video else None,
+        "video_type": _VIDEO_TYPES.get(shared.video.rsplit(".", 1)[-1].lower(), "video/mp4"),
+        "poster_url": absolute(poster) if poster else None,
+        "cameos": [c["owner"] for c in card["cameos"]],
+        "remix_label": remix_of["label"] if remix_of else None,
+        "parent_url": page_url(int(remix_of["post_id"])) if remix_of and remix_of["post_id"] else None,
+        "ancestors": [share_link_out(r, page_url) for r in shared.ancestors],
+        "remixes": [share_link_out(r, page_url) for r in shared.remixes],
+        "remix_total": card["counts"]["descendants"],
+        "created_at": card["created_at"],
+    }
+
+
+def creator_page_out(
+    author: User,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    absolute: Callable[[str], str],
+    page_url: Callable[[int], str],
+) -> dict[str, Any]:
+    """The creator page's template context: who, and their public posts' posters and links.
+
+    The rows are cards of published public posts, whose files live under public names
+    (`services.posts_media_place`), so their poster URLs are plain, never signed.
+    """
+    name = author.display_name or author.username
+    posts = []
+    for card in rows:
+        poster = card["poster_url"]
+        posts.append(
+            {
+                "url": page_url(int(card["id"])),
+                "caption": card["caption"],
+                "poster_url": absolute(poster) if poster else None,
+            }
+        )
+    return {
+        "title": f"{name} (@{author.username})",
+        "author": {"username": author.username, "name": name, "bio": author.bio},
+        "posts": posts,
+    }

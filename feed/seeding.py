@@ -18,6 +18,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
+from feed.models import Post
+from feed.states import PostState, Visibility
 from sora_social.accounts.selectors import active_member_ids
 from sora_social.common.ids import EPOCH_MS, new_ids
 
@@ -235,4 +237,11 @@ class PostsSeeder:
         added = seed_posts(
             count=max(0, int(options.get("posts") or 0)), days=int(options.get("post_days") or 30)
         )
-        return [f"  posts:     {added:,} demo posts added"] if added else []
+        lines = [f"  posts:     {added:,} demo posts added"] if added else []
+        remix = (
+            Post.objects.filter(state=PostState.PUBLISHED, visibility=Visibility.PUBLIC, depth__gt=0)
+            .order_by("-id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        return lines + ([f"  share:     /p/{remix}  (web share page of a demo remix)"] if remix else [])

@@ -1,4 +1,4 @@
-"""Root URLs: the API under /api/v1/, schema and docs, admin, health, local media (checked)."""
+"""Root URLs: the API under /api/v1/, schema and docs, admin, health, web pages and app links, local media (checked)."""
 
 from importlib import import_module
 from typing import Any
@@ -14,7 +14,7 @@ from sora_social.common.media_views import media_serve
 
 
 def _routes(urlconf: str) -> list[Any]:
-    """An app's API routes, to splice into one flat list.
+    """An app's routes (its API's, or its web pages'), to splice into one flat list.
 
     Nested `include("")`s cost a request for the last app's routes one raised
     and caught Resolver404, with its patterns copied into a "tried" list, for
@@ -42,6 +42,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Web pages people land on from a shared link (/p/, /u/, /i/; the app opens /p/ and /i/
+    # itself through the app-link files under /.well-known/).
+    *_routes("feed.web"),
+    *_routes("sora_social.accounts.web"),
+    *_routes("sora_social.common.web"),
 ]
 
 if not getattr(settings, "AWS_STORAGE_BUCKET_NAME", None):

@@ -67,8 +67,8 @@ def _world() -> World:
     from messaging.services import message_send, thread_open
     from moderation.models import Strike
     from sora_social.accounts.services import block_create, follow_create, parental_link_start
-    from sora_social.notifications.services import device_register
     from sora_social.accounts.viewer import Viewer
+    from sora_social.notifications.services import device_register
     from tests.cameos.factories import AppearanceFactory, CameoFactory
     from tests.feed.factories import publish, ready_job
 

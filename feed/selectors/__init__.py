@@ -6,6 +6,7 @@
 - `feeds`: For you (the materialised ranked set) and Following;
 - `search`: `posts_search` (full-text and embedding candidates, ranked), `topics_search`
   (hashtags with their post counts); members are searched in accounts;
+- `share`: `share_post` and `creator_posts`, public posts as everyone may see them, for the web pages;
 - `pages`: `Page` and `Pager`, what a paged listing is. Listings served within
   a teen's budget are returned as pagers; `feed.services.page_serve` serves them.
 """
@@ -22,12 +23,15 @@ from feed.selectors.posts import (
     user_posts,
 )
 from feed.selectors.search import posts_search, ranked_post_ids, topics_search
+from feed.selectors.share import SharedPost, creator_posts, share_post
 from feed.selectors.visibility import post_get, visible_posts, visible_q
 
 __all__ = [
     "Page",
     "Pager",
+    "SharedPost",
     "comments",
+    "creator_posts",
     "following",
     "for_you",
     "lineage",
@@ -38,6 +42,7 @@ __all__ = [
     "ranked_post_ids",
     "remix_source",
     "remixes",
+    "share_post",
     "topics_search",
     "user_posts",
     "visible_posts",

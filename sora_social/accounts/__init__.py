@@ -18,4 +18,5 @@ Module map (other apps use only `selectors`, `services`, `signals`, `viewer`):
 - `signals`: `user_blocked`, `account_suspended`, `account_deleted`.
 - `tasks`: the daily teen age-out and the refresh-token flush.
 - `usernames`: normalisation and the confusable skeleton; `seeding`: demo members.
+- `web`: the invite page `/i/<code>` (HTML signup and waitlist forms over the same services).
 """

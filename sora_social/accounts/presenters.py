@@ -15,7 +15,7 @@ from sora_social.accounts.models import (
     User,
     WaitlistEntry,
 )
-from sora_social.accounts.selectors import MemberPage, Profile, TeenControls
+from sora_social.accounts.selectors import InvitePreview, MemberPage, Profile, TeenControls
 from sora_social.common.media import media_url
 
 
@@ -180,3 +180,22 @@ def my_parental_link_out(
     if "controls" not in body:
         body["controls"] = controls_out(defaults)
     return body
+
+
+def invite_page_out(
+    preview: InvitePreview, *, code: str, region: str, waitlist: bool, min_age: int
+) -> dict[str, Any]:
+    """The invite page's template context (texts raw: the template escapes them)."""
+    inviter = None
+    if preview.inviter_username:
+        inviter = {"username": preview.inviter_username, "name": preview.inviter_display_name}
+    return {
+        "title": f"{inviter['name']} invited you to Sora Social"
+        if inviter
+        else "You are invited to Sora Social",
+        "inviter": inviter,
+        "code": code,
+        "region": region,
+        "waitlist": waitlist,
+        "min_age": min_age,
+    }

@@ -84,7 +84,17 @@ class UsersSeeder:
         return [
             f"  moderator: admin / {ADMIN_PASSWORD}  (Django admin)",
             *[f"  member:    {username} / {DEMO_PASSWORD}" for username, _ in NAMED],
+            *self._invite_link(),
         ]
+
+    def _invite_link(self) -> list[str]:
+        """An unused code's invite page, to try the web signup (`/i/<code>`)."""
+        code = (
+            InviteCode.objects.filter(state=InviteCode.State.AVAILABLE, owner__isnull=False)
+            .order_by("id")
+            .first()
+        )
+        return [f"  invite:    /i/{code.display}  (web signup page)"] if code else []
 
     def _ensure_admin(self) -> None:
         if not User.objects.filter(username="admin").exists():

@@ -12,6 +12,7 @@ for who is signed in: `ws_auth`, `consumers`).
 - `ids`: snowflake ids; `db`: prepared statements; `fields`: strict JSON fields.
 - `events`, `channel_layer`, `consumers`, `ws_auth`: per-member WebSocket events.
 - `storage`, `media`, `media_views`: media files and signed URLs.
+- `web`: the web pages' plumbing (HTML errors, CSP, absolute URLs) and the app-link files.
 - `health`: `/healthz` and `/readyz`; `checks`: refusals to run production unsafely.
 - `worker`: the in-process Celery worker; `throttles`, `logs`, `seeding`, `admin_actions`,
   `secret_file`; `redis_config` (layer settings, retries), `cache` (one Redis pool per process).

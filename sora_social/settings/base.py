@@ -433,6 +433,39 @@ AVATAR_MAX_SIDE = env_int(
 )
 AVATAR_SIZE = env_int("AVATAR_SIZE", 512, "Side of the square avatar stored after resizing, in pixels.")
 
+# --- web pages (share pages, invite links) and app links ---
+
+WEB_BASE_URL = env_str(
+    "WEB_BASE_URL",
+    None,
+    "Public origin of the web pages (`https://sora.example`), for absolute Open Graph URLs. Unset: the request's host.",
+)
+WEB_REGION_HEADER = env_str(
+    "WEB_REGION_HEADER",
+    None,
+    "Request header a CDN fills with the visitor's country (e.g. `CloudFront-Viewer-Country`): invite pages outside SIGNUP_REGIONS show the waitlist form. Unset: always the signup form.",
+)
+WEB_SHARE_CACHE_S = env_int(
+    "WEB_SHARE_CACHE_S",
+    60,
+    "Seconds shared caches may keep a share page (`/p/<id>`); 404s are kept half as long.",
+)
+APP_IOS_APP_IDS = env_list(
+    "APP_IOS_APP_IDS",
+    [],
+    "iOS app ids (`TEAMID.bundle.id`) that open /p/ and /i/ links (apple-app-site-association). Empty: no iOS app links.",
+)
+APP_ANDROID_PACKAGE = env_str(
+    "APP_ANDROID_PACKAGE",
+    None,
+    "Android package name that opens /p/ and /i/ links (assetlinks.json). Unset: none.",
+)
+APP_ANDROID_CERT_FINGERPRINTS = env_list(
+    "APP_ANDROID_CERT_FINGERPRINTS",
+    [],
+    "SHA-256 fingerprints (`AB:CD:…`) of the Android app's signing certificates, for assetlinks.json.",
+)
+
 # --- moderation ---
 
 SAFETY_FAIL_CLOSED = env_bool(

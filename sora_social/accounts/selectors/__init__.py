@@ -7,13 +7,14 @@ visibility check stays one indexed query. Selectors only read.
 
 Modules (import from this package):
 
-- `members`: `user_get` (404 on unknown/inactive), `user_load` (the
+- `members`: `user_get` and `user_get_by_username` (404 on unknown/inactive), `user_load` (the
   per-request load), `mentioned_users`, `sql_tables`
   (table names for raw SQL).
 - `graph`: follows, mutuals and blocks, and their `Exists` builders.
 - `teens`: the age rule (`age_on`, `user_is_teen`), `TeenControls` and
   parental links, and the contact rule (`uncontactable_ids`, `may_contact`).
-- `tree`: the invite tree (`subtree_filter`, ancestors, descendants, codes).
+- `tree`: the invite tree (`subtree_filter`, ancestors, descendants, codes, and
+  `invite_code_preview`, what an invite link shows).
 - `profiles`: profiles as a viewer sees them (`profile_get`), follower and following pages,
   member search (`users_search`).
 - `risk`: resale and abuse signals (`invite_risk`, `invite_code_risk`).
@@ -37,6 +38,7 @@ from sora_social.accounts.selectors.members import (
     mentioned_users,
     sql_tables,
     user_get,
+    user_get_by_username,
     user_load,
 )
 from sora_social.accounts.selectors.profiles import (
@@ -66,7 +68,9 @@ from sora_social.accounts.selectors.teens import (
 )
 from sora_social.accounts.selectors.tree import (
     PATH_UPPER,
+    InvitePreview,
     invite_ancestors,
+    invite_code_preview,
     invite_codes_of,
     invite_descendants,
     invite_subtree_size,
@@ -76,6 +80,7 @@ from sora_social.accounts.selectors.tree import (
 __all__ = [
     "PATH_UPPER",
     "SEARCH_MAX_RESULTS",
+    "InvitePreview",
     "InviteRisk",
     "MemberPage",
     "Profile",
@@ -94,6 +99,7 @@ __all__ = [
     "following_page",
     "follows",
     "invite_ancestors",
+    "invite_code_preview",
     "invite_code_risk",
     "invite_codes_of",
     "invite_descendants",
@@ -116,6 +122,7 @@ __all__ = [
     "teen_settings_get",
     "uncontactable_ids",
     "user_get",
+    "user_get_by_username",
     "user_is_teen",
     "user_load",
     "users_are_mutuals",

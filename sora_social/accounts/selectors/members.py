@@ -25,6 +25,14 @@ def user_get(*, user_id: object) -> User:
     return user
 
 
+def user_get_by_username(*, username: str) -> User:
+    """An active member by username (case-insensitive, as usernames are unique); else 404."""
+    user = User.objects.filter(username__iexact=username[:150], is_active=True).first() if username else None
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
 def user_load(*, user_id: int) -> User | None:
     """The member with this id, by one prepared statement: what every authenticated request loads.
 

@@ -1,8 +1,9 @@
-"""The invite tree: subtree ranges, ancestors, descendants (paged) and a member's codes."""
+"""The invite tree: subtree ranges, ancestors, descendants (paged), a member's codes, and a code's preview."""
 
 from __future__ import annotations
 
-from typing import cast
+from dataclasses import dataclass
+from typing import Literal, cast
 
 from django.db.models import BooleanField, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -85,4 +86,57 @@ def invite_subtree_size(*, user_id: int) -> int:
 def invite_codes_of(*, user_id: int) -> list[InviteCode]:
     return list(
         InviteCode.objects.filter(owner_id=user_id).select_related("redeemed_by").order_by("created_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class InvitePreview:
+    """What an invite link shows before signup: whether the code may be redeemed now, and whose it is.
+
+    `inviter_*` are empty for staff-issued root codes (no owner) and for codes
+    that cannot be used: a spent or disabled code does not name its owner.
+    """
+
+    state: Literal["usable", "used", "disabled"]
+    inviter_username: str = ""
+    inviter_display_name: str = ""
+
+
+def invite_code_preview(*, code: str) -> InvitePreview | None:
+    """The preview of a normalised code (one query), None when no such code exists.
+
+    "usable" follows the redemption rule (`services.signup._lock_usable_code`):
+    available, and an owner who is active, may invite, and is in the tree.
+    """
+    row = (
+        InviteCode.objects.filter(code=code)
+        .values(
+            "state",
+            "owner_id",
+            "owner__username",
+            "owner__display_name",
+            "owner__is_active",
+            "owner__can_invite",
+            "owner__invite_path",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    if row["state"] == InviteCode.State.REDEEMED:
+        return InvitePreview(state="used")
+    owned = row["owner_id"] is not None
+    if row["state"] == InviteCode.State.DISABLED or (
+        owned
+        and not (
+            row["owner__is_active"] and row["owner__can_invite"] and row["owner__invite_path"] is not None
+        )
+    ):
+        return InvitePreview(state="disabled")
+    if not owned:
+        return InvitePreview(state="usable")
+    return InvitePreview(
+        state="usable",
+        inviter_username=row["owner__username"],
+        inviter_display_name=row["owner__display_name"] or row["owner__username"],
     )

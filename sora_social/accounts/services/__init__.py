@@ -5,7 +5,8 @@ Import them from this package. Modules:
 - `profile`: profile edits; `notification_create` (the notifications app's, re-exported: the entry point every app calls).
 - `invites`: members' codes and root codes, the staff issuance caps.
 - `signup`: `user_signup` (redeem a code: tree lock, code lock, insert, mark redeemed).
-- `invite_attempts`: the record of each redemption attempt and the failed-attempt throttle.
+- `invite_attempts`: the record of each redemption attempt, the failed-attempt throttle, and
+  `invite_link_open` (what an invite link's page shows).
 - `waitlist`: joining the waitlist, admitting a wave.
 - `tree`: tree locks and the stored subtree counters.
 - `moderation`: staff account actions (suspend, ban, freeze or reparent a subtree, disable invites).
@@ -26,6 +27,7 @@ from sora_social.accounts.services.graph import (
     follow_delete,
     follows_delete,
 )
+from sora_social.accounts.services.invite_attempts import invite_link_open
 from sora_social.accounts.services.invites import (
     invite_codes_disable,
     invite_codes_issue,
@@ -82,6 +84,7 @@ __all__ = [
     "invite_codes_disable",
     "invite_codes_issue",
     "invite_counters_rebuild",
+    "invite_link_open",
     "invite_root_codes_create",
     "invites_disable",
     "lock_trees",

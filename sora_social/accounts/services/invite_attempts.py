@@ -1,7 +1,9 @@
-"""Redemption attempts: the record of each one and the failed-redemption throttle.
+"""Redemption attempts: the record of each one, the failed-redemption throttle, and opening an invite link.
 
 Failed redemptions are counted per IP and per device id in the cache; past
 INVITE_FAILED_LIMIT in INVITE_FAILED_WINDOW_S, further attempts get 429.
+Opening an invite link (`/i/<code>`) with an unknown code counts as a failed
+attempt too: otherwise the page would be a free oracle for guessing codes.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from django.conf import settings
 from django.core.cache import cache
 
 from sora_social.accounts.models import InviteAttempt
-from sora_social.common.errors import RateLimited
+from sora_social.accounts.selectors import InvitePreview, invite_code_preview
+from sora_social.accounts.services.invites import normalize_code
+from sora_social.common.errors import NotFound, RateLimited
 
 
 def network_of(ip: str | None) -> str:
@@ -65,3 +69,14 @@ def record_attempt(code: str, code_id: int | None, ip: str | None, device_id: st
         device_id=device_id,
         outcome=outcome,
     )
+
+
+def invite_link_open(*, code: str, ip: str | None) -> InvitePreview:
+    """What the invite page shows for `code`: throttled like redemption; unknown codes are 404
+    `invalid_invite_code` and count as a failed attempt from `ip`."""
+    throttle_check(ip, "")
+    preview = invite_code_preview(code=normalize_code(code))
+    if preview is None:
+        throttle_count_failure(ip, "")
+        raise NotFound("This invite code does not exist.", code="invalid_invite_code")
+    return preview

@@ -15,8 +15,7 @@ from sora_social.accounts.api.serializers import MeOutput
 from sora_social.accounts.viewer import member_of
 from sora_social.common.api.base import APIView
 from sora_social.common.errors import ValidationFailed
-from sora_social.common.pagination import CursorPagination
-from sora_social.common.schema import AutoSchema, component, page, page_parameters
+from sora_social.common.schema import AutoSchema
 from sora_social.common.throttles import AuthIPThrottle
 
 
