@@ -147,7 +147,9 @@ def md5(data: bytes) -> str:
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
-def _per_second_frames(container: av.container.InputContainer, max_seconds: int) -> list[tuple[int, np.ndarray]]:
+def _per_second_frames(
+    container: av.container.InputContainer, max_seconds: int
+) -> list[tuple[int, np.ndarray]]:
     stream = container.streams.video[0]
     stream.thread_type = "AUTO"
     picked: list[tuple[int, np.ndarray]] = []
@@ -198,8 +200,26 @@ def video_hashes(data: bytes, *, variants: bool = False, max_seconds: int = 120)
                 extra.setdefault(name, []).append(FrameHash(s, *pdq(picture)))
         extra = {name: _dedupe(hashes) for name, hashes in extra.items()}
     return VideoHashes(
-        frames=frames, duration_s=duration or float(len(picked)), audio=audio.fingerprint_of(data), variants=extra
+        frames=frames,
+        duration_s=duration or float(len(picked)),
+        audio=audio.fingerprint_of(data),
+        variants=extra,
     )
+
+
+def crop_hashes(data: bytes, *, keep: float = CROP_KEEP, max_seconds: int = 120) -> list[FrameHash]:
+    """Per-second PDQ of each frame's central `keep` share (stored, so 10 % crops still match)."""
+    try:
+        with av.open(io.BytesIO(data), "r") as container:
+            picked = _per_second_frames(container, max_seconds)
+    except Exception as exc:
+        raise MediaError("The video could not be decoded.") from exc
+    out = []
+    for s, rgb in picked:
+        h, w = rgb.shape[:2]
+        dy, dx = round(h * (1 - keep) / 2), round(w * (1 - keep) / 2)
+        out.append(FrameHash(s, *pdq(rgb[dy : h - dy, dx : w - dx])))
+    return _dedupe(out)
 
 
 def vpdq_match(query: list[str], target: list[str], *, distance: int = DISTANCE_MAX) -> tuple[float, float]:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ["sora_social", "moderation", "cameos", "generation", "feed"]
+ORDER = ["sora_social", "moderation", "cameos", "generation", "provenance", "feed"]
 
 
 def _imports(path: Path) -> set[str]:

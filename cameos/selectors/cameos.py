@@ -67,3 +67,12 @@ def cameo_owners(*, cameo_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
 def sql_tables() -> dict[str, str]:
     """Table names for other apps' hand-written SQL (the feed's card query joins the cameo table)."""
     return {"cameo": Cameo._meta.db_table}
+
+
+def cameo_recording(*, cameo_id: int) -> tuple[int, str] | None:
+    """(owner id, storage name) of a cameo's enrolment recording, for provenance hashing; None
+    when the cameo or its recording is gone."""
+    row = Cameo.objects.filter(pk=cameo_id).values_list("owner_id", "recording").first()
+    if row is None or not row[1]:
+        return None
+    return int(row[0]), str(row[1])

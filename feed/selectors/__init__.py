@@ -4,6 +4,7 @@
 - `posts`: post cards (`post_detail`, `posts_by_ids`), a member's posts, lineage,
   remixes, comments, and `remix_source` (generation's remix resolver);
 - `feeds`: For you (the materialised ranked set) and Following;
+- `provenance`: `posts_for_jobs`, `post_job` (provenance's resolvers, registered at start-up);
 - `pages`: `Page` and `Pager`, what a paged listing is. Listings served within
   a teen's budget are returned as pagers; `feed.services.page_serve` serves them.
 """
