@@ -27,6 +27,8 @@ import numpy as np
 import pdqhash
 from PIL import Image
 
+from provenance import audio
+
 QUALITY_MIN = 50  # vPDQ's VPDQ_QUALITY_THRESHOLD
 DISTANCE_MAX = 31  # vPDQ's VPDQ_DISTANCE_THRESHOLD: frames this close are the same frame
 QUERY_MATCH_PCT = 80.0  # vPDQ's VPDQ_QUERY_MATCH_THRESHOLD_PERCENT
@@ -178,8 +180,6 @@ def _dedupe(frames: list[FrameHash]) -> list[FrameHash]:
 
 def video_hashes(data: bytes, *, variants: bool = False, max_seconds: int = 120) -> VideoHashes:
     """vPDQ frame hashes and the audio fingerprint of a video (with `variants`, lookups' extras)."""
-    from provenance import audio  # sibling pure module; kept apart for its own tests
-
     try:
         with av.open(io.BytesIO(data), "r") as container:
             duration = (container.duration or 0) / 1_000_000

@@ -59,6 +59,9 @@ class FrameHash(models.Model):
             models.Index(fields=["media", "variant", "second"], name="provenance_frame_media"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.media_id} {self.variant} @{self.second}s"
+
 
 class AudioKey(models.Model):
     media = models.ForeignKey(MediaHash, on_delete=models.CASCADE, related_name="audio_keys")
@@ -66,6 +69,9 @@ class AudioKey(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["value"], name="provenance_audio_value")]
+
+    def __str__(self) -> str:
+        return f"{self.media_id}: {self.value}"
 
 
 class HashBank(models.Model):
@@ -115,6 +121,9 @@ class BankEntry(models.Model):
             models.UniqueConstraint(fields=["bank", "signal_type", "value_key"], name="provenance_entry_once")
         ]
         indexes = [models.Index(fields=["signal_type", "value_key"], name="provenance_entry_value")]
+
+    def __str__(self) -> str:
+        return f"{self.signal_type} {self.value[:16]}"
 
 
 class BankMatch(models.Model):

@@ -27,7 +27,7 @@ def decode(data: bytes) -> tuple[np.ndarray, np.ndarray, int]:
     chunks: list[np.ndarray] = []
     with av.open(io.BytesIO(data), "r") as container:
         stream = container.streams.video[0]
-        fps = int(round(float(stream.average_rate or 24)))
+        fps = round(float(stream.average_rate or 24))
         for frame in container.decode(video=0):
             frames.append(frame.to_ndarray(format="rgb24"))
     with av.open(io.BytesIO(data), "r") as container:
@@ -116,7 +116,7 @@ def screen_recording(data: bytes) -> bytes:
     """Scaled into a phone screen with a status bar, caption, buttons and a progress bar drawn on
     top, re-captured at 15 fps and low quality, sound picked up a little quieter."""
     frames, audio, fps = decode(data)
-    n, h, w = frames.shape[:3]
+    h, w = frames.shape[1:3]
     out_fps = max(1, fps // 2)
     picked = frames[:: max(1, fps // out_fps)]
     screen = np.full((len(picked), h + 96, w + 40, 3), 18, np.uint8)

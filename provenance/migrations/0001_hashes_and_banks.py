@@ -7,116 +7,266 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='BankEntry',
+            name="BankEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signal_type', models.CharField(choices=[('pdq', 'PDQ'), ('vpdq', 'vPDQ'), ('md5', 'MD5')], max_length=6)),
-                ('value', models.TextField(help_text="PDQ/MD5 hex, or vPDQ as threatexchange's JSON list.")),
-                ('value_key', models.CharField(help_text='SHA-256 of `value` (a vPDQ list is long).', max_length=64)),
-                ('pdq', pgvector.django.bit.BitField(blank=True, length=256, null=True)),
-                ('frames', models.JSONField(blank=True, default=list, help_text='vPDQ frame hashes as bit strings.')),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('source', models.CharField(blank=True, help_text='import, removal:<kind>:<id>, admin', max_length=40)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "signal_type",
+                    models.CharField(
+                        choices=[("pdq", "PDQ"), ("vpdq", "vPDQ"), ("md5", "MD5")], max_length=6
+                    ),
+                ),
+                ("value", models.TextField(help_text="PDQ/MD5 hex, or vPDQ as threatexchange's JSON list.")),
+                (
+                    "value_key",
+                    models.CharField(help_text="SHA-256 of `value` (a vPDQ list is long).", max_length=64),
+                ),
+                ("pdq", pgvector.django.bit.BitField(blank=True, length=256, null=True)),
+                (
+                    "frames",
+                    models.JSONField(blank=True, default=list, help_text="vPDQ frame hashes as bit strings."),
+                ),
+                ("note", models.CharField(blank=True, max_length=200)),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True, help_text="import, removal:<kind>:<id>, admin", max_length=40
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='HashBank',
+            name="HashBank",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('category', models.CharField(blank=True, help_text='Case category; removed content of it is added automatically.', max_length=32)),
-                ('action', models.CharField(choices=[('block', 'Block'), ('review', 'Send to review')], default='block', max_length=8)),
-                ('threshold', models.PositiveSmallIntegerField(default=31, help_text='Largest PDQ Hamming distance (0-256).')),
-                ('active', models.BooleanField(default=True)),
-                ('is_negative', models.BooleanField(default=False, help_text="A 'do not match' bank: its hits suppress others.")),
-                ('auto_add_removed', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('negative', models.ForeignKey(blank=True, help_text='Hashes here never match this bank (false positives).', limit_choices_to={'is_negative': True}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='guarded', to='provenance.hashbank')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True)),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        help_text="Case category; removed content of it is added automatically.",
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("block", "Block"), ("review", "Send to review")],
+                        default="block",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "threshold",
+                    models.PositiveSmallIntegerField(
+                        default=31, help_text="Largest PDQ Hamming distance (0-256)."
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "is_negative",
+                    models.BooleanField(
+                        default=False, help_text="A 'do not match' bank: its hits suppress others."
+                    ),
+                ),
+                ("auto_add_removed", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "negative",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Hashes here never match this bank (false positives).",
+                        limit_choices_to={"is_negative": True},
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="guarded",
+                        to="provenance.hashbank",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='BankMatch',
+            name="BankMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('output', 'Generated output'), ('upload', 'Image upload'), ('enrolment', 'Enrolment recording')], max_length=12)),
-                ('object_id', models.BigIntegerField()),
-                ('owner_id', models.BigIntegerField(blank=True, null=True)),
-                ('signal_type', models.CharField(choices=[('pdq', 'PDQ'), ('vpdq', 'vPDQ'), ('md5', 'MD5')], max_length=6)),
-                ('distance', models.IntegerField(default=0)),
-                ('action', models.CharField(max_length=8)),
-                ('case_id', models.BigIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('entry', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='provenance.bankentry')),
-                ('bank', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matches', to='provenance.hashbank')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("output", "Generated output"),
+                            ("upload", "Image upload"),
+                            ("enrolment", "Enrolment recording"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("object_id", models.BigIntegerField()),
+                ("owner_id", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "signal_type",
+                    models.CharField(
+                        choices=[("pdq", "PDQ"), ("vpdq", "vPDQ"), ("md5", "MD5")], max_length=6
+                    ),
+                ),
+                ("distance", models.IntegerField(default=0)),
+                ("action", models.CharField(max_length=8)),
+                ("case_id", models.BigIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="provenance.bankentry",
+                    ),
+                ),
+                (
+                    "bank",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matches",
+                        to="provenance.hashbank",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='bankentry',
-            name='bank',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='provenance.hashbank'),
+            model_name="bankentry",
+            name="bank",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="entries", to="provenance.hashbank"
+            ),
         ),
         migrations.CreateModel(
-            name='MediaHash',
+            name="MediaHash",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('output', 'Generated output'), ('upload', 'Image upload'), ('enrolment', 'Enrolment recording')], max_length=12)),
-                ('object_id', models.BigIntegerField(help_text='The job, upload or cameo id.')),
-                ('owner_id', models.BigIntegerField(blank=True, null=True)),
-                ('md5', models.CharField(db_index=True, max_length=32)),
-                ('duration_s', models.FloatField(default=0.0)),
-                ('audio', models.BinaryField(blank=True, help_text='uint32 sub-fingerprints, little-endian.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("output", "Generated output"),
+                            ("upload", "Image upload"),
+                            ("enrolment", "Enrolment recording"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("object_id", models.BigIntegerField(help_text="The job, upload or cameo id.")),
+                ("owner_id", models.BigIntegerField(blank=True, null=True)),
+                ("md5", models.CharField(db_index=True, max_length=32)),
+                ("duration_s", models.FloatField(default=0.0)),
+                (
+                    "audio",
+                    models.BinaryField(
+                        blank=True, help_text="uint32 sub-fingerprints, little-endian.", null=True
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'object_id'), name='provenance_media_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "object_id"), name="provenance_media_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FrameHash',
+            name="FrameHash",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('second', models.IntegerField(default=0)),
-                ('variant', models.CharField(default='original', max_length=10)),
-                ('quality', models.SmallIntegerField(default=100)),
-                ('hash', pgvector.django.bit.BitField(length=256)),
-                ('media', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='frames', to='provenance.mediahash')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("second", models.IntegerField(default=0)),
+                ("variant", models.CharField(default="original", max_length=10)),
+                ("quality", models.SmallIntegerField(default=100)),
+                ("hash", pgvector.django.bit.BitField(length=256)),
+                (
+                    "media",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="frames",
+                        to="provenance.mediahash",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AudioKey',
+            name="AudioKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.IntegerField()),
-                ('media', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='audio_keys', to='provenance.mediahash')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.IntegerField()),
+                (
+                    "media",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="audio_keys",
+                        to="provenance.mediahash",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='bankentry',
-            index=models.Index(fields=['signal_type', 'value_key'], name='provenance_entry_value'),
+            model_name="bankentry",
+            index=models.Index(fields=["signal_type", "value_key"], name="provenance_entry_value"),
         ),
         migrations.AddConstraint(
-            model_name='bankentry',
-            constraint=models.UniqueConstraint(fields=('bank', 'signal_type', 'value_key'), name='provenance_entry_once'),
+            model_name="bankentry",
+            constraint=models.UniqueConstraint(
+                fields=("bank", "signal_type", "value_key"), name="provenance_entry_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='framehash',
-            index=pgvector.django.indexes.HnswIndex(ef_construction=64, fields=['hash'], m=16, name='provenance_frame_hnsw', opclasses=['bit_hamming_ops']),
+            model_name="framehash",
+            index=pgvector.django.indexes.HnswIndex(
+                ef_construction=64,
+                fields=["hash"],
+                m=16,
+                name="provenance_frame_hnsw",
+                opclasses=["bit_hamming_ops"],
+            ),
         ),
         migrations.AddIndex(
-            model_name='framehash',
-            index=models.Index(fields=['media', 'variant', 'second'], name='provenance_frame_media'),
+            model_name="framehash",
+            index=models.Index(fields=["media", "variant", "second"], name="provenance_frame_media"),
         ),
         migrations.AddIndex(
-            model_name='audiokey',
-            index=models.Index(fields=['value'], name='provenance_audio_value'),
+            model_name="audiokey",
+            index=models.Index(fields=["value"], name="provenance_audio_value"),
         ),
     ]

@@ -43,7 +43,7 @@ def frame_neighbours(bits: list[str], *, max_distance: int, kinds: tuple[str, ..
         JOIN {MediaHash._meta.db_table} m ON m.id = f.media_id
         WHERE f.d <= %s AND m.kind = ANY(%s)
         GROUP BY f.media_id
-    """
+    """  # noqa: S608  (table names from our models; values are parameters)
     with connection.cursor() as cursor:
         cursor.execute(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}")
         cursor.execute(sql, [bits, max_distance, list(kinds)])
@@ -60,7 +60,7 @@ def audio_neighbours(values: np.ndarray, *, kinds: tuple[str, ...], limit: int =
         JOIN {MediaHash._meta.db_table} m ON m.id = a.media_id
         WHERE a.value = ANY(%s) AND m.kind = ANY(%s)
         GROUP BY a.media_id HAVING count(*) >= 3 ORDER BY count(*) DESC LIMIT %s
-    """
+    """  # noqa: S608  (table names from our models; values are parameters)
     with connection.cursor() as cursor:
         cursor.execute(sql, [keys, list(kinds), limit])
         return [int(row[0]) for row in cursor.fetchall()]

@@ -207,8 +207,8 @@ def banks_add_media(*, media: MediaHash, category: str | None, source: str) -> i
             _, created = BankEntry.objects.get_or_create(
                 bank=bank,
                 signal_type=signal.signal_type,
-                value=signal.value,
-                defaults=_entry_defaults(signal, source=source),
+                value_key=_key(signal.value),
+                defaults={**_entry_defaults(signal, source=source), "value": signal.value},
             )
             added += int(created)
     return added
