@@ -24,13 +24,13 @@ from typing import Any
 
 from PIL import Image
 
-from generation.provenance import CAMEO_ASSERTION, GENERATOR, read_manifest
+from generation.provenance import CAMEO_ASSERTION, GENERATOR, read_manifest, signing_material
 from provenance import audio, hashing
 from provenance.models import CROP90, ORIGINAL, OUTPUT
 from provenance.registry import PostRef, posts_of_jobs
 from provenance.selectors import audio_neighbours, frame_neighbours, stored_media
 
-VALID_STATES = ("Valid", "Trusted")
+TRUSTED = "Trusted"
 
 
 @dataclass
@@ -58,12 +58,17 @@ def _is_image(data: bytes) -> bool:
 
 
 def _from_manifest(data: bytes) -> int | None:
-    """The generation id of a valid manifest of ours, else None (no manifest, invalid, not ours)."""
+    """The generation id of a manifest of ours, else None (no manifest, invalid, not ours).
+
+    Ours means `Trusted` against our own signing chain's trust anchors: a manifest
+    that merely names our generator, signed by anyone else, is only `Valid` (its
+    signer untrusted) and is ignored, so the hashes decide.
+    """
     try:
-        report = read_manifest(data)
+        report = read_manifest(data, trust_anchors_pem=signing_material().trust_anchors_pem)
     except Exception:  # no manifest, or bytes c2pa cannot read
         return None
-    if report.validation_state not in VALID_STATES or report.failures:
+    if report.validation_state != TRUSTED or report.failures:
         return None
     generators = report.manifest.get("claim_generator_info") or []
     if not any(isinstance(g, dict) and g.get("name") == GENERATOR for g in generators):
