@@ -42,7 +42,7 @@ def test_stripped_copy_is_found_by_hashes_for_anyone_when_public(made_output):
 
 def test_drafts_and_non_visible_posts_answer_like_no_match(made_output, client_for):
     """A draft, or a followers-only post a stranger may not see, is not revealed (nor that it exists)."""
-    draft, draft_video = made_output()
+    _, draft_video = made_output()
     hidden, hidden_video = made_output(prompt="ocean waves at sunset", seed=5)
     feed_services.post_publish(author=hidden.user, generation_id=hidden.id, visibility="followers")
     stranger = client_for(UserFactory())
