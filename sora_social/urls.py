@@ -8,7 +8,6 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from provenance import web as provenance_web
 from sora_social.accounts.admin_login import ThrottledAdminLoginForm
 from sora_social.common import health
 from sora_social.common.media_views import media_serve
@@ -42,7 +41,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("verify", provenance_web.verify, name="verify"),
+    path("", include("provenance.urls")),  # the public /verify page
 ]
 
 if not getattr(settings, "AWS_STORAGE_BUCKET_NAME", None):

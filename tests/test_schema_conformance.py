@@ -101,6 +101,7 @@ SEMANTIC_REFUSALS: dict[str, tuple[int, str]] = {
     "generation_appeal_post": (400, "a note of only spaces is empty once trimmed"),
     "parental_link_confirm": (400, "a token of only spaces is empty once trimmed"),
     "upload_create_post": (415, "the image's real type and size are checked on its bytes"),
+    "lookup_post": (400, "the file's bytes must decode as a video or an image (corrupt_media)"),
 }
 _WORLD = ["2xx", 401, 403, 404, 409, 410, 429, 503]
 

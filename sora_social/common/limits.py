@@ -45,7 +45,11 @@ def body_limit(path: str) -> int:
             return settings.GENERATION_UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD
         if _RECORDING.match(path):
             return settings.CAMEOS_RECORDING_MAX_BYTES + MULTIPART_OVERHEAD
+        if path in ("/api/v1/provenance/lookup", "/api/v1/provenance/lookup/"):
+            return settings.PROVENANCE_LOOKUP_MAX_BYTES + MULTIPART_OVERHEAD
         return settings.API_MAX_JSON_BYTES
+    if path in ("/verify", "/verify/"):
+        return settings.PROVENANCE_LOOKUP_MAX_BYTES + MULTIPART_OVERHEAD
     if path.startswith("/admin/"):
         return (
             max(settings.CAMEOS_RECORDING_MAX_BYTES, settings.GENERATION_UPLOAD_MAX_BYTES)

@@ -523,7 +523,9 @@ GENERATION_RECONCILE_EVERY_S = env_int(
     "GENERATION_RECONCILE_EVERY_S", 60, "Seconds between runs of the generation reconciler (beat)."
 )
 PROVENANCE_LOOKUP_MAX_BYTES = env_int(
-    "PROVENANCE_LOOKUP_MAX_BYTES", 25 * 1024 * 1024, "Largest video or image a provenance lookup reads, in bytes."
+    "PROVENANCE_LOOKUP_MAX_BYTES",
+    25 * 1024 * 1024,
+    "Largest video or image a provenance lookup reads, in bytes.",
 )
 GENERATION_UPLOAD_MAX_BYTES = env_int(
     "GENERATION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, "Largest image upload for image-to-video, in bytes."

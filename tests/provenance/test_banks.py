@@ -84,7 +84,8 @@ def test_block_bank_rejects_a_matching_image_upload_and_opens_a_case(
     case = Case.objects.get(pk=match.case_id)
     assert (case.subject_kind, case.subject_id, case.category) == ("hash_match", match.id, "violence")
     shown = adapter_for("hash_match").render(match.id)
-    assert "known bad" in shown.title and f"distance {match.distance}" in shown.text
+    assert "known bad" in shown.title
+    assert f"distance {match.distance}" in shown.text
 
 
 def test_unrelated_upload_passes_and_review_bank_only_opens_a_case(
@@ -94,7 +95,8 @@ def test_unrelated_upload_passes_and_review_bank_only_opens_a_case(
     bank(action="review")
     services.bank_import(bank=HashBank.objects.get(), text=pdq_line(picture(seed=3)))
     other = upload_and_decode(auth_client, jpeg(picture(seed=4)), django_capture_on_commit_callbacks)
-    assert other.state == ImageUpload.State.READY and not BankMatch.objects.exists()
+    assert other.state == ImageUpload.State.READY
+    assert not BankMatch.objects.exists()
     same = upload_and_decode(auth_client, jpeg(picture(seed=3)), django_capture_on_commit_callbacks)
     assert same.state == ImageUpload.State.READY
     assert BankMatch.objects.get().case_id is not None
@@ -162,7 +164,8 @@ def test_output_matching_a_block_bank_is_removed_with_a_case(made_output, django
     again.refresh_from_db()
     assert again.output_removed_at is not None
     match = BankMatch.objects.get(kind="output", object_id=again.id)
-    assert match.signal_type == "vpdq" and Case.objects.filter(pk=match.case_id).exists()
+    assert match.signal_type == "vpdq"
+    assert Case.objects.filter(pk=match.case_id).exists()
     assert GenerationJob.objects.get(pk=first.id).output_removed_at is None
 
 
