@@ -186,8 +186,8 @@ def bank_export(*, bank: HashBank) -> str:
 @transaction.atomic
 def banks_add_media(*, media: MediaHash, category: str | None, source: str) -> int:
     """Put a removed item's hashes into every auto-filled bank of its category (or of any)."""
-    banks = HashBank.objects.filter(active=True, is_negative=False, auto_add_removed=True)
-    banks = [b for b in banks if not b.category or b.category == category]
+    candidates = HashBank.objects.filter(active=True, is_negative=False, auto_add_removed=True)
+    banks = [b for b in candidates if not b.category or b.category == category]
     if not banks:
         return 0
     frames = list(
