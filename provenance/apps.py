@@ -14,6 +14,7 @@ class ProvenanceConfig(AppConfig):
         from moderation.registry import register_subject
         from provenance import receivers
         from provenance.subjects import MatchSubjects
+        from sora_social.accounts.signals import account_deleted
         from sora_social.common import states
 
         register_subject("hash_match", MatchSubjects())
@@ -23,4 +24,5 @@ class ProvenanceConfig(AppConfig):
             receivers.on_content_actioned, dispatch_uid="provenance.actioned"
         )
         cameo_deleted.connect(receivers.on_cameo_deleted, dispatch_uid="provenance.cameo_deleted")
+        account_deleted.connect(receivers.on_account_deleted, dispatch_uid="provenance.account_deleted")
         screens.register_upload_screen(receivers.screen_upload)

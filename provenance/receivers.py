@@ -35,5 +35,11 @@ def on_cameo_deleted(sender: Any, cameo_id: int, **_: Any) -> None:
     services.media_hashes_erase(kind="enrolment", object_id=cameo_id)
 
 
+def on_account_deleted(sender: Any, user_id: int, **_: Any) -> None:
+    """A deleted member's hashes go with their outputs, uploads and recordings. Bank entries made
+    from their removed content stay: they describe content, not the member."""
+    services.media_hashes_erase_for_owner(owner_id=user_id)
+
+
 def screen_upload(*, upload_id: int, user_id: int, data: bytes) -> str | None:
     return services.upload_screen(upload_id=upload_id, user_id=user_id, data=data)

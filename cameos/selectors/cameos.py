@@ -69,10 +69,14 @@ def sql_tables() -> dict[str, str]:
     return {"cameo": Cameo._meta.db_table}
 
 
-def cameo_recording(*, cameo_id: int) -> tuple[int, str] | None:
-    """(owner id, storage name) of a cameo's enrolment recording, for provenance hashing; None
-    when the cameo or its recording is gone."""
-    row = Cameo.objects.filter(pk=cameo_id).values_list("owner_id", "recording").first()
-    if row is None or not row[1]:
+def cameo_recording(*, cameo_id: int) -> tuple[int, bytes] | None:
+    """(owner id, bytes) of a cameo's enrolment recording (biometric storage), for provenance
+    hashing on the worker; None when the cameo or its recording is gone."""
+    cameo = Cameo.objects.filter(pk=cameo_id).only("owner_id", "recording").first()
+    if cameo is None or not cameo.recording:
         return None
-    return int(row[0]), str(row[1])
+    try:
+        with cameo.recording.open("rb") as handle:
+            return int(cameo.owner_id), bytes(handle.read())
+    except FileNotFoundError:
+        return None

@@ -119,11 +119,7 @@ def recording_hash(*, cameo_id: int) -> MediaHash | None:
     found = cameo_recording(cameo_id=cameo_id)
     if found is None:
         return None
-    owner_id, name = found
-    try:
-        data = _read(name)
-    except FileNotFoundError:
-        return None
+    owner_id, data = found
     return _hash_video(kind=ENROLMENT, object_id=cameo_id, owner_id=owner_id, data=data, poster=None)
 
 
@@ -144,4 +140,10 @@ def upload_screen(*, upload_id: int, user_id: int, data: bytes) -> str | None:
 def media_hashes_erase(*, kind: str, object_id: int) -> int:
     """Erase an item's hashes (a deleted cameo's recording is biometric data)."""
     deleted, _ = MediaHash.objects.filter(kind=kind, object_id=object_id).delete()
+    return deleted
+
+
+def media_hashes_erase_for_owner(*, owner_id: int) -> int:
+    """Erase every hash of a member's items (account deletion), one statement."""
+    deleted, _ = MediaHash.objects.filter(owner_id=owner_id).delete()
     return deleted
