@@ -15,5 +15,5 @@ Module map:
 - `selectors/`: the index reads;
 - `registry`: the feed's post resolver; `subjects`: a bank match as a moderation subject;
 - `api/`: `POST /api/v1/provenance/lookup`; `web`: the public `/verify` page; `throttles`;
-- `presenters`, `tasks`, `receivers`, `admin`.
+- `presenters`, `tasks`, `receivers`, `admin`, `seeding` (demo banks).
 """

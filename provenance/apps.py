@@ -13,9 +13,11 @@ class ProvenanceConfig(AppConfig):
         from moderation import signals as moderation_signals
         from moderation.registry import register_subject
         from provenance import receivers
+        from provenance.seeding import ProvenanceSeeder
         from provenance.subjects import MatchSubjects
         from sora_social.accounts.signals import account_deleted
         from sora_social.common import states
+        from sora_social.common.seeding import register_seeder
 
         register_subject("hash_match", MatchSubjects())
         generation_finished.connect(receivers.on_generation_finished, dispatch_uid="provenance.finished")
@@ -26,3 +28,4 @@ class ProvenanceConfig(AppConfig):
         cameo_deleted.connect(receivers.on_cameo_deleted, dispatch_uid="provenance.cameo_deleted")
         account_deleted.connect(receivers.on_account_deleted, dispatch_uid="provenance.account_deleted")
         screens.register_upload_screen(receivers.screen_upload)
+        register_seeder(ProvenanceSeeder())

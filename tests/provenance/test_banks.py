@@ -201,3 +201,14 @@ def test_export_import_round_trip_and_bad_files_change_nothing():
     with pytest.raises(formats.FormatError, match="line 2"):
         services.bank_import(bank=bank("empty"), text=pdq_line(picture()) + "pdq nothex\n")
     assert not HashBank.objects.get(name="empty").entries.exists()
+
+
+def test_demo_seeder_is_idempotent():
+    """`seed_demo` makes the demo banks once; a second run adds nothing."""
+    from provenance.seeding import ProvenanceSeeder
+
+    ProvenanceSeeder().run({}, None)
+    counts = (HashBank.objects.count(), BankEntry.objects.count())
+    ProvenanceSeeder().run({}, None)
+    assert (HashBank.objects.count(), BankEntry.objects.count()) == counts == (3, 2)
+    assert HashBank.objects.get(name="removed violence").negative.name == "do not match"
