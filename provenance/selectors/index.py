@@ -45,7 +45,9 @@ def frame_neighbours(bits: list[str], *, max_distance: int, kinds: tuple[str, ..
         GROUP BY f.media_id
     """  # noqa: S608  (table names from our models; values are parameters)
     with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}")
+        # For this transaction, or the session in autocommit (SET LOCAL outside one is ignored).
+        local = "LOCAL " if not connection.get_autocommit() else ""
+        cursor.execute(f"SET {local}hnsw.ef_search = {EF_SEARCH}")
         cursor.execute(sql, [bits, max_distance, list(kinds)])
         return {int(m): int(d) for m, d in cursor.fetchall()}
 
