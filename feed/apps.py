@@ -13,15 +13,18 @@ class FeedConfig(AppConfig):
         from feed import receivers, selectors
         from feed.demo_notifications import NotificationsSeeder
         from feed.seeding import PostsSeeder
+        from feed.selectors.provenance import post_job, posts_for_jobs
         from feed.subjects import CommentSubjects, PostSubjects
         from generation.remix import register_source_resolver
         from moderation import signals as moderation_signals
         from moderation.registry import register_subject
+        from provenance.registry import register_post_resolver
         from sora_social.accounts import signals as account_signals
         from sora_social.celery import app
         from sora_social.common.seeding import register_seeder
 
         register_source_resolver(selectors.remix_source)
+        register_post_resolver(posts_for_jobs, post_job)
         register_subject("post", PostSubjects())
         register_subject("comment", CommentSubjects())
         moderation_signals.content_actioned.connect(

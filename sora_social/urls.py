@@ -32,6 +32,7 @@ api_v1 = [
     *_routes("moderation.api.urls"),
     *_routes("cameos.api.urls"),
     *_routes("generation.api.urls"),
+    *_routes("provenance.api.urls"),
     *_routes("messaging.api.urls"),
 ]
 
@@ -47,6 +48,7 @@ urlpatterns = [
     *_routes("feed.web"),
     *_routes("sora_social.accounts.web"),
     *_routes("sora_social.common.web"),
+    path("", include("provenance.urls")),  # the public /verify page
 ]
 
 if not getattr(settings, "AWS_STORAGE_BUCKET_NAME", None):

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ["sora_social", "moderation", "cameos", "generation", "feed", "messaging"]
+ORDER = ["sora_social", "moderation", "cameos", "generation", "provenance", "feed", "messaging"]
 
 
 def _imports(path: Path) -> set[str]:

@@ -119,6 +119,7 @@ SEMANTIC_REFUSALS: dict[str, tuple[int, str]] = {
     "upload_create_post": (415, "the image's real type and size are checked on its bytes"),
     "me_notifications_read": (400, "an id is a positive 63-bit number (not 0, not past 2^63-1)"),
     "me_devices_register": (400, "the token must have its platform's shape (invalid_device_token)"),
+    "lookup_post": (400, "the file's bytes must decode as a video or an image (corrupt_media)"),
 }
 _WORLD = ["2xx", 401, 403, 404, 409, 410, 429, 503]
 

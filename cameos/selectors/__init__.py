@@ -5,7 +5,7 @@ Import them from this package (`from cameos.selectors import may_cast`); the mod
 - `consent`: `may_cast`, `usable_cameo_ids`, `cameos_usable_by`, `cameo_visible_to`,
   `accesses_of`, `requests_for_owner` (the audience rule as one indexed query);
 - `cameos`: `cameos_owned_by`, `cameo_owned`, `cameo_reference_image`,
-  `cameos_stuck_processing`, and the cross-app reads `verified_cameo_ids`,
+  `cameos_stuck_processing`, `cameo_recording` (provenance hashing), and the cross-app reads `verified_cameo_ids`,
   `cameo_owners`, `sql_tables`;
 - `appearances`: `appearances_of`, `cameos_in_object`, `objects_with_likeness`;
 - `owner_rules`: `cameo_rules`, `cast_rules`, `use_approvals_for`, `use_approvals_for_owner`;
@@ -16,6 +16,7 @@ from cameos.selectors.appearances import appearances_of, cameos_in_object, objec
 from cameos.selectors.cameos import (
     cameo_owned,
     cameo_owners,
+    cameo_recording,
     cameo_reference_image,
     cameos_owned_by,
     cameos_stuck_processing,
@@ -38,6 +39,7 @@ __all__ = [
     "appearances_of",
     "cameo_owned",
     "cameo_owners",
+    "cameo_recording",
     "cameo_reference_image",
     "cameo_rules",
     "cameo_visible_to",

@@ -67,3 +67,16 @@ def cameo_owners(*, cameo_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
 def sql_tables() -> dict[str, str]:
     """Table names for other apps' hand-written SQL (the feed's card query joins the cameo table)."""
     return {"cameo": Cameo._meta.db_table}
+
+
+def cameo_recording(*, cameo_id: int) -> tuple[int, bytes] | None:
+    """(owner id, bytes) of a cameo's enrolment recording (biometric storage), for provenance
+    hashing on the worker; None when the cameo or its recording is gone."""
+    cameo = Cameo.objects.filter(pk=cameo_id).only("owner_id", "recording").first()
+    if cameo is None or not cameo.recording:
+        return None
+    try:
+        with cameo.recording.open("rb") as handle:
+            return int(cameo.owner_id), bytes(handle.read())
+    except FileNotFoundError:
+        return None

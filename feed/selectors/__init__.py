@@ -7,6 +7,7 @@
 - `search`: `posts_search` (full-text and embedding candidates, ranked), `topics_search`
   (hashtags with their post counts); members are searched in accounts;
 - `share`: `share_post` and `creator_posts`, public posts as everyone may see them, for the web pages;
+- `provenance`: `posts_for_jobs`, `post_job` (provenance's resolvers, registered at start-up);
 - `pages`: `Page` and `Pager`, what a paged listing is. Listings served within
   a teen's budget are returned as pagers; `feed.services.page_serve` serves them.
 """

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from generation import images
+from generation import images, screens
 from generation.models import ImageUpload
 from generation.presenters import upload_event
 from sora_social.accounts.models import User
@@ -111,7 +111,12 @@ def upload_decode(*, upload_id: int) -> ImageUpload | None:
         except FileNotFoundError:
             upload_mark(upload_id=upload_id, state=ImageUpload.State.REJECTED, reason="processing_failed")
         else:
-            upload_mark(upload_id=upload_id, state=ImageUpload.State.READY)
+            # Other apps' screens (provenance's hash banks) before the still becomes usable.
+            reason = screens.screen_upload(upload_id=upload_id, user_id=upload.user_id, data=data)
+            if reason:
+                upload_mark(upload_id=upload_id, state=ImageUpload.State.REJECTED, reason=reason)
+            else:
+                upload_mark(upload_id=upload_id, state=ImageUpload.State.READY)
     return ImageUpload.objects.filter(pk=upload_id).first()
 
 

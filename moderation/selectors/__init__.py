@@ -1,7 +1,7 @@
 """Reads of the moderation app; other apps read moderation through here.
 
 - `permissions`: `moderator_categories`, `may_act` (moderator groups).
-- `cases`: `case_queue`, `cases_per_day` and `open_case_counts` (the admin dashboard).
+- `cases`: `case_category`, `case_queue`, `cases_per_day` and `open_case_counts` (the admin dashboard).
 - `subjects`: `subject_is_removed`, `verdicts_for_subject`.
 - `strikes`: `strikes_for_user`.
 - `rescans`: `unfinished_rescan_ids` (the reconciler).
@@ -19,7 +19,7 @@ from moderation.selectors.appeals import (
     prompt_hash,
     prompt_key,
 )
-from moderation.selectors.cases import case_queue, cases_per_day, open_case_counts
+from moderation.selectors.cases import case_category, case_queue, cases_per_day, open_case_counts
 from moderation.selectors.permissions import may_act, moderator_categories
 from moderation.selectors.registries import public_figure_rows, rights_holder_rows
 from moderation.selectors.rescans import unfinished_rescan_ids
@@ -28,6 +28,7 @@ from moderation.selectors.subjects import subject_is_removed, verdicts_for_subje
 
 __all__ = [
     "appeal_decisions",
+    "case_category",
     "case_queue",
     "cases_per_day",
     "may_act",

@@ -63,3 +63,11 @@ def open_case_counts() -> list[dict[str, Any]]:
         .order_by("-n")
     )
     return [dict(row) for row in rows]
+
+
+def case_category(*, case_id: int | None) -> str | None:
+    """A case's category (what an action on it was about), or None for an unknown id."""
+    if case_id is None:
+        return None
+    category: str | None = Case.objects.filter(pk=case_id).values_list("category", flat=True).first()
+    return category

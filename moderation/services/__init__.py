@@ -8,10 +8,12 @@ keyword-only). Every automated decision and every moderator action leaves an
 - `checks`: `check_prompt`, `check_frames`, `prompt_scores`, `text_embedder`,
   `sample_frames`, `content_rating`, `classifiers_ready` (classifier plumbing).
 - `cases`: the case constants (`REPORT_REASONS`, `CASE_CATEGORIES`, `TRUST_CAP`),
-  `priority_of`, `case_transition`, `case_assign`, `case_open_by_moderator`, and
+  `priority_of`, `case_transition`, `case_assign`, `case_open_by_moderator`,
+  `case_open_automated` (automated matchers such as provenance's hash banks), and
   `case_move`, the one way a case changes state (`moderation.states.CASE_MACHINE`).
 - `reports`: `report_create`, `reporter_trust`.
-- `actions`: `case_act`, `subject_act` (content and account actions).
+- `actions`: `case_act`, `subject_act` (content and account actions),
+  `subject_act_automated` (an automated matcher's content action).
 - `strikes`: `strike_appeal`, `strike_appeal_decide`.
 - `policies`: `policy_publish`.
 - `registries`: `registry_changed` (the registries' cache version, bumped on commit),
@@ -30,6 +32,7 @@ from moderation.services.actions import (
     CONTENT_ACTION_KINDS,
     case_act,
     subject_act,
+    subject_act_automated,
 )
 from moderation.services.appeals import (
     prompt_appeal_decide,
@@ -46,6 +49,7 @@ from moderation.services.cases import (
     TRUST_CAP,
     case_assign,
     case_move,
+    case_open_automated,
     case_open_by_moderator,
     case_transition,
     priority_of,
@@ -80,6 +84,7 @@ __all__ = [
     "case_act",
     "case_assign",
     "case_move",
+    "case_open_automated",
     "case_open_by_moderator",
     "case_transition",
     "check_frames",
@@ -102,5 +107,6 @@ __all__ = [
     "strike_appeal",
     "strike_appeal_decide",
     "subject_act",
+    "subject_act_automated",
     "text_embedder",
 ]

@@ -222,3 +222,14 @@ def subject_act(*, actor: User, kind: str, object_id: int, category: str, action
     case_act(case_id=case.id, action=action, actor=actor, reason=reason)
     case.refresh_from_db()
     return case
+
+
+@transaction.atomic
+def subject_act_automated(*, case: Case, kind: str, object_id: int, action: str, reason: str) -> None:
+    """An automated matcher's content action (a hash bank that blocks): audited on the case, and
+    the owning app told on commit like any action. The case stays open for a moderator."""
+    if action not in CONTENT_ACTION_KINDS:
+        raise ValidationFailed(details={"action": [f"one of {list(CONTENT_ACTION_KINDS)}"]})
+    ref = registry.resolve(kind, object_id)
+    audit(event=f"content.{action}", actor=None, case=case, ref=ref, reason=reason[:300])
+    send_content_actioned(ref, action, case.pk, reason)

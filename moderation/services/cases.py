@@ -214,3 +214,17 @@ def case_open_by_moderator(*, actor: User, kind: str, object_id: int, category: 
     if created:
         audit(event="case.opened", actor=actor, case=case, reason=reason)
     return case
+
+
+@transaction.atomic
+def case_open_automated(*, kind: str, object_id: int, category: str, source: str, reason: str) -> Case:
+    """An automated matcher (a hash bank) opens, or joins, the subject's case; audited as `source`."""
+    if category not in CASE_CATEGORIES:
+        category = "other"
+    ref = registry.resolve(kind, object_id)
+    case, created = unresolved_case(
+        ref, category=category, severity=CATEGORY_SEVERITY.get(category, 1.0), source=source[:16]
+    )
+    if created:
+        audit(event="case.opened", actor=None, case=case, reason=f"{source}: {reason}"[:300])
+    return case

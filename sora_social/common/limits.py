@@ -48,7 +48,11 @@ def body_limit(path: str) -> int:
         if path in ("/api/v1/me", "/api/v1/me/"):
             # `PATCH /me` may carry the avatar image.
             return settings.AVATAR_MAX_BYTES + MULTIPART_OVERHEAD
+        if path in ("/api/v1/provenance/lookup", "/api/v1/provenance/lookup/"):
+            return settings.PROVENANCE_LOOKUP_MAX_BYTES + MULTIPART_OVERHEAD
         return settings.API_MAX_JSON_BYTES
+    if path in ("/verify", "/verify/"):
+        return settings.PROVENANCE_LOOKUP_MAX_BYTES + MULTIPART_OVERHEAD
     if path.startswith("/admin/"):
         return (
             max(settings.CAMEOS_RECORDING_MAX_BYTES, settings.GENERATION_UPLOAD_MAX_BYTES)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "moderation",
     "cameos",
     "generation",
+    "provenance",
     "feed",
     "messaging",
 ]
@@ -237,6 +238,9 @@ REST_FRAMEWORK = {
         "user_burst": env_str("THROTTLE_USER", "600/min", "Requests per signed-in user."),
         "anon": env_str("THROTTLE_ANON", "120/min", "Requests per IP without sign-in."),
         "auth": env_str("THROTTLE_AUTH", "20/min", "Sign-in and token attempts per IP."),
+        "provenance_lookup": env_str(
+            "THROTTLE_PROVENANCE_LOOKUP", "10/min", "Provenance lookups (API and /verify) per IP."
+        ),
     },
     "NUM_PROXIES": env_int("NUM_PROXIES", 0, "Reverse proxies in front of the server (for client IPs)."),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -605,6 +609,11 @@ GENERATION_MAX_ATTEMPTS = env_int(
 )
 GENERATION_RECONCILE_EVERY_S = env_int(
     "GENERATION_RECONCILE_EVERY_S", 60, "Seconds between runs of the generation reconciler (beat)."
+)
+PROVENANCE_LOOKUP_MAX_BYTES = env_int(
+    "PROVENANCE_LOOKUP_MAX_BYTES",
+    25 * 1024 * 1024,
+    "Largest video or image a provenance lookup reads, in bytes.",
 )
 GENERATION_UPLOAD_MAX_BYTES = env_int(
     "GENERATION_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, "Largest image upload for image-to-video, in bytes."

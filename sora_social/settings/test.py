@@ -10,7 +10,12 @@ DEBUG = False
 INPROCESS_WORKER = False
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"user_burst": "10000/min", "anon": "10000/min", "auth": "10000/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "user_burst": "10000/min",
+        "anon": "10000/min",
+        "auth": "10000/min",
+        "provenance_lookup": "10000/min",
+    },
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0007_teen_dms_audience'),
-        ('accounts', '0008_merge_counters_and_notifications'),
+        ("accounts", "0007_teen_dms_audience"),
+        ("accounts", "0008_merge_counters_and_notifications"),
     ]
 
-    operations = [
-    ]
+    operations = []
