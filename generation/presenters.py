@@ -76,9 +76,20 @@ def upload_out(upload: ImageUpload) -> dict[str, Any]:
     }
 
 
-def job_progress_event(*, job_id: int, state: str, progress: float) -> dict[str, Any]:
-    """WebSocket `generation.progress`: sent on every move and every render progress report."""
-    return {"type": "generation.progress", "id": str(job_id), "state": state, "progress": progress}
+def job_progress_event(
+    *, job_id: int, state: str, progress: float, shot: tuple[int, int] | None = None
+) -> dict[str, Any]:
+    """WebSocket `generation.progress`: sent on every move and every render progress report; while
+    a storyboard renders, also `shot` (0-based) and `shots`."""
+    event: dict[str, Any] = {
+        "type": "generation.progress",
+        "id": str(job_id),
+        "state": state,
+        "progress": progress,
+    }
+    if shot is not None:
+        event["shot"], event["shots"] = shot
+    return event
 
 
 def job_finished_event(*, job_id: int, state: str, blocked_reason: str = "") -> dict[str, Any]:
