@@ -152,7 +152,7 @@ class DiffusersBackend:
 
         pipe = DiffusionPipeline.from_pretrained(
             path,
-            torch_dtype=self._dtype(),
+            dtype=self._dtype(),
             local_files_only=not settings.GENERATION_DIFFUSERS_ALLOW_DOWNLOAD,
         )
         device = cast(str, settings.GENERATION_DIFFUSERS_DEVICE)
