@@ -590,7 +590,9 @@ GENERATION_DIFFUSERS_KIND = env_str(
 GENERATION_DIFFUSERS_PRECISION = env_str(
     "GENERATION_DIFFUSERS_PRECISION", "bf16", "Weights' dtype: bf16, fp16 or fp32."
 )
-GENERATION_DIFFUSERS_DEVICE = env_str("GENERATION_DIFFUSERS_DEVICE", "cuda", "Torch device: cuda, cuda:1, cpu.")
+GENERATION_DIFFUSERS_DEVICE = env_str(
+    "GENERATION_DIFFUSERS_DEVICE", "cuda", "Torch device: cuda, cuda:1, cpu."
+)
 GENERATION_DIFFUSERS_OFFLOAD = env_str(
     "GENERATION_DIFFUSERS_OFFLOAD",
     "none",
