@@ -27,6 +27,7 @@ def job_out(job: GenerationJob) -> dict[str, Any]:
         "style": job.style,
         "seed": job.seed,
         "duration_s": job.duration_s,
+        "storyboard": [{"prompt": s["prompt"], "duration_s": s["duration_s"]} for s in job.storyboard or []],
         "aspect": job.aspect,
         "width": job.width,
         "height": job.height,

@@ -85,7 +85,7 @@ async def test_wan_job_runs_the_whole_pipeline(inprocess_worker, client_for, set
     job_id = response.json()["id"]
     events = []
     while True:
-        event = await socket.receive_json_from(timeout=120)
+        event = await socket.receive_json_from(timeout=600)
         events.append(event)
         if event["type"] == "generation.finished":
             break
