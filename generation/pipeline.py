@@ -36,11 +36,10 @@ from generation.backends import (
     RenderContext,
     RenderFailed,
     RenderRequest,
-    RenderResult,
     Shot,
     get_backend,
 )
-from generation.backends.audio import get_audio_backend
+from generation.backends.audio import with_soundtrack
 from generation.backends.storyboard import render_shots
 from generation.dialogue import dialogue_lines
 from generation.finishing import finish
@@ -360,21 +359,6 @@ def job_render(*, job_id: int) -> str:
         logger.exception("job %s attempt %s failed", job_id, attempt)
         _after_error(job_id=job_id, attempt=attempt, error=f"{type(exc).__name__}: {exc}")
         return GenerationJob.objects.values_list("state", flat=True).get(pk=job_id)
-
-
-def with_soundtrack(request: RenderRequest, result: RenderResult) -> RenderResult:
-    """The render with a soundtrack: its own, or the audio stage's (`backends.audio`)."""
-    if result.audio is not None:
-        return result
-    sound = get_audio_backend().render(request, result.frames)
-    transcript = "\n".join(t for t in (result.transcript, sound.transcript) if t) or None
-    return RenderResult(
-        frames=result.frames,
-        audio=sound.audio,
-        sample_rate=sound.sample_rate,
-        model_id=result.model_id,
-        transcript=transcript,
-    )
 
 
 def _after_error(*, job_id: int, attempt: int, error: str) -> None:

@@ -27,7 +27,7 @@ from typing import Any, Protocol, cast
 import numpy as np
 from django.conf import settings
 
-from generation.backends.base import RenderRequest
+from generation.backends.base import RenderRequest, RenderResult
 
 FOLEY_RATE = 48_000
 
@@ -129,3 +129,18 @@ def get_audio_backend() -> AudioBackend:
         if name not in _instances:
             _instances[name] = ModelAudio() if name == "model" else FoleyAudio()
         return _instances[name]
+
+
+def with_soundtrack(request: RenderRequest, result: RenderResult) -> RenderResult:
+    """The render with a soundtrack: its own, or the audio stage's (`backends.audio`)."""
+    if result.audio is not None:
+        return result
+    sound = get_audio_backend().render(request, result.frames)
+    transcript = "\n".join(t for t in (result.transcript, sound.transcript) if t) or None
+    return RenderResult(
+        frames=result.frames,
+        audio=sound.audio,
+        sample_rate=sound.sample_rate,
+        model_id=result.model_id,
+        transcript=transcript,
+    )
