@@ -89,7 +89,7 @@ class GenerationListCreateView(APIView):
         seed = serializers.IntegerField(
             required=False, allow_null=True, default=None, min_value=0, max_value=2**62
         )
-        storyboard = ShotSerializer(
+        storyboard = ShotSerializer(  # type: ignore[call-arg]  # many=True makes a ListSerializer
             many=True,
             required=False,
             min_length=1,

@@ -105,7 +105,7 @@ class ModelAudio:
 
         with self._lock:
             torch.manual_seed(request.seed)
-            out: dict[str, Any] = self.pipe(self.text(request), forward_params={"do_sample": True})
+            out = cast(dict[str, Any], self.pipe(self.text(request), forward_params={"do_sample": True}))
         audio = np.asarray(out["audio"], np.float32)
         audio = audio.reshape(-1, audio.shape[-1])
         rate = int(out["sampling_rate"])

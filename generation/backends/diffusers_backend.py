@@ -124,7 +124,12 @@ class DiffusersBackend:
         self.model_id = f"{self.family}:{Path(path).name}"
         self.makes_audio = self.family == "ltx2"
         main = self._load(path)
-        self.t2v, self.i2v = (None, main) if type(main).__name__ in _I2V_CLASSES else (main, None)
+        self.t2v: Any = None
+        self.i2v: Any = None
+        if type(main).__name__ in _I2V_CLASSES:
+            self.i2v = main
+        else:
+            self.t2v = main
         if settings.GENERATION_DIFFUSERS_I2V_PATH:
             self.i2v = self._load(settings.GENERATION_DIFFUSERS_I2V_PATH)
         elif self.i2v is None and type(main).__name__ in _T2V_TO_I2V:

@@ -22,10 +22,18 @@ def _text_parts(*, umt5: bool) -> tuple[Any, Any]:
     """ByT5's byte tokenizer (no vocabulary file) and a 2-layer UMT5 (Wan) or T5 (LTX) encoder."""
     from transformers import ByT5Tokenizer, T5Config, T5EncoderModel, UMT5Config, UMT5EncoderModel
 
-    sizes = {"vocab_size": 384, "d_model": 32, "d_kv": 8, "d_ff": 37, "num_layers": 2, "num_heads": 4}
+    sizes: dict[str, Any] = {
+        "vocab_size": 384,
+        "d_model": 32,
+        "d_kv": 8,
+        "d_ff": 37,
+        "num_layers": 2,
+        "num_heads": 4,
+        "relative_attention_num_buckets": 8,
+    }
     if umt5:
-        return ByT5Tokenizer(), UMT5EncoderModel(UMT5Config(**sizes, relative_attention_num_buckets=8))
-    return ByT5Tokenizer(), T5EncoderModel(T5Config(**sizes, relative_attention_num_buckets=8))
+        return ByT5Tokenizer(), UMT5EncoderModel(UMT5Config(**sizes))
+    return ByT5Tokenizer(), T5EncoderModel(T5Config(**sizes))
 
 
 def _wan(kind: str) -> Any:
