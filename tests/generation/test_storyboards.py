@@ -174,3 +174,17 @@ def test_storyboard_job_renders_every_shot_with_progress_per_shot(user, settings
     assert (0, 2) in shots
     assert (1, 2) in shots
     assert [s for s, _ in shots if s is not None] == sorted(s for s, _ in shots if s is not None)
+
+
+@pytest.mark.django_db
+def test_demo_seeder_queues_one_storyboard_for_alice():
+    from generation.seeding import GenerationsSeeder
+
+    alice = UserFactory(username="alice")
+    lines = GenerationsSeeder().run({}, None)
+    job = GenerationJob.objects.get(user_id=alice.id)
+    assert len(job.storyboard) == 3
+    assert job.duration_s == 15
+    assert lines
+    assert GenerationsSeeder().run({}, None) == []
+    assert GenerationJob.objects.filter(user_id=alice.id).count() == 1
