@@ -318,8 +318,9 @@ def job_render(*, job_id: int) -> str:
         return GenerationJob.objects.filter(pk=job_id).values_list("state", flat=True).first() or "missing"
     attempt = job.attempts
     progress = _Progress(job)
-    backend = get_backend(job.backend or None)
     try:
+        # Inside the try: a backend that cannot be built (model missing) fails the job with its reason.
+        backend = get_backend(job.backend or None)
         request = _request_or_end(job, attempt)
         if isinstance(request, GenerationJob):
             return request.state

@@ -177,3 +177,16 @@ def test_out_of_memory_fails_cleanly_and_the_worker_carries_on(settings, user, t
         user=user, prompt="a kite", seed=2, state=JobState.WAITING_FOR_GPU, backend=name
     )
     assert render_job(job.id) == JobState.READY
+
+
+def test_a_missing_model_fails_the_job_with_its_reason(settings, user, tmp_path):
+    """No pipeline where GENERATION_DIFFUSERS_PATH points (downloads off): `failed`,
+    `model_not_found`, no retry."""
+    name = _configure(settings, str(tmp_path / "nothing-here"))
+    job = GenerationJobFactory(
+        user=user, prompt="a kite", seed=2, state=JobState.WAITING_FOR_GPU, backend=name
+    )
+    assert render_job(job.id) == JobState.FAILED
+    job.refresh_from_db()
+    assert job.blocked_reason == "model_not_found"
+    assert job.attempts == 1
