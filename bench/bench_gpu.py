@@ -15,6 +15,7 @@ classifier and the face model see per clip on the same device.
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from typing import Any
@@ -134,6 +135,8 @@ def run(args: argparse.Namespace) -> str:
             f"- seconds per {seconds} s clip: **{clip:.1f} s** ({figures['frames'] / clip:.1f} frames/s end to end; "
             f"model alone {figures['frames'] / figures['model_s']:.1f} frames/s)",
             f"- peak VRAM: {vram}",
+            f"- host load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+            "(above the CPU count, other work shared the machine and the times are inflated)",
             f"- share of time in the model: {100 * figures['model_s'] / clip:.0f}%, our pipeline "
             f"{100 * figures['ours_s'] / clip:.0f}%",
             f"- batch sizes on the same device: CLIP frame classifier {figures['clip_batch']} frames per clip "
