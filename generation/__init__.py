@@ -16,10 +16,12 @@ Module map:
   step of a render (encode, sign, store, `ready`).
 - `checks`: the ordered check steps (prompt, output, store) calling cameos and moderation.
 - `dialogue`: the spoken or sung lines of a prompt (pure), checked one by one.
-- `backends/`: the render backend registry, its interface and the procedural backend.
+- `backends/`: the render backend registry, its interface, the procedural, diffusers (Wan,
+  LTX, LTX-2) and remote `/v1/videos` backends, fitting to the product's frame, storyboards,
+  the audio stage and toy pipelines for tests and the bench.
 - `media` (encode, watermark, poster, descriptors), `provenance` (C2PA), `images`
   (upload header probe and bounded decode).
 - `remix`: the remix-source resolver the feed registers; `signals`: `generation_finished`.
 - `subjects`: generation as a moderation subject; `health`: readiness checks.
-- `api/`: the HTTP endpoints; `tasks`: the Celery tasks; `admin`.
+- `api/`: the HTTP endpoints; `tasks`: the Celery tasks; `admin`; `seeding`: the demo storyboard.
 """

@@ -24,6 +24,10 @@ class GenerationConfig(AppConfig):
         register_readiness_check("generation_checks", health.checks_wired)
         register_readiness_check("c2pa_signing", health.signing)
         register_subject("generation", GenerationSubjects())
+        from generation.seeding import GenerationsSeeder
+        from sora_social.common.seeding import register_seeder
+
+        register_seeder(GenerationsSeeder())
         # Lower apps make generation act through their documented signals.
         cameo_signals.cameo_access_revoked.connect(
             services.on_cameo_access_revoked, dispatch_uid="generation.cameo_access_revoked"

@@ -4,7 +4,8 @@ Three points in a job's life, in order:
 
 - `PROMPT_CHECKS` run in `checking_prompt`, before any GPU time (rule 4):
   moderation's prompt classifiers, the same check on each dialogue line the
-  prompt would have spoken or sung (`generation.dialogue`), the cast cameos' owner rules (classifier
+  prompt would have spoken or sung (`generation.dialogue`), the same on each storyboard
+  shot's prompt, the cast cameos' owner rules (classifier
   scores at each cameo's thresholds, free-text similarity), and for
   image-to-video cameos' face detector (a photo of a real person is refused).
 - `OUTPUT_CHECKS` run in `checking_output` on the rendered frames, before a
@@ -124,10 +125,24 @@ def dialogue_safety(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
     return _lines_safety(job, lines, "dialogue_not_allowed")
 
 
+def shots_safety(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
+    """Each storyboard shot's prompt passes the prompt check on its own (as the shot is rendered)."""
+    shots = [str(s.get("prompt", "")) for s in job.storyboard or []]
+    if not shots:
+        return Outcome(ALLOW, detail={"skipped": "no storyboard"})
+    if prompt_allowed(job.user_id, job.prompt):
+        return Outcome(ALLOW, detail={"skipped": "allowed on appeal"})
+    outcome = _lines_safety(job, shots, "prompt_not_allowed")
+    if outcome.decision != ALLOW:
+        detail = {**outcome.detail, "shot": outcome.detail.get("line")}
+        return Outcome(outcome.decision, outcome.reason, detail)
+    return Outcome(ALLOW, detail={"shots": len(shots)})
+
+
 def blocking_verdict_id(job: GenerationJob) -> int | None:
     """The stored verdict of the prompt-check step that blocked the job, if any."""
     record = (job.checks or {}).get("prompt") or {}
-    for name in ("moderation.check_prompt", "moderation.check_dialogue"):
+    for name in ("moderation.check_prompt", "moderation.check_dialogue", "moderation.check_shots"):
         step = record.get(name) or {}
         verdict_id = (step.get("verdict") or {}).get("verdict_id")
         if step.get("decision") == BLOCK and verdict_id:
@@ -168,6 +183,7 @@ def owner_rules(job: GenerationJob, payload: dict[str, Any]) -> Outcome:
 PROMPT_CHECKS: list[Step] = [
     Step("moderation.check_prompt", prompt_safety),
     Step("moderation.check_dialogue", dialogue_safety),
+    Step("moderation.check_shots", shots_safety),
     Step("cameos.rules", owner_rules),
     Step("cameos.face_detect", no_real_person_in_image),
 ]

@@ -46,14 +46,19 @@ class _Output:
     mean: np.ndarray  # the unit-length mean descriptor (the job's embedding)
 
 
-def _make_output(*, job: GenerationJob, frames: np.ndarray, audio: np.ndarray, sample_rate: int) -> _Output:
+def _make_output(
+    *, job: GenerationJob, frames: np.ndarray, audio: np.ndarray, sample_rate: int, model_id: str = ""
+) -> _Output:
     """Watermark, the one encode, C2PA signing (a remix names its parent), poster, descriptors."""
     parent = None
     if job.remix_parent_video:
         with default_storage.open(job.remix_parent_video, "rb") as handle:
             parent = provenance.ParentIngredient(title=job.remix_parent_title or "source", data=handle.read())
     # Settings declared with a default (env_str) are never None; their type cannot say so.
-    media.burn_watermark(frames, fps=job.fps, text=cast(str, settings.GENERATION_WATERMARK_TEXT))
+    # The moving mark carries the product's text and the creator's @handle.
+    media.burn_watermark(
+        frames, fps=job.fps, text=cast(str, settings.GENERATION_WATERMARK_TEXT), handle=job.user.username
+    )
     encoded = media.encode_mp4(
         frames,
         audio,
@@ -63,7 +68,12 @@ def _make_output(*, job: GenerationJob, frames: np.ndarray, audio: np.ndarray, s
         preset=cast(str, settings.GENERATION_X264_PRESET),
     )
     signed = provenance.sign_mp4(
-        encoded, title=f"{job.id}.mp4", job_id=job.id, cameo_ids=list(job.cameo_ids), parent=parent
+        encoded,
+        title=f"{job.id}.mp4",
+        job_id=job.id,
+        cameo_ids=list(job.cameo_ids),
+        parent=parent,
+        model=model_id,
     )
     indices = media.sample_indices(len(frames))
     vectors = [media.frame_descriptor(frames[i]) for i in indices]
@@ -143,10 +153,16 @@ def _settle(*, job: GenerationJob, attempt: int, output: _Output, names: tuple[s
 
 
 def finish(
-    *, job: GenerationJob, attempt: int, frames: np.ndarray, audio: np.ndarray, sample_rate: int
+    *,
+    job: GenerationJob,
+    attempt: int,
+    frames: np.ndarray,
+    audio: np.ndarray,
+    sample_rate: int,
+    model_id: str = "",
 ) -> str:
-    """Watermark, encode once, sign, poster, embeddings, consent re-check, store, `ready`."""
-    output = _make_output(job=job, frames=frames, audio=audio, sample_rate=sample_rate)
+    """Watermark, encode once, sign (naming the model), poster, embeddings, consent re-check, store, `ready`."""
+    output = _make_output(job=job, frames=frames, audio=audio, sample_rate=sample_rate, model_id=model_id)
     names = _store_files(output)
     stored = False
     try:

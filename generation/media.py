@@ -32,42 +32,78 @@ class Box:
     y1: int
 
 
-@lru_cache(maxsize=8)
-def _watermark_patch(text: str, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """RGB and alpha of the mark for a frame `width` pixels wide (cached: one per size)."""
+def watermark_lines(text: str, handle: str = "") -> tuple[str, ...]:
+    """The mark's lines: the product's text, then the creator's @handle (when known)."""
+    return (text, f"@{handle}") if handle else (text,)
+
+
+@lru_cache(maxsize=32)
+def _watermark_patch(lines: tuple[str, ...], width: int) -> tuple[np.ndarray, np.ndarray]:
+    """RGB and alpha of the mark for a frame `width` pixels wide (cached: one per size and handle).
+
+    The mark is at most 60% of the frame's width (a long handle gets a smaller font), so it
+    stands whole inside any crop that keeps 80% of the width."""
     size = max(10, width // 26)
-    font = ImageFont.load_default(size=size)
-    left, top, right, bottom = font.getbbox(text)
-    pad = max(3, size // 3)
-    w, h = right - left + 2 * pad, bottom - top + 2 * pad
+    while True:
+        font = ImageFont.load_default(size=size)
+        boxes = [font.getbbox(line) for line in lines]
+        pad = max(3, size // 3)
+        w = max(b[2] - b[0] for b in boxes) + 2 * pad
+        if w <= width * 0.6 or size <= 6:
+            break
+        size -= 1
+    line_h = max(b[3] for b in boxes) - min(b[1] for b in boxes) + pad // 2
+    h = line_h * len(lines) + 2 * pad - pad // 2
     patch = Image.new("RGBA", (int(w), int(h)), (0, 0, 0, 150))
     draw = ImageDraw.Draw(patch)
     draw.rounded_rectangle(
         (0, 0, w - 1, h - 1), radius=pad, outline=(255, 255, 255, 220), width=max(1, size // 12)
     )
-    draw.text((pad - left, pad - top), text, font=font, fill=(255, 255, 255, 235))
+    top = min(b[1] for b in boxes)
+    for i, (line, box) in enumerate(zip(lines, boxes, strict=True)):
+        draw.text((pad - box[0], pad - top + i * line_h), line, font=font, fill=(255, 255, 255, 235))
     arr = np.asarray(patch)
     return arr[..., :3].astype(np.float32), arr[..., 3:].astype(np.float32) / 255.0
 
 
-def watermark_box(frame_index: int, *, width: int, height: int, fps: int, text: str) -> Box:
-    """Where the mark sits in a given frame: corners in turn, `WATERMARK_HOLD_S` seconds each."""
-    rgb, _ = _watermark_patch(text, width)
+def watermark_hold(frames: int | None, fps: int) -> int:
+    """Frames the mark stays in one corner: `WATERMARK_HOLD_S` seconds, shorter in a short clip so
+    that every clip shows the mark in all four corners (a crop of one corner never removes it)."""
+    hold = max(1, fps * WATERMARK_HOLD_S)
+    if frames:
+        hold = min(hold, max(1, -(-frames // 4)))
+    return hold
+
+
+def watermark_box(
+    frame_index: int,
+    *,
+    width: int,
+    height: int,
+    fps: int,
+    text: str,
+    handle: str = "",
+    frames: int | None = None,
+) -> Box:
+    """Where the mark sits in a given frame of a clip of `frames` frames: corners in turn
+    (top left, top right, bottom right, bottom left), `watermark_hold` frames each."""
+    rgb, _ = _watermark_patch(watermark_lines(text, handle), width)
     h, w = rgb.shape[:2]
     margin = max(4, width // 40)
-    corner = (frame_index // max(1, fps * WATERMARK_HOLD_S)) % 4
+    corner = (frame_index // watermark_hold(frames, fps)) % 4
     x0 = margin if corner in (0, 3) else width - w - margin
     y0 = margin + height // 12 if corner in (0, 1) else height - h - margin - height // 12
     return Box(x0, y0, x0 + w, y0 + h)
 
 
-def burn_watermark(frames: np.ndarray, *, fps: int, text: str) -> None:
-    """Blend the visible mark into `frames` (N, H, W, 3) in place, one slice per corner hold."""
+def burn_watermark(frames: np.ndarray, *, fps: int, text: str, handle: str = "") -> None:
+    """Blend the visible mark (text and @handle) into `frames` (N, H, W, 3) in place, moving
+    corner every `watermark_hold` frames."""
     n, height, width = frames.shape[:3]
-    rgb, alpha = _watermark_patch(text, width)
-    hold = max(1, fps * WATERMARK_HOLD_S)
+    rgb, alpha = _watermark_patch(watermark_lines(text, handle), width)
+    hold = watermark_hold(n, fps)
     for start in range(0, n, hold):
-        box = watermark_box(start, width=width, height=height, fps=fps, text=text)
+        box = watermark_box(start, width=width, height=height, fps=fps, text=text, handle=handle, frames=n)
         region = frames[start : start + hold, box.y0 : box.y1, box.x0 : box.x1]
         region[:] = (region * (1.0 - alpha) + rgb * alpha).astype(np.uint8)
 

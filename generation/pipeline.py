@@ -31,7 +31,17 @@ from django.utils import timezone
 from cameos.selectors import cameo_reference_image
 from cameos.services import use_approvals_request
 from generation import checks, images, media
-from generation.backends import RenderCancelled, RenderContext, RenderRequest, get_backend
+from generation.backends import (
+    RenderCancelled,
+    RenderContext,
+    RenderFailed,
+    RenderRequest,
+    Shot,
+    get_backend,
+)
+from generation.backends.audio import with_soundtrack
+from generation.backends.storyboard import render_shots
+from generation.dialogue import dialogue_lines
 from generation.finishing import finish
 from generation.models import GenerationJob, ImageUpload
 from generation.presenters import job_progress_event
@@ -174,6 +184,10 @@ class _Progress:
         self.job = job
         self.lost = False
         self.low, self.high = RENDER_PROGRESS_SPAN
+        self.shot: tuple[int, int] | None = None  # (index, count) while a storyboard renders
+
+    def on_shot(self, index: int, count: int) -> None:
+        self.shot = (index, count)
 
     def report(self, fraction: float) -> None:
         progress = round(self.low + (self.high - self.low) * fraction, 3)
@@ -185,7 +199,9 @@ class _Progress:
             return
         send_user_event(
             self.job.user_id,
-            job_progress_event(job_id=self.job.id, state=JobState.RENDERING, progress=progress),
+            job_progress_event(
+                job_id=self.job.id, state=JobState.RENDERING, progress=progress, shot=self.shot
+            ),
         )
 
     def should_stop(self) -> bool:
@@ -234,6 +250,8 @@ def build_request(job: GenerationJob) -> RenderRequest:
         aspect=job.aspect,
         conditioning_image=conditioning,
         cameo_images=faces,
+        shots=tuple(Shot(prompt=s["prompt"], duration_s=int(s["duration_s"])) for s in job.storyboard or []),
+        dialogue=tuple(dialogue_lines(job.prompt)),
     )
 
 
@@ -300,22 +318,41 @@ def job_render(*, job_id: int) -> str:
         return GenerationJob.objects.filter(pk=job_id).values_list("state", flat=True).first() or "missing"
     attempt = job.attempts
     progress = _Progress(job)
-    backend = get_backend(job.backend or None)
     try:
+        # Inside the try: a backend that cannot be built (model missing) fails the job with its reason.
+        backend = get_backend(job.backend or None)
         request = _request_or_end(job, attempt)
         if isinstance(request, GenerationJob):
             return request.state
-        result = backend.render(
-            request, RenderContext(on_progress=progress.report, should_stop=progress.should_stop)
-        )
+        ctx = RenderContext(on_progress=progress.report, should_stop=progress.should_stop)
+        result = with_soundtrack(request, render_shots(backend, request, ctx, on_shot=progress.on_shot))
         if progress.lost:
             raise RenderCancelled
         job = _check_output(job, attempt, result.frames, result.transcript)
         if job.state != JobState.FINISHING:
             return job.state
+        assert result.audio is not None  # with_soundtrack made one
         return finish(
-            job=job, attempt=attempt, frames=result.frames, audio=result.audio, sample_rate=result.sample_rate
+            job=job,
+            attempt=attempt,
+            frames=result.frames,
+            audio=result.audio,
+            sample_rate=result.sample_rate,
+            model_id=result.model_id,
         )
+    except RenderFailed as exc:
+        # Retrying cannot help (out of GPU memory, a mode the model lacks): fail with the reason.
+        logger.warning("job %s attempt %s failed: %s", job_id, attempt, exc)
+        with contextlib.suppress(StaleTransition):
+            job_transition(
+                job_id=job_id,
+                to=JobState.FAILED,
+                expect={JobState.RENDERING},
+                attempt=attempt,
+                error=str(exc),
+                blocked_reason=exc.code,
+            )
+        return GenerationJob.objects.values_list("state", flat=True).get(pk=job_id)
     except (RenderCancelled, StaleTransition):
         logger.info("job %s attempt %s stopped: cancelled or taken back", job_id, attempt)
         return GenerationJob.objects.values_list("state", flat=True).get(pk=job_id)

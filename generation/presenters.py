@@ -27,6 +27,7 @@ def job_out(job: GenerationJob) -> dict[str, Any]:
         "style": job.style,
         "seed": job.seed,
         "duration_s": job.duration_s,
+        "storyboard": [{"prompt": s["prompt"], "duration_s": s["duration_s"]} for s in job.storyboard or []],
         "aspect": job.aspect,
         "width": job.width,
         "height": job.height,
@@ -76,9 +77,20 @@ def upload_out(upload: ImageUpload) -> dict[str, Any]:
     }
 
 
-def job_progress_event(*, job_id: int, state: str, progress: float) -> dict[str, Any]:
-    """WebSocket `generation.progress`: sent on every move and every render progress report."""
-    return {"type": "generation.progress", "id": str(job_id), "state": state, "progress": progress}
+def job_progress_event(
+    *, job_id: int, state: str, progress: float, shot: tuple[int, int] | None = None
+) -> dict[str, Any]:
+    """WebSocket `generation.progress`: sent on every move and every render progress report; while
+    a storyboard renders, also `shot` (0-based) and `shots`."""
+    event: dict[str, Any] = {
+        "type": "generation.progress",
+        "id": str(job_id),
+        "state": state,
+        "progress": progress,
+    }
+    if shot is not None:
+        event["shot"], event["shots"] = shot
+    return event
 
 
 def job_finished_event(*, job_id: int, state: str, blocked_reason: str = "") -> dict[str, Any]:

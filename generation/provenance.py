@@ -188,10 +188,16 @@ def reset_signing_material() -> None:
 
 
 def manifest_definition(
-    *, title: str, job_id: int, cameo_ids: list[int], parent_title: str | None = None
+    *, title: str, job_id: int, cameo_ids: list[int], parent_title: str | None = None, model: str = ""
 ) -> dict[str, Any]:
+    """The manifest: `c2pa.created` by the model that made the frames (`softwareAgent`, e.g.
+    `wan2.1:Wan2.1-T2V-14B-Diffusers` or `remote:sora-2`; the product's name when none is given)."""
     actions: list[dict[str, Any]] = [
-        {"action": "c2pa.created", "digitalSourceType": TRAINED_ALGORITHMIC_MEDIA, "softwareAgent": GENERATOR}
+        {
+            "action": "c2pa.created",
+            "digitalSourceType": TRAINED_ALGORITHMIC_MEDIA,
+            "softwareAgent": model or GENERATOR,
+        }
     ]
     return {
         "claim_generator_info": [{"name": GENERATOR, "version": "1"}],
@@ -213,14 +219,24 @@ def manifest_definition(
 
 
 def sign_mp4(
-    data: bytes, *, title: str, job_id: int, cameo_ids: list[int], parent: ParentIngredient | None = None
+    data: bytes,
+    *,
+    title: str,
+    job_id: int,
+    cameo_ids: list[int],
+    parent: ParentIngredient | None = None,
+    model: str = "",
 ) -> bytes:
     """`data` with an embedded, signed C2PA manifest (a new MP4; the media bytes are untouched)."""
     material = signing_material()
     info = c2pa.C2paSignerInfo(material.alg, material.chain_pem, material.key_pem, material.tsa_url)
     signer = c2pa.Signer.from_info(info)
     definition = manifest_definition(
-        title=title, job_id=job_id, cameo_ids=cameo_ids, parent_title=parent.title if parent else None
+        title=title,
+        job_id=job_id,
+        cameo_ids=cameo_ids,
+        parent_title=parent.title if parent else None,
+        model=model,
     )
     with c2pa.Builder(json.dumps(definition)) as builder:
         if parent is not None:

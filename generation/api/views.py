@@ -30,6 +30,13 @@ _JOB = component(
         "style": serializers.CharField(allow_blank=True),
         "seed": serializers.IntegerField(),
         "duration_s": serializers.IntegerField(),
+        "storyboard": serializers.ListField(
+            child=inline_serializer(
+                "StoryboardShot",
+                {"prompt": serializers.CharField(), "duration_s": serializers.IntegerField()},
+            ),
+            help_text="The shots in order (empty for a single clip).",
+        ),
         "aspect": serializers.CharField(),
         "width": serializers.IntegerField(),
         "height": serializers.IntegerField(),
@@ -55,6 +62,11 @@ def _member(request: Request) -> User:
     return cast(User, request.user)
 
 
+class ShotSerializer(serializers.Serializer[Any]):
+    prompt = serializers.CharField(max_length=1000, help_text="What this shot shows; checked on its own.")
+    duration_s = serializers.IntegerField(min_value=1, max_value=600, help_text="Seconds of this shot.")
+
+
 class GenerationListCreateView(APIView):
     class InputSerializer(serializers.Serializer[Any]):
         mode = serializers.ChoiceField(choices=GenerationJob.Mode.choices)
@@ -77,8 +89,24 @@ class GenerationListCreateView(APIView):
         seed = serializers.IntegerField(
             required=False, allow_null=True, default=None, min_value=0, max_value=2**62
         )
+        storyboard = ShotSerializer(  # type: ignore[call-arg]  # many=True makes a ListSerializer
+            many=True,
+            required=False,
+            min_length=1,
+            max_length=6,
+            help_text="1–6 shots rendered in order and joined into one clip; the job's prompt is "
+            "their prompts and its length their sum (at most the account's longest clip). Leave "
+            "`prompt` and `duration_s` out.",
+        )
 
-    @extend_schema(request=InputSerializer, responses={202: _JOB}, summary="Start a generation")
+    @extend_schema(
+        request=InputSerializer,
+        responses={202: _JOB},
+        summary="Start a generation",
+        description="`duration_s` is one of the offered lengths (10, 15, 25 s by default; teens at "
+        "most 15), each costing ceil(seconds / 10) units of the daily quota. A `storyboard` "
+        "replaces `prompt` and `duration_s`.",
+    )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,8 +1,13 @@
 """Render backends: the registry and the configured one.
 
-`GENERATION_BACKEND` names a registered backend (`procedural`, built in) or a
-dotted path to a backend class (a GPU model, see docs/GENERATION.md). Dotted-path backends
-are imported lazily: the web tier never loads model code.
+`GENERATION_BACKEND` names a registered backend (`procedural`, built in;
+`diffusers`, Wan / LTX pipelines on this worker's GPU; `remote`, a `/v1/videos`
+service) or a dotted path to a backend class (docs/GENERATION.md). Model and
+client backends are imported lazily: the web tier never loads model code.
+
+Modules: `base` (the interface), `procedural`, `diffusers_backend`, `remote_videos`,
+`fitting` (size and rate to the product's frame), `storyboard` (shots in order),
+`audio` (the audio stage), `tiny` (toy random-weight pipelines for tests and the bench).
 """
 
 from __future__ import annotations
@@ -14,15 +19,25 @@ from typing import cast
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from generation.backends.base import Backend, RenderCancelled, RenderContext, RenderRequest, RenderResult
+from generation.backends.base import (
+    Backend,
+    RenderCancelled,
+    RenderContext,
+    RenderFailed,
+    RenderRequest,
+    RenderResult,
+    Shot,
+)
 from generation.backends.procedural import ProceduralBackend
 
 __all__ = [
     "Backend",
     "RenderCancelled",
     "RenderContext",
+    "RenderFailed",
     "RenderRequest",
     "RenderResult",
+    "Shot",
     "get_backend",
     "register_backend",
 ]
@@ -43,7 +58,18 @@ def _procedural() -> Backend:
     return ProceduralBackend()
 
 
+def _diffusers() -> Backend:
+    # Imported when first asked for: only gpu workers configured for it load model code.
+    return cast(Backend, import_string("generation.backends.diffusers_backend.DiffusersBackend")())
+
+
+def _remote() -> Backend:
+    return cast(Backend, import_string("generation.backends.remote_videos.RemoteVideosBackend")())
+
+
 register_backend("procedural", _procedural)
+register_backend("diffusers", _diffusers)
+register_backend("remote", _remote)
 
 
 def get_backend(name: str | None = None) -> Backend:

@@ -21,6 +21,24 @@ class RenderCancelled(Exception):
     """The job was cancelled (or taken back) between two steps; nothing is kept."""
 
 
+class RenderFailed(Exception):
+    """A render that cannot succeed by retrying (out of GPU memory, a mode the model cannot do):
+    the job ends `failed` with `code` as its reason, and the worker carries on."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One shot of a storyboard: its prompt and its length."""
+
+    prompt: str
+    duration_s: int
+
+
 @dataclass(frozen=True)
 class RenderRequest:
     prompt: str
@@ -35,6 +53,10 @@ class RenderRequest:
     conditioning_image: np.ndarray | None = None
     # Cast cameos: cameo id -> reference face images (RGB uint8).
     cameo_images: dict[int, list[np.ndarray]] = field(default_factory=dict)
+    # A storyboard's shots, in order (empty: one shot of `prompt` for `duration_s`).
+    shots: tuple[Shot, ...] = ()
+    # The prompt's quoted or spoken lines (`generation.dialogue`), for a backend that speaks.
+    dialogue: tuple[str, ...] = ()
 
     @property
     def frame_count(self) -> int:
@@ -44,7 +66,9 @@ class RenderRequest:
 @dataclass
 class RenderResult:
     frames: np.ndarray  # (N, H, W, 3) uint8 RGB, N == request.frame_count
-    audio: np.ndarray  # (channels, samples) float32 in [-1, 1]
+    # (channels, samples) float32 in [-1, 1]; None when the backend makes no sound (the
+    # pipeline's audio stage, `generation.backends.audio`, makes the soundtrack then).
+    audio: np.ndarray | None
     sample_rate: int
     model_id: str = ""
     # What the soundtrack says or sings, one line per utterance, when the backend
@@ -77,6 +101,14 @@ class RenderContext:
 
 
 class Backend(Protocol):
+    """A render backend. Optional class attributes the pipeline reads with `getattr`:
+
+    - `image_conditioning` (bool, default False): `conditioning_image` steers the render
+      (image-to-video), so a storyboard's later shots start from the previous shot's last frame;
+    - `makes_audio` (bool, default False): its `RenderResult.audio` is the soundtrack (the audio
+      stage is skipped).
+    """
+
     name: str
 
     def render(self, request: RenderRequest, ctx: RenderContext) -> RenderResult: ...

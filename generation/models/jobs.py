@@ -56,6 +56,11 @@ class GenerationJob(models.Model):
     remix_parent_video = models.CharField(max_length=255, blank=True)
     remix_parent_title = models.CharField(max_length=200, blank=True)
     cameo_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    # A storyboard's shots in order, [{"prompt", "duration_s"}] (empty: one shot of `prompt`).
+    storyboard = models.JSONField(default=list, blank=True)
+    quota_cost = models.PositiveSmallIntegerField(
+        default=1, help_text="Units of the daily quota this job spent (longer clips cost more)."
+    )
 
     state = models.CharField(max_length=16, choices=JobState.choices, default=JobState.QUEUED)
     state_changed_at = models.DateTimeField()

@@ -23,6 +23,7 @@ LIST_FIELDS = (
     "style",
     "seed",
     "duration_s",
+    "storyboard",
     "aspect",
     "width",
     "height",

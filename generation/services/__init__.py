@@ -7,7 +7,7 @@ Which module holds what (everything is re-exported here; callers import from
   `JOB_MACHINE`), `jobs_cancel_where` (set-based cancel), `error_entry`,
   `announce_finished`.
 - `submit`: `job_submit` (validation, inputs, consent, quotas, the queued row).
-- `quotas`: `quota_limits`, `quotas_check`.
+- `quotas`: `quota_limits`, `quotas_check`, `quota_cost` (units a clip's length costs).
 - `jobs`: `job_cancel` and `job_appeal` (the owner), `job_claim_for_publish` (for the feed).
 - `removal`: cancelling for revoked or deleted cameos, `outputs_remove`,
   `jobs_remove_for_account`.
@@ -22,7 +22,7 @@ re-exported for callers that catch them.
 """
 
 from generation.services.jobs import job_appeal, job_cancel, job_claim_for_publish
-from generation.services.quotas import quota_limits, quotas_check
+from generation.services.quotas import quota_cost, quota_limits, quotas_check
 from generation.services.receivers import (
     on_account_deleted,
     on_appearance_removed,
@@ -80,6 +80,7 @@ __all__ = [
     "on_cameo_use_decided",
     "on_content_actioned",
     "outputs_remove",
+    "quota_cost",
     "quota_limits",
     "quotas_check",
     "upload_create",

@@ -21,7 +21,7 @@ from generation import checks
 from generation.models import GenerationJob, ImageUpload
 from generation.presenters import job_progress_event
 from generation.remix import RemixSource, resolve_source
-from generation.services.quotas import quotas_check
+from generation.services.quotas import quota_cost, quotas_check
 from generation.states import JobState
 from moderation.services import classifiers_ready
 from sora_social.accounts.models import User
@@ -45,6 +45,7 @@ class _Request:
     duration_s: int
     style: str
     seed: int | None
+    storyboard: tuple[tuple[str, int], ...] = ()  # (prompt, seconds) per shot
 
 
 def _frame_size(aspect: str) -> tuple[int, int]:
@@ -84,20 +85,57 @@ def _parse_cameo_ids(raw: list[Any] | None) -> list[int]:
     return ids
 
 
-def _validate(request: _Request, *, image_upload_id: Any, remix_of: Any) -> None:
-    """400 with every problem of the request's own fields at once."""
-    mode, prompt, aspect, duration_s = request.mode, request.prompt, request.aspect, request.duration_s
+def longest_clip(viewer: Viewer) -> int:
+    """The longest clip (all shots together) this member may ask for (teens: shorter)."""
+    if viewer.is_teen:
+        return min(settings.GENERATION_MAX_DURATION_S, settings.GENERATION_MAX_DURATION_S_TEEN)
+    return int(settings.GENERATION_MAX_DURATION_S)
+
+
+def _duration_problem(request: _Request, longest: int) -> str | None:
+    """What is wrong with the clip's length, if anything: a chosen length must be one of the
+    offered ones (or the default); a storyboard's shots may split the length freely."""
+    if request.duration_s > longest:
+        return f"At most {longest} seconds for this account."
+    offered = {int(d) for d in settings.GENERATION_DURATIONS} | {settings.GENERATION_DEFAULT_DURATION_S}
+    if not request.storyboard and request.duration_s not in offered:
+        return f"Use one of {', '.join(str(d) for d in sorted(offered))} seconds."
+    if request.duration_s < 1:
+        return "At least 1 second."
+    return None
+
+
+def _storyboard_problems(request: _Request) -> dict[str, str]:
     problems: dict[str, str] = {}
+    if not request.storyboard:
+        return problems
+    if len(request.storyboard) > settings.GENERATION_STORYBOARD_MAX_SHOTS:
+        problems["storyboard"] = f"At most {settings.GENERATION_STORYBOARD_MAX_SHOTS} shots."
+    for index, (prompt, seconds) in enumerate(request.storyboard):
+        if not prompt.strip():
+            problems[f"storyboard.{index}.prompt"] = "Each shot needs a prompt."
+        elif len(prompt) > PROMPT_MAX:
+            problems[f"storyboard.{index}.prompt"] = f"At most {PROMPT_MAX} characters."
+        if seconds < 1:
+            problems[f"storyboard.{index}.duration_s"] = "At least 1 second."
+    return problems
+
+
+def _validate(request: _Request, *, image_upload_id: Any, remix_of: Any, longest: int) -> None:
+    """400 with every problem of the request's own fields at once."""
+    mode, prompt, aspect = request.mode, request.prompt, request.aspect
+    problems: dict[str, str] = _storyboard_problems(request)
     if mode not in GenerationJob.Mode.values:
         problems["mode"] = "Use text, image or remix."
     if mode == GenerationJob.Mode.TEXT and not prompt:
-        problems["prompt"] = "A text generation needs a prompt."
-    if len(prompt) > PROMPT_MAX:
+        problems["prompt"] = "A text generation needs a prompt (or a storyboard)."
+    if len(prompt) > PROMPT_MAX * max(1, len(request.storyboard)):
         problems["prompt"] = f"At most {PROMPT_MAX} characters."
     if aspect not in ASPECT_SIZES:
         problems["aspect"] = "Use 9:16, 16:9 or 1:1."
-    if not 1 <= duration_s <= settings.GENERATION_MAX_DURATION_S:
-        problems["duration_s"] = f"Between 1 and {settings.GENERATION_MAX_DURATION_S} seconds."
+    duration = _duration_problem(request, longest)
+    if duration:
+        problems["duration_s"] = duration
     if mode == GenerationJob.Mode.IMAGE and image_upload_id is None:
         problems["image_upload_id"] = "An image generation needs an uploaded image."
     if mode == GenerationJob.Mode.REMIX and remix_of is None:
@@ -147,6 +185,8 @@ def _job_create(
         style=(request.style or "")[:40],
         seed=request.seed if request.seed is not None else secrets.randbits(31),
         duration_s=request.duration_s,
+        storyboard=[{"prompt": p, "duration_s": d} for p, d in request.storyboard],
+        quota_cost=quota_cost(request.duration_s),
         aspect=request.aspect,
         width=width,
         height=height,
@@ -169,6 +209,36 @@ def _job_create(
     return job
 
 
+def _request_of(
+    *,
+    mode: str,
+    prompt: str,
+    duration_s: int | None,
+    aspect: str | None,
+    style: str,
+    seed: int | None,
+    storyboard: list[dict[str, Any]] | None,
+) -> _Request:
+    """The request after defaults. With a storyboard the job's prompt is its shots' prompts, one
+    per line (what the prompt checks and owner rules read whole), and its length their sum."""
+    shots = tuple(
+        (str(s.get("prompt") or "").strip(), int(s.get("duration_s") or 0)) for s in storyboard or []
+    )
+    text = (prompt or "").strip()
+    if shots:
+        text = "\n".join(p for p, _ in shots)
+        duration_s = sum(d for _, d in shots)
+    return _Request(
+        mode=mode,
+        prompt=text,
+        aspect=aspect or GenerationJob.Aspect.PORTRAIT,
+        duration_s=duration_s or settings.GENERATION_DEFAULT_DURATION_S,
+        style=style,
+        seed=seed,
+        storyboard=shots,
+    )
+
+
 def job_submit(
     *,
     user: User,
@@ -181,17 +251,26 @@ def job_submit(
     aspect: str | None = None,
     style: str = "",
     seed: int | None = None,
+    storyboard: list[dict[str, Any]] | None = None,
 ) -> GenerationJob:
     """Accept a generation request (rule 1 consent, quotas) and queue it; answers the new job."""
-    request = _Request(
+    if storyboard and ((prompt or "").strip() or duration_s):
+        raise ValidationFailed(
+            details={
+                "storyboard": "With a storyboard, give each shot's prompt and length, not prompt or duration_s."
+            }
+        )
+    request = _request_of(
         mode=mode,
-        prompt=(prompt or "").strip(),
-        aspect=aspect or GenerationJob.Aspect.PORTRAIT,
-        duration_s=duration_s or settings.GENERATION_DEFAULT_DURATION_S,
+        prompt=prompt,
+        duration_s=duration_s,
+        aspect=aspect,
         style=style,
         seed=seed,
+        storyboard=storyboard,
     )
-    _validate(request, image_upload_id=image_upload_id, remix_of=remix_of)
+    viewer = Viewer.of(user)
+    _validate(request, image_upload_id=image_upload_id, remix_of=remix_of, longest=longest_clip(viewer))
     cameo_ids = _parse_cameo_ids(cameos)
     upload = (
         _image_upload(user=user, image_upload_id=image_upload_id)
@@ -204,11 +283,10 @@ def job_submit(
         cameo_ids += [c for c in source.cameo_ids if c not in cameo_ids]
     _safety_available()
     checks.rules_at_submit(user_id=user.id, cameo_ids=cameo_ids, prompt=request.prompt)
-    viewer = Viewer.of(user)
     with transaction.atomic():
         # One member's submissions are serialised on their row, so concurrent
         # requests cannot both pass the same quota.
         User.objects.select_for_update().filter(pk=user.id).first()
-        quotas_check(viewer=viewer)
+        quotas_check(viewer=viewer, cost=quota_cost(request.duration_s))
         checks.consent_at_submit(user_id=user.id, cameo_ids=cameo_ids)
         return _job_create(user=user, request=request, cameo_ids=cameo_ids, upload=upload, source=source)

@@ -588,7 +588,25 @@ GENERATION_FPS = env_int("GENERATION_FPS", 24, "Frames per second of rendered vi
 GENERATION_DEFAULT_DURATION_S = env_int(
     "GENERATION_DEFAULT_DURATION_S", 10, "Seconds of video when a request names none."
 )
-GENERATION_MAX_DURATION_S = env_int("GENERATION_MAX_DURATION_S", 20, "Longest video a request may ask for.")
+GENERATION_MAX_DURATION_S = env_int(
+    "GENERATION_MAX_DURATION_S", 25, "Longest video (all storyboard shots together) a request may ask for."
+)
+GENERATION_DURATIONS = env_list(
+    "GENERATION_DURATIONS",
+    ["10", "15", "25"],
+    "Clip lengths (seconds) a request may choose, besides GENERATION_DEFAULT_DURATION_S.",
+)
+GENERATION_MAX_DURATION_S_TEEN = env_int(
+    "GENERATION_MAX_DURATION_S_TEEN", 15, "Longest video a teen member may ask for."
+)
+GENERATION_QUOTA_UNIT_S = env_int(
+    "GENERATION_QUOTA_UNIT_S",
+    10,
+    "Seconds of video one unit of the daily quota buys: a clip costs ceil(seconds / unit) units (25 s: 3).",
+)
+GENERATION_STORYBOARD_MAX_SHOTS = env_int(
+    "GENERATION_STORYBOARD_MAX_SHOTS", 6, "Most shots a storyboard may have."
+)
 GENERATION_DAILY_QUOTA = env_int("GENERATION_DAILY_QUOTA", 30, "Generations a member may start per 24 hours.")
 GENERATION_DAILY_QUOTA_TEEN = env_int(
     "GENERATION_DAILY_QUOTA_TEEN", 10, "Generations a teen member may start per 24 hours."
@@ -642,6 +660,110 @@ GENERATION_X264_PRESET = env_str(
 )
 GENERATION_X264_CRF = env_int(
     "GENERATION_X264_CRF", 23, "x264 constant rate factor (lower is better quality)."
+)
+# The diffusers backend (GENERATION_BACKEND=diffusers; docs/GENERATION.md).
+GENERATION_DIFFUSERS_PATH = env_str(
+    "GENERATION_DIFFUSERS_PATH",
+    None,
+    "Local directory of a diffusers text-to-video pipeline (Wan 2.1/2.2, LTX-Video, LTX-2), or a hub id "
+    "when GENERATION_DIFFUSERS_ALLOW_DOWNLOAD is on.",
+)
+GENERATION_DIFFUSERS_I2V_PATH = env_str(
+    "GENERATION_DIFFUSERS_I2V_PATH",
+    None,
+    "Local directory of the matching image-to-video pipeline (image mode, remix, cameo casting, "
+    "storyboard continuity). Unset: LTX derives one from the main pipeline; Wan has none.",
+)
+GENERATION_DIFFUSERS_ALLOW_DOWNLOAD = env_bool(
+    "GENERATION_DIFFUSERS_ALLOW_DOWNLOAD",
+    False,
+    "Let the first load fetch a hub id into the Hugging Face cache (off: local files only).",
+)
+GENERATION_DIFFUSERS_KIND = env_str(
+    "GENERATION_DIFFUSERS_KIND",
+    "auto",
+    "Model family for native size and rate: auto (from model_index.json), wan2.1, wan2.2, ltx, ltx2.",
+)
+GENERATION_DIFFUSERS_PRECISION = env_str(
+    "GENERATION_DIFFUSERS_PRECISION", "bf16", "Weights' dtype: bf16, fp16 or fp32."
+)
+GENERATION_DIFFUSERS_DEVICE = env_str(
+    "GENERATION_DIFFUSERS_DEVICE", "cuda", "Torch device: cuda, cuda:1, cpu."
+)
+GENERATION_DIFFUSERS_OFFLOAD = env_str(
+    "GENERATION_DIFFUSERS_OFFLOAD",
+    "none",
+    "CPU offload: none, model (whole models move to the GPU in turn) or sequential (layer by layer, slowest).",
+)
+GENERATION_DIFFUSERS_VAE_TILING = env_bool(
+    "GENERATION_DIFFUSERS_VAE_TILING", False, "Decode the VAE in tiles (less VRAM at 720p)."
+)
+GENERATION_DIFFUSERS_VAE_SLICING = env_bool(
+    "GENERATION_DIFFUSERS_VAE_SLICING", False, "Decode the VAE one batch slice at a time."
+)
+GENERATION_DIFFUSERS_ATTENTION = env_str(
+    "GENERATION_DIFFUSERS_ATTENTION",
+    "",
+    "diffusers attention backend for the transformer (native, flash, _flash_3, sage, ...). Empty: default.",
+)
+GENERATION_DIFFUSERS_STEPS = env_int("GENERATION_DIFFUSERS_STEPS", 30, "Denoising steps per render chunk.")
+GENERATION_DIFFUSERS_GUIDANCE = env_float(
+    "GENERATION_DIFFUSERS_GUIDANCE", 5.0, "Classifier-free guidance scale (1 turns guidance off)."
+)
+GENERATION_DIFFUSERS_COMPILE = env_bool(
+    "GENERATION_DIFFUSERS_COMPILE", False, "torch.compile the transformer at load (slow first render)."
+)
+GENERATION_DIFFUSERS_WIDTH = env_int(
+    "GENERATION_DIFFUSERS_WIDTH", 0, "Native render width; 0: the model family's 9:16 default."
+)
+GENERATION_DIFFUSERS_HEIGHT = env_int(
+    "GENERATION_DIFFUSERS_HEIGHT", 0, "Native render height; 0: the model family's 9:16 default."
+)
+GENERATION_DIFFUSERS_FRAMES = env_int(
+    "GENERATION_DIFFUSERS_FRAMES", 0, "Frames per render chunk; 0: the model family's default."
+)
+GENERATION_DIFFUSERS_FPS = env_int(
+    "GENERATION_DIFFUSERS_FPS", 0, "The model's native frame rate; 0: the model family's default."
+)
+GENERATION_DIFFUSERS_MIN_FREE_GB = env_float(
+    "GENERATION_DIFFUSERS_MIN_FREE_GB",
+    0.0,
+    "Memory guard: GPU memory (GiB) that must be free before a render starts; otherwise it is retried later.",
+)
+GENERATION_AUDIO_BACKEND = env_str(
+    "GENERATION_AUDIO_BACKEND",
+    "foley",
+    "Soundtrack for backends that make no sound: foley (procedural, from the frames' motion) or model.",
+)
+GENERATION_AUDIO_MODEL_PATH = env_str(
+    "GENERATION_AUDIO_MODEL_PATH",
+    None,
+    "Local directory of a transformers text-to-audio model (MusicGen, ...) for GENERATION_AUDIO_BACKEND=model.",
+)
+# The remote /v1/videos backend (GENERATION_BACKEND=remote).
+GENERATION_REMOTE_URL = env_str(
+    "GENERATION_REMOTE_URL", None, "Base URL of a /v1/videos service (e.g. https://api.example.com)."
+)
+GENERATION_REMOTE_KEY = env_str("GENERATION_REMOTE_KEY", None, "Bearer key for the /v1/videos service.")
+GENERATION_REMOTE_MODEL = env_str("GENERATION_REMOTE_MODEL", "sora-2", "The `model` sent to /v1/videos.")
+GENERATION_REMOTE_TIMEOUT_S = env_float(
+    "GENERATION_REMOTE_TIMEOUT_S", 30.0, "Timeout of one HTTP call to the /v1/videos service."
+)
+GENERATION_REMOTE_DEADLINE_S = env_float(
+    "GENERATION_REMOTE_DEADLINE_S",
+    1800.0,
+    "How long a remote job may take before it is deleted there and failed here.",
+)
+GENERATION_REMOTE_POLL_S = env_float(
+    "GENERATION_REMOTE_POLL_S", 5.0, "Seconds between status polls (and webhook checks) of a remote job."
+)
+GENERATION_REMOTE_RETRIES = env_int(
+    "GENERATION_REMOTE_RETRIES", 4, "Retries (exponential backoff) of a failed or 429/5xx call to /v1/videos."
+)
+GENERATION_REMOTE_WEBHOOK_SECRET = env_str(
+    "GENERATION_REMOTE_WEBHOOK_SECRET",
+    None,
+    "Standard Webhooks secret (whsec_...) for video.completed / video.failed; set to use webhooks over polling.",
 )
 C2PA_SIGN_CERT = env_str(
     "C2PA_SIGN_CERT",

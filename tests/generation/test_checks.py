@@ -191,6 +191,7 @@ def test_wired_steps_are_the_declared_order():
         "prompt": [
             "moderation.check_prompt",
             "moderation.check_dialogue",
+            "moderation.check_shots",
             "cameos.rules",
             "cameos.face_detect",
         ],

@@ -43,6 +43,47 @@ def test_watermark_moves_between_corners():
     assert len(boxes) == 4
 
 
+def test_moving_mark_with_handle_survives_a_crop_of_any_corner(rendered):
+    """The mark carries the @handle and visits all four corners even in a 2 s clip; after the one
+    encode, cutting away 20% of the width and height at any corner still leaves frames where the
+    whole mark stands inside the crop and is plainly there."""
+    frames = rendered.frames.copy()
+    media.burn_watermark(frames, fps=12, text=TEXT, handle="river_painter")
+    data = media.encode_mp4(frames, rendered.audio, sample_rate=rendered.sample_rate, fps=12)
+    decoded = media.decode_frames(data).astype(int)
+    raw = rendered.frames.astype(int)
+    boxes = [
+        media.watermark_box(i, width=144, height=256, fps=12, text=TEXT, handle="river_painter", frames=24)
+        for i in range(24)
+    ]
+    assert len({(b.x0, b.y0) for b in boxes}) == 4
+    assert boxes[0].x1 - boxes[0].x0 <= 0.6 * 144
+    plain = rendered.frames.copy()
+    media.burn_watermark(plain, fps=12, text=TEXT)
+    assert not np.array_equal(plain, frames)  # the handle is in the mark
+    w, h = 144, 256
+    cx, cy = int(w * 0.2), int(h * 0.2)
+    crops = {  # what stays after cutting 20% off the two sides meeting at each corner
+        "top_left": (cx, cy, w, h),
+        "top_right": (0, cy, w - cx, h),
+        "bottom_right": (0, 0, w - cx, h - cy),
+        "bottom_left": (cx, 0, w, h - cy),
+    }
+    for corner, (x0, y0, x1, y1) in crops.items():
+        found = 0
+        for i, box in enumerate(boxes):
+            if not (box.x0 >= x0 and box.y0 >= y0 and box.x1 <= x1 and box.y1 <= y1):
+                continue
+            crop_marked = decoded[i, y0:y1, x0:x1]
+            crop_raw = raw[i, y0:y1, x0:x1]
+            bx, by = box.x0 - x0, box.y0 - y0
+            region = (slice(by, by + box.y1 - box.y0), slice(bx, bx + box.x1 - box.x0))
+            diff = np.abs(crop_marked - crop_raw).mean(axis=2)
+            if diff[region].mean() > 30:
+                found += 1
+        assert found >= 6, (corner, found)  # at least one whole corner hold
+
+
 def test_encode_is_playable_h264_and_aac(rendered):
     """The encode is an MP4 with an H.264 video stream of every frame and an AAC audio stream."""
     data = media.encode_mp4(rendered.frames, rendered.audio, sample_rate=rendered.sample_rate, fps=12)

@@ -116,7 +116,9 @@ async def test_text_job_becomes_a_signed_watermarked_mp4_with_progress(inprocess
     raw = ProceduralBackend().render(pipeline.build_request(job), RenderContext()).frames.astype(int)
     decoded = media.decode_frames(data).astype(int)
     for index in (0, 23):
-        box = media.watermark_box(index, width=144, height=256, fps=12, text="Sora Social · AI")
+        box = media.watermark_box(
+            index, width=144, height=256, fps=12, text="Sora Social · AI", handle=user.username, frames=24
+        )
         diff = np.abs(decoded[index] - raw[index]).mean(axis=2)
         inside = diff[box.y0 : box.y1, box.x0 : box.x1].mean()
         outside = np.delete(diff, np.s_[box.y0 : box.y1], axis=0).mean()
