@@ -199,13 +199,15 @@ def demo_media_ensure() -> None:
         # The seed command alone renders: av, PIL and the renderer (0.4 s) stay out of every other process.
         from generation import media, provenance  # noqa: PLC0415
         from generation.backends import RenderContext, RenderRequest  # noqa: PLC0415
+        from generation.backends.audio import with_soundtrack  # noqa: PLC0415
         from generation.backends.procedural import ProceduralBackend  # noqa: PLC0415
 
         fps = 12
         request = RenderRequest(prompt="a demo video", seed=7, duration_s=3, width=288, height=512, fps=fps)
-        result = ProceduralBackend().render(request, RenderContext())
+        result = with_soundtrack(request, ProceduralBackend().render(request, RenderContext()))
         frames = result.frames
         media.burn_watermark(frames, fps=fps, text=settings.GENERATION_WATERMARK_TEXT or "")
+        assert result.audio is not None  # with_soundtrack always sets it
         encoded = media.encode_mp4(
             frames,
             result.audio,
