@@ -14,6 +14,7 @@ hours the model would take over every post on two cores.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -126,4 +127,6 @@ def run(args: argparse.Namespace) -> str:
         p50, p99, n, errors = _measure(client, queries, kind, rounds)
         shown = ", ".join(f"`{q}`" for q in queries)
         lines.append(f"| {kind} | {shown} | {n:,} | {errors} | {p50:.1f} | {p99:.1f} |")
+    load = os.getloadavg()[0]
+    lines += ["", f"Load average when the run ended: {load:.1f} (the machine has {os.cpu_count()} cores)."]
     return "\n".join(lines)
