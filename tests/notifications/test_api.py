@@ -88,6 +88,10 @@ def test_preferences_round_trip_and_refusals(client_for):
         res = client.patch("/api/v1/me/notification-preferences", {"muted": bad}, format="json")
         assert res.status_code == 400
     assert client.get("/api/v1/me/notification-preferences").json()["muted"] == ["follow", "like"]
+    assert client.patch("/api/v1/me/notification-preferences", {}, format="json").json()["muted"] == [
+        "follow",
+        "like",
+    ]
     follow_create(actor=UserFactory(), target=me)
     assert client.get("/api/v1/me/notifications").json()["results"] == []
 

@@ -80,9 +80,10 @@ class MyNotificationsReadView(APIView):
 class MyNotificationPreferencesView(APIView):
     class InputSerializer(serializers.Serializer[Any]):
         muted = serializers.ListField(
-            child=serializers.CharField(max_length=64),
-            max_length=len(kinds.KINDS),
-            help_text="Kinds to mute.",
+            child=serializers.ChoiceField(list(kinds.MUTABLE)),
+            max_length=len(kinds.MUTABLE),
+            required=False,
+            help_text="Kinds to mute (replaces the set); safety notices cannot be muted.",
         )
 
     @extend_schema(responses=preferences_schema(), operation_id="me_notification_preferences_get")
@@ -99,9 +100,10 @@ class MyNotificationPreferencesView(APIView):
         """Replace the kinds I mute: muted kinds are neither stored nor pushed. Safety notices cannot be muted."""
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        muted = services.notification_preferences_set(
-            user_id=member_of(request).pk, muted=data.validated_data["muted"]
-        )
+        user_id = member_of(request).pk
+        if "muted" not in data.validated_data:  # a PATCH without the field changes nothing
+            return Response(presenters.preferences_out(selectors.muted_kinds(user_id=user_id)))
+        muted = services.notification_preferences_set(user_id=user_id, muted=data.validated_data["muted"])
         return Response(presenters.preferences_out(muted))
 
 
