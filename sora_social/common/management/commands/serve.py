@@ -22,6 +22,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=1, help="Server processes (Redis required for >1)."
         )
+        parser.add_argument(
+            "--worker-healthcheck-timeout",
+            type=int,
+            default=30,
+            help="Seconds a server process may take to answer the supervisor's ping before it is "
+            "killed as hung (with --workers > 1). uvicorn's 5 s killed busy workers, and their "
+            "in-flight requests, on a loaded machine.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         host, port = options["host"], options["port"]
@@ -52,4 +60,5 @@ class Command(BaseCommand):
             lifespan="on",
             log_level="info",
             ws="websockets-sansio",
+            timeout_worker_healthcheck=options["worker_healthcheck_timeout"],
         )
