@@ -1,7 +1,7 @@
 """Hash-list files in the ThreatExchange formats (python-threatexchange 1.2, `threatexchange` CLI).
 
-One signal per line, `<signal type> <signal>`, as `threatexchange hash` prints
-and `threatexchange match`/dataset imports read them:
+One signal per line, `<signal type> <signal>`, the shape `threatexchange hash`
+prints, with the signal types' own serialisations:
 
 - `pdq <64 hex>`: a PDQ hash;
 - `md5 <32 hex>`: an MD5 of the file's bytes;
