@@ -46,6 +46,7 @@ urlpatterns = [
     # Web pages people land on from a shared link (/p/, /u/, /i/; the app opens /p/ and /i/
     # itself through the app-link files under /.well-known/).
     *_routes("feed.web"),
+    *_routes("generation.web"),  # POST /hooks/videos: a remote video service's signed webhooks
     *_routes("sora_social.accounts.web"),
     *_routes("sora_social.common.web"),
     path("", include("provenance.urls")),  # the public /verify page

@@ -178,3 +178,28 @@ def test_standard_webhooks_signatures(fake, settings):
     cache.delete("generation:remote-video:video_9")
     webhook_receive(headers, body)
     assert cache.get("generation:remote-video:video_9") == "video.completed"
+
+
+def test_webhook_door_takes_only_signed_deliveries(client, settings):
+    """`POST /hooks/videos`: 404 while unconfigured; a bad signature is 400 and records nothing; a
+    signed delivery is 204 and wakes the waiting render."""
+    body = json.dumps({"type": "video.failed", "data": {"id": "video_7"}}).encode()
+    now = int(time.time())
+    headers = {
+        "HTTP_WEBHOOK_ID": "msg_7",
+        "HTTP_WEBHOOK_TIMESTAMP": str(now),
+        "HTTP_WEBHOOK_SIGNATURE": sign_webhook(SECRET, msg_id="msg_7", timestamp=now, body=body),
+    }
+    cache.delete("generation:remote-video:video_7")
+    settings.GENERATION_REMOTE_WEBHOOK_SECRET = ""
+    assert client.post("/hooks/videos", body, content_type="application/json", **headers).status_code == 404
+    settings.GENERATION_REMOTE_WEBHOOK_SECRET = SECRET
+    forged = {**headers, "HTTP_WEBHOOK_SIGNATURE": "v1,AAAA"}
+    refused = client.post("/hooks/videos", body, content_type="application/json", **forged)
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "invalid_webhook"
+    assert cache.get("generation:remote-video:video_7") is None
+    assert client.get("/hooks/videos").status_code == 405
+    taken = client.post("/hooks/videos", body, content_type="application/json", **headers)
+    assert taken.status_code == 204
+    assert cache.get("generation:remote-video:video_7") == "video.failed"
