@@ -9,8 +9,9 @@ from channels.layers import get_channel_layer
 
 from messaging.models import Message, Thread, ThreadMember
 from sora_social.accounts import services as accounts
-from sora_social.accounts.models import Notification, ParentalLink, TeenSettings
+from sora_social.accounts.models import ParentalLink, TeenSettings
 from sora_social.common.events import user_group
+from sora_social.notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.messaging.factories import friends, open_direct, send, teen
 
