@@ -47,6 +47,9 @@ PAGINATED = {
     "users/<user_id>/posts": {},
     "feed": {},
     "feed?kind=following": {},
+    "threads": {},
+    "threads?box=requests": {},
+    "threads/<thread_id>/messages": {},
 }
 NOT_PAGINATED = {
     "posts/<post_id>",
@@ -58,6 +61,7 @@ NOT_PAGINATED = {
     "me/notification-preferences",  # one member's settings
     "cameos/<cameo_id>",
     "generations/<job_id>",
+    "threads/<thread_id>",
 }
 
 TAMPERED = ["cD14", "!!", "x" * 5000, base64.urlsafe_b64encode(b"12345").decode()]
@@ -113,10 +117,32 @@ def world(db: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
     publish(others[0])
     feed_services.for_you_refresh(user_id=owner.id)
     job = GenerationJobFactory(user=owner)
+    thread = _threads(owner, others)
     return {
         "owner": owner,
-        "ids": {"cameo_id": cameo.pk, "post_id": post.pk, "user_id": owner.pk, "job_id": job.pk},
+        "ids": {
+            "cameo_id": cameo.pk,
+            "post_id": post.pk,
+            "user_id": owner.pk,
+            "job_id": job.pk,
+            "thread_id": thread.pk,
+        },
     }
+
+
+def _threads(owner: Any, others: list[Any]) -> Any:
+    """Two threads in the owner's inbox (one with two messages), two in their requests."""
+    from messaging import services as messaging_services
+    from sora_social.accounts.viewer import Viewer
+
+    me = Viewer.of(owner)
+    first, _ = messaging_services.thread_open(viewer=me, member_ids=[others[0].pk])
+    messaging_services.thread_open(viewer=me, member_ids=[others[1].pk])
+    messaging_services.message_send(viewer=me, thread_id=first.pk, text="one")
+    messaging_services.message_send(viewer=me, thread_id=first.pk, text="two")
+    for _ in range(2):
+        messaging_services.thread_open(viewer=Viewer.of(UserFactory()), member_ids=[owner.pk])
+    return first
 
 
 def test_every_get_route_is_classified() -> None:
