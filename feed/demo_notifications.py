@@ -2,8 +2,9 @@
 
 Runs after the posts seeder, through the real services (likes, comments,
 follows), so the notifications are made the way members make them: grouped,
-counted and stored. Idempotent: a member who already has notifications is
-left alone.
+counted and stored. Idempotent: a member who already has demo likes is left
+alone (follows are idempotent themselves; the named members already follow
+each other from the accounts seeder).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sora_social.accounts.models import User
 from sora_social.accounts.seeding import NAMED
 from sora_social.accounts.services import follow_create
 from sora_social.common.errors import ApplicationError
-from sora_social.notifications.selectors import notification_groups_page
+from sora_social.notifications.selectors import notifications_of_kind
 
 LIKERS = 12
 COMMENTS = ["Love this!", "How did you make the light do that?"]
@@ -43,7 +44,7 @@ class NotificationsSeeder:
 
     def _seed(self, username: str) -> bool:
         member = User.objects.filter(username=username, is_active=True).first()
-        if member is None or notification_groups_page(user_id=member.pk, cursor=None, limit=1).groups:
+        if member is None or notifications_of_kind(user_id=member.pk, kind="like").exists():
             return False
         others = list(
             User.objects.filter(is_active=True, is_staff=False).exclude(pk=member.pk).order_by("id")[:LIKERS]

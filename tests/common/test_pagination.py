@@ -50,6 +50,9 @@ PAGINATED = {
     "threads": {},
     "threads?box=requests": {},
     "threads/<thread_id>/messages": {},
+    "users/<user_id>/followers": {},
+    "users/<user_id>/following": {},
+    "search?q=user&type=users": {},  # the world's other members are user<n>
 }
 NOT_PAGINATED = {
     "posts/<post_id>",
@@ -62,6 +65,8 @@ NOT_PAGINATED = {
     "cameos/<cameo_id>",
     "generations/<job_id>",
     "threads/<thread_id>",
+    "users/<user_id>",
+    "users/by-username/<username>",
 }
 
 TAMPERED = ["cD14", "!!", "x" * 5000, base64.urlsafe_b64encode(b"12345").decode()]
@@ -115,6 +120,10 @@ def world(db: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
 
     account_services.follow_create(actor=owner, target=others[0])
     publish(others[0])
+    # Two followers and two followed, for the profile lists.
+    account_services.follow_create(actor=owner, target=others[1])
+    for other in others:
+        account_services.follow_create(actor=other, target=owner)
     feed_services.for_you_refresh(user_id=owner.id)
     job = GenerationJobFactory(user=owner)
     thread = _threads(owner, others)
@@ -126,6 +135,7 @@ def world(db: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
             "user_id": owner.pk,
             "job_id": job.pk,
             "thread_id": thread.pk,
+            "username": owner.username,
         },
     }
 
