@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-TINY_KINDS = ("wan", "wan-i2v", "ltx", "ltx-i2v")
+TINY_KINDS = ("wan", "wan-i2v", "ltx", "ltx-i2v", "ltx2")
 
 
 def _text_parts(*, umt5: bool) -> tuple[Any, Any]:
@@ -127,6 +127,146 @@ def _ltx(kind: str) -> Any:
     )
 
 
+def _ltx2_text_parts() -> tuple[Any, Any]:
+    """ByT5's byte tokenizer and a 2-layer Gemma 3 (LTX-2's text encoder family) with a tiny vision tower."""
+    from transformers import ByT5Tokenizer, Gemma3Config, Gemma3ForConditionalGeneration
+
+    config = Gemma3Config(
+        text_config={
+            "vocab_size": 384,
+            "hidden_size": 32,
+            "intermediate_size": 32,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 4,
+            "num_key_value_heads": 1,
+            "head_dim": 8,
+            "max_position_embeddings": 64,
+            "sliding_window": 16,
+        },
+        vision_config={
+            "hidden_size": 16,
+            "intermediate_size": 32,
+            "num_hidden_layers": 1,
+            "num_attention_heads": 2,
+            "image_size": 16,
+            "patch_size": 8,
+        },
+        mm_tokens_per_image=4,
+    )
+    return ByT5Tokenizer(), Gemma3ForConditionalGeneration(config)
+
+
+def _ltx2() -> Any:
+    """LTX-2: video and audio from one transformer, with its audio VAE and vocoder (all toy-sized)."""
+    from diffusers import (
+        AutoencoderKLLTX2Audio,
+        AutoencoderKLLTX2Video,
+        FlowMatchEulerDiscreteScheduler,
+        LTX2Pipeline,
+        LTX2VideoTransformer3DModel,
+    )
+    from diffusers.pipelines.ltx2 import LTX2TextConnectors
+    from diffusers.pipelines.ltx2.vocoder import LTX2Vocoder
+
+    tokenizer, text_encoder = _ltx2_text_parts()
+    text = text_encoder.config.text_config
+    transformer = LTX2VideoTransformer3DModel(
+        in_channels=4,
+        out_channels=4,
+        patch_size=1,
+        patch_size_t=1,
+        num_attention_heads=2,
+        attention_head_dim=8,
+        cross_attention_dim=16,
+        audio_in_channels=4,
+        audio_out_channels=4,
+        audio_num_attention_heads=2,
+        audio_attention_head_dim=4,
+        audio_cross_attention_dim=8,
+        num_layers=2,
+        qk_norm="rms_norm_across_heads",
+        caption_channels=text.hidden_size,
+        rope_double_precision=False,
+        rope_type="split",
+    )
+    connectors = LTX2TextConnectors(
+        caption_channels=text.hidden_size,
+        text_proj_in_factor=text.num_hidden_layers + 1,
+        video_connector_num_attention_heads=4,
+        video_connector_attention_head_dim=8,
+        video_connector_num_layers=1,
+        video_connector_num_learnable_registers=None,
+        audio_connector_num_attention_heads=4,
+        audio_connector_attention_head_dim=8,
+        audio_connector_num_layers=1,
+        audio_connector_num_learnable_registers=None,
+        connector_rope_base_seq_len=32,
+        rope_theta=10000.0,
+        rope_double_precision=False,
+        causal_temporal_positioning=False,
+        rope_type="split",
+    )
+    vae = AutoencoderKLLTX2Video(
+        in_channels=3,
+        out_channels=3,
+        latent_channels=4,
+        block_out_channels=(8,),
+        decoder_block_out_channels=(8,),
+        layers_per_block=(1,),
+        decoder_layers_per_block=(1, 1),
+        spatio_temporal_scaling=(True,),
+        decoder_spatio_temporal_scaling=(True,),
+        decoder_inject_noise=(False, False),
+        downsample_type=("spatial",),
+        upsample_residual=(False,),
+        upsample_factor=(1,),
+        timestep_conditioning=False,
+        patch_size=1,
+        patch_size_t=1,
+        encoder_causal=True,
+        decoder_causal=False,
+    )
+    audio_vae = AutoencoderKLLTX2Audio(
+        base_channels=4,
+        output_channels=2,
+        ch_mult=(1,),
+        num_res_blocks=1,
+        attn_resolutions=None,
+        in_channels=2,
+        resolution=32,
+        latent_channels=2,
+        norm_type="pixel",
+        causality_axis="height",
+        dropout=0.0,
+        mid_block_add_attention=False,
+        sample_rate=16000,
+        mel_hop_length=160,
+        is_causal=True,
+        mel_bins=8,
+    )
+    vocoder = LTX2Vocoder(
+        in_channels=2 * 8,
+        hidden_channels=32,
+        out_channels=2,
+        upsample_kernel_sizes=[4, 4],
+        upsample_factors=[2, 2],
+        resnet_kernel_sizes=[3],
+        resnet_dilations=[[1, 3, 5]],
+        leaky_relu_negative_slope=0.1,
+        output_sampling_rate=16000,
+    )
+    return LTX2Pipeline(
+        transformer=transformer,
+        vae=vae,
+        audio_vae=audio_vae,
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        text_encoder=text_encoder,
+        tokenizer=tokenizer,
+        connectors=connectors,
+        vocoder=vocoder,
+    )
+
+
 def build_tiny_pipeline(kind: str, path: str | Path) -> Path:
     """Build a random-weight `kind` pipeline (one of `TINY_KINDS`) and save it under `path`."""
     import torch
@@ -134,7 +274,7 @@ def build_tiny_pipeline(kind: str, path: str | Path) -> Path:
     if kind not in TINY_KINDS:
         raise ValueError(f"unknown tiny pipeline {kind!r}; one of {TINY_KINDS}")
     torch.manual_seed(0)
-    pipe = _wan(kind) if kind.startswith("wan") else _ltx(kind)
+    pipe = _wan(kind) if kind.startswith("wan") else _ltx2() if kind == "ltx2" else _ltx(kind)
     target = Path(path)
     pipe.save_pretrained(target)
     return target

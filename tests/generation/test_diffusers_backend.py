@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(scope="module")
 def tiny_models(tmp_path_factory: Any) -> dict[str, str]:
     root = tmp_path_factory.mktemp("tiny-video")
-    return {kind: str(build_tiny_pipeline(kind, root / kind)) for kind in ("wan", "wan-i2v", "ltx")}
+    return {kind: str(build_tiny_pipeline(kind, root / kind)) for kind in ("wan", "wan-i2v", "ltx", "ltx2")}
 
 
 def _configure(settings: Any, path: str, i2v: str | None = None) -> str:
@@ -145,6 +145,36 @@ def test_cancel_between_steps_and_ltx(settings, tiny_models):
     assert len(steps) == 1
     result = backend.render(_request(duration_s=1), RenderContext())
     assert result.frames.shape == (12, 256, 144, 3)
+
+
+def test_ltx2_makes_its_own_sound_and_the_audio_stage_stands_aside(settings, tiny_models):
+    """LTX-2 renders picture and sound together: the backend says so, returns the vocoder's sound
+    at its rate (cut to the clip), and the audio stage keeps it; its image-to-video twin takes a
+    still without a second load."""
+    from generation.backends.audio import with_soundtrack
+
+    _configure(settings, tiny_models["ltx2"])
+    settings.GENERATION_DIFFUSERS_WIDTH, settings.GENERATION_DIFFUSERS_HEIGHT = 32, 32
+    backend = DiffusersBackend()
+    assert backend.family == "ltx2"
+    assert backend.makes_audio
+    assert backend.image_conditioning
+    request = _request(duration_s=1)
+    steps: list[float] = []
+    result = backend.render(request, RenderContext(on_progress=steps.append))
+    assert result.frames.shape == (12, 256, 144, 3)
+    assert steps[-1] == 1.0
+    assert result.audio is not None
+    assert result.sample_rate == 16000
+    assert result.audio.shape[0] == 2  # the vocoder's stereo
+    assert 0 < result.audio.shape[1] <= 16000
+    assert np.isfinite(result.audio).all()
+    assert with_soundtrack(request, result) is result
+    still = np.zeros((256, 144, 3), np.uint8)
+    still[..., 0] = 255
+    from_still = backend.render(_request(duration_s=1, conditioning_image=still), RenderContext())
+    assert from_still.frames.shape == (12, 256, 144, 3)
+    assert from_still.audio is not None
 
 
 def test_out_of_memory_fails_cleanly_and_the_worker_carries_on(settings, user, tiny_models):
