@@ -64,7 +64,9 @@ def _seed(named: dict[str, User]) -> list[str]:
         viewer=views["carol"], thread_id=group.pk, text="Theme this week: underwater cities"
     )
     lines = ["thread: @alice and @bob", "group: Weekend remix club"]
-    stranger = User.objects.exclude(pk__in=[alice.pk, bob.pk, carol.pk]).filter(is_active=True, is_teen=False)
+    stranger = User.objects.exclude(pk__in=[alice.pk, bob.pk, carol.pk]).filter(
+        is_active=True, is_teen=False, is_staff=False
+    )
     other = stranger.exclude(pk__in=following_ids(user_id=alice.pk)).order_by("id").first()
     if other is not None:
         request, _ = services.thread_open(viewer=Viewer.of(other), member_ids=[alice.pk])

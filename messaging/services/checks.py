@@ -3,9 +3,9 @@
 Links and images are refused outright for now (the cheapest way to keep spam,
 phishing and unsolicited images out of private conversations until there is
 review tooling for them). Text goes through moderation's prompt classifiers
-(`moderation.services.prompt_scores`, the blocklist, lexicons and the
-configured text models) and is refused at the active policy's block
-threshold, the teen table for teens. Nothing about a message is stored by
+(`moderation.services.message_scores`: the blocklist and the per-language
+lexicons; the prompt heads, trained on generation prompts, misfire on chat)
+and is refused at the active policy's block threshold, the teen table for teens. Nothing about a message is stored by
 moderation unless it is reported: DMs are private.
 
 Rate limits are counted from the database (the truth, and the same under any
@@ -26,7 +26,7 @@ from django.utils import timezone
 from messaging.models import Message, ThreadMember
 from moderation.classifiers import BLOCK
 from moderation.policies import active_policy, decide
-from moderation.services import prompt_scores
+from moderation.services import message_scores
 from sora_social.common.errors import RateLimited, ValidationFailed
 
 MAX_TEXT = 2000
@@ -58,7 +58,7 @@ def text_check(*, text: str, teen: bool) -> None:
         return
     policy = active_policy()
     decision, flagged, _ = decide(
-        scores=prompt_scores(text=text),
+        scores=message_scores(text=text),
         matches=[],
         teen=teen,
         thresholds=policy.thresholds,

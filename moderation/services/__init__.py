@@ -5,7 +5,7 @@ keyword-only). Every automated decision and every moderator action leaves an
 `AuditEvent`. Actions reach the apps that own the content only through
 `moderation.signals.content_actioned`, sent on commit.
 
-- `checks`: `check_prompt`, `check_frames`, `prompt_scores`, `text_embedder`,
+- `checks`: `check_prompt`, `check_frames`, `prompt_scores`, `message_scores`, `text_embedder`,
   `sample_frames`, `content_rating`, `classifiers_ready` (classifier plumbing).
 - `cases`: the case constants (`REPORT_REASONS`, `CASE_CATEGORIES`, `TRUST_CAP`),
   `priority_of`, `case_transition`, `case_assign`, `case_open_by_moderator`,
@@ -59,6 +59,7 @@ from moderation.services.checks import (
     check_prompt,
     classifiers_ready,
     content_rating,
+    message_scores,
     prompt_scores,
     sample_frames,
     score_prompts,
@@ -91,6 +92,7 @@ __all__ = [
     "check_prompt",
     "classifiers_ready",
     "content_rating",
+    "message_scores",
     "policy_publish",
     "priority_of",
     "prompt_appeal_decide",

@@ -168,6 +168,22 @@ def prompt_scores(*, text: str) -> dict[str, float]:
     return dict(result.scores)
 
 
+def message_scores(*, text: str) -> dict[str, float]:
+    """The rule-based text checks for conversation (direct messages): the blocklist and the
+    per-language lexicons, by identified language; decides and stores nothing.
+
+    The trained prompt heads are left out on purpose: they learned generation
+    prompts, and on short chat they score far outside what they were fitted on
+    ("Yes! The storm waves were unreal" scores 0.94 public_figure and 0.92 hate),
+    so they would refuse ordinary conversation. Rule-based checks have no such
+    drift (tests/moderation/test_message_scores.py).
+    """
+    result = Scores()
+    for classifier in (_blocklist, _lexicons):
+        result = result.merge(classifier.score_texts([text])[0])
+    return dict(result.scores)
+
+
 def text_embedder() -> Callable[..., Any] | None:
     """The configured sentence-embedding function (texts → L2-normalised rows), or None when off."""
     loaded, _broken = loader.classifiers("text")
