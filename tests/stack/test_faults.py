@@ -48,7 +48,7 @@ def test_gpu_worker_sigkilled_mid_render_finishes_exactly_once(live, member):
     owner = member("gpu")
     events = owner.events()
     keys_before = set(live.s3_keys())
-    job_id = owner.generate("a slow pan over a mountain lake", duration_s=20)
+    job_id = owner.generate("a slow pan over a mountain lake", duration_s=25)
     wait_for(
         "render under way",
         lambda: (r := _job_row(live, job_id))["state"] == "rendering" and r["progress"] > 0.15,
@@ -238,7 +238,7 @@ def test_a_task_delivered_twice_changes_nothing(live, member):
         live.s3_keys(),
         live.sql("SELECT like_count, comment_count FROM feed_post WHERE id = %s", [int(post_id)]),
         fan.feed_ids("following"),
-        live.sql("SELECT count(*) FROM accounts_notification")[0][0],
+        live.sql("SELECT count(*) FROM notifications_notification")[0][0],
     )
     for name, kwargs in (
         ("generation.advance", {"job_id": int(job_id)}),
@@ -263,7 +263,7 @@ def test_a_task_delivered_twice_changes_nothing(live, member):
         live.s3_keys(),
         live.sql("SELECT like_count, comment_count FROM feed_post WHERE id = %s", [int(post_id)]),
         fan.feed_ids("following"),
-        live.sql("SELECT count(*) FROM accounts_notification")[0][0],
+        live.sql("SELECT count(*) FROM notifications_notification")[0][0],
     )
     assert after == snapshot
     assert events.of("generation.finished", job_id) == []
