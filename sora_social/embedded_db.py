@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import psycopg
 from psycopg import sql
+from psycopg_pool import ConnectionPool
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,14 @@ def apply_connection_settings(entry: dict[str, Any], *, pool_max: int, conn_max_
         entry["CONN_MAX_AGE"] = 0
         entry["OPTIONS"] = {
             **entry.get("OPTIONS", {}),
-            "pool": {"min_size": 1, "max_size": pool_max, "timeout": 10},
+            # `check`: a connection is tested as it leaves the pool, so one that died with a
+            # database restart is replaced instead of failing the request that drew it.
+            "pool": {
+                "min_size": 1,
+                "max_size": pool_max,
+                "timeout": 10,
+                "check": ConnectionPool.check_connection,
+            },
         }
     else:
         entry["CONN_MAX_AGE"] = conn_max_age
