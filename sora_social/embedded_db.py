@@ -17,7 +17,6 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import psycopg
 from psycopg import sql
-from psycopg_pool import ConnectionPool
 
 logger = logging.getLogger(__name__)
 
@@ -49,16 +48,13 @@ def apply_connection_settings(entry: dict[str, Any], *, pool_max: int, conn_max_
     """
     if pool_max > 0:
         entry["CONN_MAX_AGE"] = 0
+        # Health checks on a pool: Django gives it `ConnectionPool.check_connection`, so a
+        # connection that died with a database restart is replaced as it leaves the pool
+        # instead of failing the request that drew it.
+        entry["CONN_HEALTH_CHECKS"] = True
         entry["OPTIONS"] = {
             **entry.get("OPTIONS", {}),
-            # `check`: a connection is tested as it leaves the pool, so one that died with a
-            # database restart is replaced instead of failing the request that drew it.
-            "pool": {
-                "min_size": 1,
-                "max_size": pool_max,
-                "timeout": 10,
-                "check": ConnectionPool.check_connection,
-            },
+            "pool": {"min_size": 1, "max_size": pool_max, "timeout": 10},
         }
     else:
         entry["CONN_MAX_AGE"] = conn_max_age

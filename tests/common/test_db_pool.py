@@ -11,9 +11,27 @@ from sora_social.embedded_db import apply_connection_settings
 
 
 def test_the_pool_checks_each_connection_as_it_leaves():
+    """Django gives its pool `ConnectionPool.check_connection` when health checks are on."""
     entry: dict = {"OPTIONS": {}}
     apply_connection_settings(entry, pool_max=4, conn_max_age=0)
-    assert entry["OPTIONS"]["pool"]["check"] is ConnectionPool.check_connection
+    assert entry["CONN_HEALTH_CHECKS"] is True
+    assert "check" not in entry["OPTIONS"]["pool"]  # Django passes it; twice is a TypeError
+
+
+def test_the_pool_opens_with_the_production_settings():
+    """A command on the base settings connects through the pool (the settings build a valid pool)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sora_social.settings.base"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=root, env=env, capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
 
 
 @pytest.mark.django_db
