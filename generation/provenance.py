@@ -77,17 +77,23 @@ def _dev_dir() -> Path:
     return Path(settings.VAR_DIR) / "c2pa"
 
 
-def _name(common_name: str) -> Any:
+DEVELOPMENT_ORGANIZATION = "Sora Social (development)"  # what production refuses (common/checks.py)
+
+
+def _name(common_name: str, organization: str) -> Any:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Sora Social (development)"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
         ]
     )
 
 
-def generate_development_chain(directory: Path) -> None:
-    """Write root.pem, chain.pem (signer + intermediate) and signer.key: a chain C2PA accepts."""
+def generate_development_chain(directory: Path, *, organization: str = DEVELOPMENT_ORGANIZATION) -> None:
+    """Write root.pem, chain.pem (signer + intermediate) and signer.key: a chain C2PA accepts.
+
+    Under another `organization` it is a private chain production accepts (the
+    multi-process stack's tests sign with one)."""
     now = datetime.datetime.now(datetime.UTC)
 
     def usage(*, sign: bool, ca: bool) -> x509.KeyUsage:
@@ -106,8 +112,8 @@ def generate_development_chain(directory: Path) -> None:
     def cert(subject: str, key: Any, issuer: Any, issuer_key: Any, *, ca: bool, days: int) -> Any:
         builder = (
             x509.CertificateBuilder()
-            .subject_name(_name(subject))
-            .issuer_name(issuer.subject if issuer is not None else _name(subject))
+            .subject_name(_name(subject, organization))
+            .issuer_name(issuer.subject if issuer is not None else _name(subject, organization))
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(days=1))
