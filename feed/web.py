@@ -14,6 +14,8 @@ which die at once when a post stops being public, whatever a cache still holds.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
@@ -57,16 +59,22 @@ def _unavailable(request: HttpRequest, exc: NotFound, title: str) -> HttpRespons
     return _cached(error_page(request, exc, title=title), settings.WEB_SHARE_CACHE_S // 2)
 
 
-@require_safe
-def share_page(request: HttpRequest, post_id: str) -> HttpResponse:
-    try:
-        shared = selectors.share_post(post_id=post_id)
-    except NotFound as exc:
-        return _unavailable(request, exc, NOT_AVAILABLE)
+def _share_context(request: HttpRequest, post_id: str) -> dict[str, Any]:
+    """The share page's context (the embed page uses it too); NotFound for a post not everyone sees."""
+    shared = selectors.share_post(post_id=post_id)
     context = presenters.share_page_out(
         shared, absolute=lambda url: absolute(request, url), page_url=share_path, creator_url=creator_path
     )
     context["embed_url"] = absolute(request, embed_path(int(shared.card["id"])))
+    return context
+
+
+@require_safe
+def share_page(request: HttpRequest, post_id: str) -> HttpResponse:
+    try:
+        context = _share_context(request, post_id)
+    except NotFound as exc:
+        return _unavailable(request, exc, NOT_AVAILABLE)
     return _cached(page(request, "feed/share.html", context), settings.WEB_SHARE_CACHE_S)
 
 
@@ -75,12 +83,9 @@ def share_page(request: HttpRequest, post_id: str) -> HttpResponse:
 def share_embed(request: HttpRequest, post_id: str) -> HttpResponse:
     """The bare player the Twitter player card frames: the same post rules, frameable by anyone."""
     try:
-        shared = selectors.share_post(post_id=post_id)
+        context = _share_context(request, post_id)
     except NotFound as exc:
         return _unavailable(request, exc, NOT_AVAILABLE)
-    context = presenters.share_page_out(
-        shared, absolute=lambda url: absolute(request, url), page_url=share_path, creator_url=creator_path
-    )
     response = page(request, "feed/embed.html", context, frame_ancestors="*")
     return _cached(response, settings.WEB_SHARE_CACHE_S)
 
