@@ -166,6 +166,12 @@ def _entry_defaults(signal: formats.Signal, *, source: str) -> dict[str, object]
 def bank_import(*, bank: HashBank, text: str, source: str = "import") -> dict[str, int]:
     """Add every signal of a ThreatExchange-format file (all or nothing); duplicates are skipped."""
     signals = formats.parse(text)
+    added = _entries_add(bank, signals, source=source)
+    return {"added": added, "skipped": len(signals) - added}
+
+
+def _entries_add(bank: HashBank, signals: list[formats.Signal], *, source: str) -> int:
+    """Add the signals a bank does not hold yet; how many were new."""
     added = 0
     for signal in signals:
         _, created = BankEntry.objects.get_or_create(
@@ -175,7 +181,7 @@ def bank_import(*, bank: HashBank, text: str, source: str = "import") -> dict[st
             defaults={**_entry_defaults(signal, source=source), "value": signal.value},
         )
         added += int(created)
-    return {"added": added, "skipped": len(signals) - added}
+    return added
 
 
 def bank_export(*, bank: HashBank) -> str:
@@ -201,17 +207,7 @@ def banks_add_media(*, media: MediaHash, category: str | None, source: str) -> i
         signals.append(formats.Signal(VPDQ, formats.vpdq_json(frames), frames=tuple(frames)))
     for bits in (frames[:1] if len(frames) == 1 else []) + poster:
         signals.append(formats.Signal(PDQ, hashing.bits_to_hex(bits), pdq_bits=bits))
-    added = 0
-    for bank in banks:
-        for signal in signals:
-            _, created = BankEntry.objects.get_or_create(
-                bank=bank,
-                signal_type=signal.signal_type,
-                value_key=_key(signal.value),
-                defaults={**_entry_defaults(signal, source=source), "value": signal.value},
-            )
-            added += int(created)
-    return added
+    return sum(_entries_add(bank, signals, source=source) for bank in banks)
 
 
 def banks_add_removed(*, kind: str, object_id: int, category: str) -> int:
