@@ -156,21 +156,11 @@ def _ltx2_text_parts() -> tuple[Any, Any]:
     return ByT5Tokenizer(), Gemma3ForConditionalGeneration(config)
 
 
-def _ltx2() -> Any:
-    """LTX-2: video and audio from one transformer, with its audio VAE and vocoder (all toy-sized)."""
-    from diffusers import (
-        AutoencoderKLLTX2Audio,
-        AutoencoderKLLTX2Video,
-        FlowMatchEulerDiscreteScheduler,
-        LTX2Pipeline,
-        LTX2VideoTransformer3DModel,
-    )
-    from diffusers.pipelines.ltx2 import LTX2TextConnectors
-    from diffusers.pipelines.ltx2.vocoder import LTX2Vocoder
+def _ltx2_transformer(caption_channels: int) -> Any:
+    """The LTX-2 audio-video transformer: two layers, two heads."""
+    from diffusers import LTX2VideoTransformer3DModel
 
-    tokenizer, text_encoder = _ltx2_text_parts()
-    text = text_encoder.config.text_config
-    transformer = LTX2VideoTransformer3DModel(
+    return LTX2VideoTransformer3DModel(
         in_channels=4,
         out_channels=4,
         patch_size=1,
@@ -185,13 +175,19 @@ def _ltx2() -> Any:
         audio_cross_attention_dim=8,
         num_layers=2,
         qk_norm="rms_norm_across_heads",
-        caption_channels=text.hidden_size,
+        caption_channels=caption_channels,
         rope_double_precision=False,
         rope_type="split",
     )
-    connectors = LTX2TextConnectors(
-        caption_channels=text.hidden_size,
-        text_proj_in_factor=text.num_hidden_layers + 1,
+
+
+def _ltx2_connectors(caption_channels: int, text_layers: int) -> Any:
+    """The text connectors that feed the transformer's video and audio streams."""
+    from diffusers.pipelines.ltx2 import LTX2TextConnectors
+
+    return LTX2TextConnectors(
+        caption_channels=caption_channels,
+        text_proj_in_factor=text_layers + 1,
         video_connector_num_attention_heads=4,
         video_connector_attention_head_dim=8,
         video_connector_num_layers=1,
@@ -206,7 +202,13 @@ def _ltx2() -> Any:
         causal_temporal_positioning=False,
         rope_type="split",
     )
-    vae = AutoencoderKLLTX2Video(
+
+
+def _ltx2_video_vae() -> Any:
+    """A one-block causal video VAE."""
+    from diffusers import AutoencoderKLLTX2Video
+
+    return AutoencoderKLLTX2Video(
         in_channels=3,
         out_channels=3,
         latent_channels=4,
@@ -226,6 +228,13 @@ def _ltx2() -> Any:
         encoder_causal=True,
         decoder_causal=False,
     )
+
+
+def _ltx2_audio_parts() -> tuple[Any, Any]:
+    """The audio VAE and its vocoder, sized for 16 kHz stereo."""
+    from diffusers import AutoencoderKLLTX2Audio
+    from diffusers.pipelines.ltx2.vocoder import LTX2Vocoder
+
     audio_vae = AutoencoderKLLTX2Audio(
         base_channels=4,
         output_channels=2,
@@ -255,14 +264,24 @@ def _ltx2() -> Any:
         leaky_relu_negative_slope=0.1,
         output_sampling_rate=16000,
     )
+    return audio_vae, vocoder
+
+
+def _ltx2() -> Any:
+    """LTX-2: video and audio from one transformer, with its audio VAE and vocoder (all toy-sized)."""
+    from diffusers import FlowMatchEulerDiscreteScheduler, LTX2Pipeline
+
+    tokenizer, text_encoder = _ltx2_text_parts()
+    text = text_encoder.config.text_config
+    audio_vae, vocoder = _ltx2_audio_parts()
     return LTX2Pipeline(
-        transformer=transformer,
-        vae=vae,
+        transformer=_ltx2_transformer(text.hidden_size),
+        vae=_ltx2_video_vae(),
         audio_vae=audio_vae,
         scheduler=FlowMatchEulerDiscreteScheduler(),
         text_encoder=text_encoder,
         tokenizer=tokenizer,
-        connectors=connectors,
+        connectors=_ltx2_connectors(text.hidden_size, text.num_hidden_layers),
         vocoder=vocoder,
     )
 
