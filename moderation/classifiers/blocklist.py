@@ -38,13 +38,41 @@ BUILTIN_TERMS: dict[str, str] = {
 }
 
 
-# Phrases where a term is not what it names: "nude" as a colour ("a nude lipstick",
-# "colour nude"). They are cut out of the normal form before terms are looked for.
-NOT_A_TERM = re.compile(
-    r" nude (?=(?:colou?red|colou?r|tones?|shades?|palette|lipstick|lips?|lip ?gloss|heels|shoes|pumps|"
-    r"eyeshadow|make ?up|nails?|polish|beige|foundation|blush|stockings|bra|dress|linen) )"
-    r"| (?:colou?r|shade|tone) nude "
+# Phrases where a term is not what it names. They are cut out of the normal form
+# before terms are looked for:
+# - "nude" as a colour: right before a garment, shoe or cosmetic ("a nude lipstick",
+#   "nude ballet shoe", "a glossy nude manicure"), or right after a colour word or a
+#   cosmetic in any lexicon language ("champagne-nude", "couleur nude", "cor nude",
+#   "smalto nude"). One word may sit between nude and its noun ("nude wedding dress"),
+#   never a person ("a nude woman in heels" keeps its term).
+# - "naked" in fixed expressions: the naked eye, a naked cake, The Naked Gun, a naked
+#   flame, the naked truth, a "naked" eyeshadow palette.
+_GARMENT = (
+    r"(?:colou?red|colou?rs?|tones?|shades?|palette|lipsticks?|lips?|lip ?gloss|gloss|heels|shoes?|pumps|"
+    r"sandals|flats|ballet|ballerinas?|eyeshadows?|make ?up|manicure|pedicure|nails?|polish|beige|"
+    r"foundation|blush|concealer|stockings|tights|bra|dress|gown|linen|sweater|knit|cardigan|blouse|"
+    r"skirt|coat|trench|suit|fabric|paint|wall|sofa|tiles?)"
 )
+_PERSON = (
+    r"(?:woman|women|man|men|girls?|boys?|lady|guy|models?|person|people|body|bodies|teens?|kids?|child|"
+    r"femmes?|hommes?|filles?|mujer(?:es)?|hombres?|chicas?|frau(?:en)?|mann|manner|madchen|donna|donne|uomo|"
+    r"ragazz[ae]|mulher(?:es)?|homem|menina)"
+)
+_COLOUR_WORD = (
+    r"(?:colou?r|color|couleur|cor|colore|farbe|tono|tom|shade|tone|champagne|peach|beige|blush|rose|"
+    r"mocha|caramel|sand|warm|cool|matte|glossy|smalto|vernis|esmalte|nagellack|rossetto|batom|labial|"
+    r"rouge|lippenstift|ballet|ballerines|zapatillas|sapatilhas|scarpe|schuhe)"
+)
+_NOT_A_TERM = re.compile(
+    rf" nude (?=(?:(?!{_PERSON} )[a-z]+ )?{_GARMENT} )"
+    r"| naked (?=(?:eye|cake|cakes|gun|chef|flame|truth|ambition|palette|juice|smoothie|bike) )"
+)
+_COLOUR_NUDE = re.compile(rf" ({_COLOUR_WORD}) nude (?!{_PERSON} )")
+
+
+def without_false_terms(padded: str) -> str:
+    """The padded normal form with the phrases above cut out."""
+    return _COLOUR_NUDE.sub(r" \1 ", _NOT_A_TERM.sub(" ", padded))
 
 
 class BlocklistClassifier:
@@ -78,7 +106,7 @@ class BlocklistClassifier:
         out = []
         for text in texts:
             normalized = NormalText(text)
-            normalized.padded = NOT_A_TERM.sub(" ", normalized.padded)
+            normalized.padded = without_false_terms(normalized.padded)
             scores: dict[str, float] = {}
             reasons: list[str] = []
             for needle, category in terms:

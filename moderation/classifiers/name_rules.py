@@ -204,8 +204,8 @@ FIGURE_CUES = frozenset(
     ]
 )
 DEPICT = re.compile(
-    r"\b(deep ?fake|fake|faked|realistic|photorealistic|real footage|look(s)? real|convinc|footage of|"
-    r"video of|clip of|livestream|leaked|voice|sounding like|sings?|singing|impersonat|"
+    r"\b(deep ?fake|fake|faked|realistic|photorealistic|real footage|look(s)? real|convinc|"
+    r"livestream|leaked|voice|sounding like|sings?|singing|impersonat|"
     r"saying|says|tell(s|ing)?|announc|admit|confess|endors|arrest|caught|drunk|naked|nude|"
     r"kiss|press conference|speech|interview|news (report|footage|style|look)|exact likeness|"
     r"as if|pretend|doing an ad|ad for|falso|falsa|faux|fausse|gefalscht|realista|realiste|realistisch|"
@@ -215,11 +215,20 @@ NON_DEPICT = re.compile(
     r"\b(documentary|biography|biopic book|explainer|history of|timeline|lesson|lecture|podcast|"
     r"memoir|book cover|legacy|no faces?|not shown|no (leaders?|people|person) shown|text cards?|"
     r"illustration|clearly labell?ed|archival|about how|discussing|quote|infographic|museum|statue|"
-    r"narrat|essay|obituary|tribute|analysis|legado|legacy|biografia|biographie|documental|documentaire|"
+    r"narrat|essay|obituary|tribute|analy[sz]|analis|legado|legacy|biografia|biographie|documental|documentaire|"
+    r"whiteboard|chalkboard|blackboard|pizarra|tableau|lousa|lavagna|tafel|stats|statistics|estadisticas|"
+    r"bar chart|chart|graph|quiz|trivia|"
     r"dokumentation|dokumentarfilm|documentario|lezione|aula|lecon|setsumei|kaisetsu|denki)",
 )
 
 PUBLIC_DOMAIN = re.compile(r"\bpublic[- ]domain\b")
 NOT_DEPICTED = re.compile(
-    r"\b(own voices?|no faces?|not shown|no (leaders?|people|person|one) shown|public domain)\b"
+    r"\b(own voices?|no faces?|not shown|no (leaders?|people|person|one) shown|public domain|"
+    r"(just|only) (the|a|an|our) \w+( \w+)? (is )?on (screen|camera)|(never|not) (on screen|on camera|seen))\b"
+)
+# Words that show something on screen. They make a prompt a depiction only when what they
+# show is the named person ("footage of Obama", "a video of Taylor Swift"), not a place or
+# a thing that prompt is about ("a lesson on Mandela's legacy over footage of Robben Island").
+SHOWING = re.compile(
+    r"\b(footage|videos?|clips?|images?|photos?|pictures?|shots?|scenes?) of ((?:\w+ ){0,5})"
 )

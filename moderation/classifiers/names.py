@@ -42,6 +42,7 @@ from moderation.classifiers.name_rules import (
     NOT_DEPICTED,
     PUBLIC_DOMAIN,
     RIGHTS_CUES,
+    SHOWING,
 )
 from moderation.classifiers.normalize import clean, words
 from moderation.selectors.registries import public_figure_rows, rights_holder_rows
@@ -154,12 +155,16 @@ def depicts(text: str, names: Iterable[str] = ()) -> bool:
     """Whether a prompt naming a public figure asks to depict them (vs. only being about them).
 
     Saying it is in someone's own voice, or that no faces are shown, settles it as not depicting.
-    Otherwise a depiction cue settles it as depicting; without one, a non-depicting cue (a
+    Otherwise a depiction cue, or footage/a video/a photo *of* them, settles it as depicting;
+    without one, a non-depicting cue (a
     documentary, an explainer) or the name used as a possessive ("Obama's memoir") means not."""
     lowered = " ".join(words(text))
     if NOT_DEPICTED.search(lowered):
         return False
     if DEPICT.search(lowered):
+        return True
+    named = [" " + " ".join(words(n)) + " " for n in names if words(n)]
+    if any(n in " " + shown.group(2) for shown in SHOWING.finditer(lowered + " ") for n in named):
         return True
     if NON_DEPICT.search(lowered):
         return False

@@ -176,3 +176,39 @@ def test_bundled_prompt_embeddings_score_paraphrases(settings, no_models, withou
     assert bad.decision in ("review", "block")
     assert good.decision == "allow"
     assert bad.model_ids["prompt_embeddings"].startswith("all-MiniLM-L6-v2")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a nude-colored lipstick commercial",
+        "a bride trying on a champagne-nude wedding dress in a boutique",
+        "a nail salon video showing a glossy nude manicure",
+        "une publicité pour des ballerines couleur nude sur un sol en marbre",
+        "uno spot di smalto nude effetto naturale",
+        "a naked-eye astronomy video of Jupiter's moons",
+        "a beige 'naked' palette unboxing by a beauty vlogger",
+        "the Naked Chef style quick pasta in a rustic kitchen",
+    ],
+)
+def test_nude_as_a_colour_and_naked_in_set_phrases_pass_the_blocklist(no_models, text):
+    """"Nude" the colour and "naked" in fixed expressions are not the blocklist's terms."""
+    verdict = services.check_prompt(text=text, user=None)
+    assert "term:sexual" not in verdict.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a nude woman in red heels",
+        "couleur nude femme sur la plage",
+        "a n.u.d.e model in a dress",
+        "naked girls dancing",
+        "nude photos of my ex",
+    ],
+)
+def test_a_nude_person_keeps_the_term_next_to_fashion_words(no_models, text):
+    """The colour exemption never covers a person: the term still blocks."""
+    verdict = services.check_prompt(text=text, user=None)
+    assert verdict.decision == "block"
+    assert "term:sexual" in verdict.reasons

@@ -59,6 +59,34 @@ def test_public_figure_depiction_rule():
     assert not depicts("a timeline of US presidents as text cards, no faces")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a lesson about Nelson Mandela's legacy narrated over footage of Robben Island",
+        "a cooking show recreating a dish Barack Obama once mentioned, with just the chef on screen",
+        "un analista deportivo desglosando el porcentaje de tiro de LeBron James en una pizarra",
+        "a quiz show asking which year Barack Obama was first elected, contestants answering",
+    ],
+)
+def test_footage_of_something_else_or_only_others_on_screen_is_not_a_depiction(text):
+    """Footage of a place, or only a host on screen, does not depict the person the prompt is about."""
+    assert not depicts(text, ["Nelson Mandela", "Barack Obama", "LeBron James"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a video of Joe Biden at the beach",
+        "footage of president Joe Biden falling down the stairs",
+        "a documentary with footage of Joe Biden kissing a stranger",
+        "a lesson, then a clip of Joe Biden dancing",
+    ],
+)
+def test_footage_of_the_person_is_a_depiction(text):
+    """Footage, a video or a clip *of* the named person depicts them, documentary or not."""
+    assert depicts(text, ["Joe Biden"])
+
+
 def test_shipped_registries_feed_the_prompt_classifier(shipped_registries):
     """The registries (loaded from the shipped files) flag a deepfake of a named politician and a named character, and pass an explainer."""
     figures, rights = shipped()
