@@ -192,7 +192,7 @@ def test_bundled_prompt_embeddings_score_paraphrases(settings, no_models, withou
     ],
 )
 def test_nude_as_a_colour_and_naked_in_set_phrases_pass_the_blocklist(no_models, text):
-    """"Nude" the colour and "naked" in fixed expressions are not the blocklist's terms."""
+    """ "Nude" the colour and "naked" in fixed expressions are not the blocklist's terms."""
     verdict = services.check_prompt(text=text, user=None)
     assert "term:sexual" not in verdict.reasons
 
