@@ -47,6 +47,7 @@ BUILTIN_TERMS: dict[str, str] = {
 #   never a person ("a nude woman in heels" keeps its term).
 # - "naked" in fixed expressions: the naked eye, a naked cake, The Naked Gun, a naked
 #   flame, the naked truth, a "naked" eyeshadow palette.
+# - A term the prompt itself rules out: "no gore", "without nude scenes".
 _GARMENT = (
     r"(?:colou?red|colou?rs?|tones?|shades?|palette|lipsticks?|lips?|lip ?gloss|gloss|heels|shoes?|pumps|"
     r"sandals|flats|ballet|ballerinas?|eyeshadows?|make ?up|manicure|pedicure|nails?|polish|beige|"
@@ -68,11 +69,16 @@ _NOT_A_TERM = re.compile(
     r"| naked (?=(?:eye|cake|cakes|gun|chef|flame|truth|ambition|palette|juice|smoothie|bike) )"
 )
 _COLOUR_NUDE = re.compile(rf" ({_COLOUR_WORD}) nude (?!{_PERSON} )")
+# A term that the prompt rules out ("a battle scene, no gore", "sans nudité" is not a term):
+# every other mention of it still counts.
+_RULED_OUT = re.compile(
+    r" (?:no|without|zero|never|sans|sin|sem|ohne|kein|keine|senza|nessun) (?:gore|nude|naked|porn|hentai) "
+)
 
 
 def without_false_terms(padded: str) -> str:
     """The padded normal form with the phrases above cut out."""
-    return _COLOUR_NUDE.sub(r" \1 ", _NOT_A_TERM.sub(" ", padded))
+    return _RULED_OUT.sub(" ", _COLOUR_NUDE.sub(r" \1 ", _NOT_A_TERM.sub(" ", padded)))
 
 
 class BlocklistClassifier:

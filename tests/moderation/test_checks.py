@@ -189,12 +189,14 @@ def test_bundled_prompt_embeddings_score_paraphrases(settings, no_models, withou
         "a naked-eye astronomy video of Jupiter's moons",
         "a beige 'naked' palette unboxing by a beauty vlogger",
         "the Naked Chef style quick pasta in a rustic kitchen",
+        "a war film battle scene, soldiers charging a beach, no gore",
+        "a horror trailer without gore, only shadows and sound",
     ],
 )
 def test_nude_as_a_colour_and_naked_in_set_phrases_pass_the_blocklist(no_models, text):
     """ "Nude" the colour and "naked" in fixed expressions are not the blocklist's terms."""
     verdict = services.check_prompt(text=text, user=None)
-    assert "term:sexual" not in verdict.reasons
+    assert not any(reason.startswith("term:") for reason in verdict.reasons)
 
 
 @pytest.mark.parametrize(
@@ -205,10 +207,12 @@ def test_nude_as_a_colour_and_naked_in_set_phrases_pass_the_blocklist(no_models,
         "a n.u.d.e model in a dress",
         "naked girls dancing",
         "nude photos of my ex",
+        "no gore at first, then close-up gore of the victims",
     ],
 )
-def test_a_nude_person_keeps_the_term_next_to_fashion_words(no_models, text):
-    """The colour exemption never covers a person: the term still blocks."""
+def test_the_term_still_blocks_a_nude_person_or_a_second_mention(no_models, text):
+    """The colour exemption never covers a person, and ruling a term out once does not cover the next
+    mention: the term still blocks."""
     verdict = services.check_prompt(text=text, user=None)
     assert verdict.decision == "block"
-    assert "term:sexual" in verdict.reasons
+    assert any(reason.startswith("term:") for reason in verdict.reasons)
