@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import psycopg
 import redis
 
@@ -162,6 +163,9 @@ class Stack:
             {
                 "DJANGO_SETTINGS_MODULE": "sora_social.settings.base",
                 "PYTHONUNBUFFERED": "1",
+                # A SIGABRT makes a process print every thread's stack to its log first
+                # (`dump_web_stacks`, when the web tier stops answering).
+                "PYTHONFAULTHANDLER": "1",
                 "SORA_VAR_DIR": str(self.tmp / "var"),
                 "DATABASE_URL": self.database_url,
                 "REDIS_URL": self.redis_url,
@@ -304,7 +308,30 @@ class Stack:
             # Readiness writes to S3 and round-trips the channel layer: slow on a loaded machine.
             return httpx.get(f"{self.base_url}/readyz", timeout=60).status_code == 200
 
-        wait_for("web /readyz 200", ready, timeout=timeout)
+        try:
+            wait_for("web /readyz 200", ready, timeout=timeout)
+        except TimeoutError as exc:
+            raise TimeoutError(f"{exc}\n{self.web_diagnosis()}") from exc
+
+    def web_diagnosis(self) -> str:
+        """What the web tier still does when /readyz does not answer: /healthz (no dependencies),
+        /readyz's per-check answer if one comes, then every thread's stack of each server process
+        (faulthandler on SIGABRT, into web.log; the supervisor starts new ones)."""
+        lines = []
+        for path, wait in (("/healthz", 10), ("/readyz", 90)):
+            try:
+                answer = httpx.get(f"{self.base_url}{path}", timeout=wait)
+                lines.append(f"{path}: {answer.status_code} {answer.text[:2000]}")
+            except httpx.HTTPError as exc:
+                lines.append(f"{path}: {type(exc).__name__} {exc}")
+        workers = self.procs["web"].tree()[1:]
+        for proc in workers:
+            with contextlib.suppress(psutil.Error):
+                lines.append(f"web worker {proc.pid}: {len(proc.threads())} threads, {proc.num_fds()} fds")
+                proc.send_signal(signal.SIGABRT)
+        time.sleep(3)
+        lines.append(f"thread stacks of the web workers are in {self.procs['web'].log_path}")
+        return "\n".join(lines)
 
     def celery(self) -> Any:
         if self._celery is None:
