@@ -117,6 +117,8 @@ class Stack:
                 "--workers",
                 str(web_workers),
             ],
+            # SIGUSR2 dumps the server processes' asyncio tasks (tests/stack/diag/sitecustomize.py).
+            env={**self.env, "PYTHONPATH": str(ROOT / "tests" / "stack" / "diag")},
         )
         self._add(
             "worker_cpu",
@@ -208,8 +210,10 @@ class Stack:
             "fsync=off",
         ]
 
-    def _add(self, name: str, argv: list[str], user: str | None = None) -> None:
-        self.procs[name] = Proc(name, argv, self.log_dir, self.env, ROOT, user=user)
+    def _add(
+        self, name: str, argv: list[str], user: str | None = None, env: dict[str, str] | None = None
+    ) -> None:
+        self.procs[name] = Proc(name, argv, self.log_dir, env or self.env, ROOT, user=user)
 
     def _initdb(self) -> None:
         data, sock = self.tmp / "pg", self.tmp / "pgsock"
@@ -324,10 +328,27 @@ class Stack:
                 lines.append(f"{path}: {answer.status_code} {answer.text[:2000]}")
             except httpx.HTTPError as exc:
                 lines.append(f"{path}: {type(exc).__name__} {exc}")
+        answered = 0
+        for _ in range(8):  # new connections: the kernel hands each to either server process
+            with contextlib.suppress(httpx.HTTPError):
+                answered += httpx.get(f"{self.base_url}/healthz", timeout=5).status_code == 200
+        lines.append(f"/healthz on 8 new connections: {answered} answered")
         workers = self.procs["web"].tree()[1:]
         for proc in workers:
             with contextlib.suppress(psutil.Error):
-                lines.append(f"web worker {proc.pid}: {len(proc.threads())} threads, {proc.num_fds()} fds")
+                open_conns = [
+                    c
+                    for c in proc.net_connections("tcp")
+                    if c.status == "ESTABLISHED" and c.laddr.port == self.ports["web"]
+                ]
+                lines.append(
+                    f"web worker {proc.pid}: {len(proc.threads())} threads, {proc.num_fds()} fds, "
+                    f"{len(open_conns)} client connections open"
+                )
+                proc.send_signal(signal.SIGUSR2)
+        time.sleep(3)
+        for proc in workers:
+            with contextlib.suppress(psutil.Error):
                 proc.send_signal(signal.SIGABRT)
         time.sleep(3)
         lines.append(f"thread stacks of the web workers are in {self.procs['web'].log_path}")
