@@ -310,7 +310,15 @@ class Stack:
             if not proc.alive():
                 raise RuntimeError(f"web exited:\n{proc.log_tail()}")
             # Readiness writes to S3 and round-trips the channel layer: slow on a loaded machine.
-            return httpx.get(f"{self.base_url}/readyz", timeout=60).status_code == 200
+            started = time.monotonic()
+            answer = httpx.get(f"{self.base_url}/readyz", timeout=60)
+            took = time.monotonic() - started
+            if took > 5 or answer.status_code != 200:  # which check was slow or down, for the record
+                with (self.log_dir / "readyz.log").open("a") as log:
+                    log.write(
+                        f"{time.strftime('%H:%M:%S')} {answer.status_code} in {took:.1f} s: {answer.text}\n"
+                    )
+            return answer.status_code == 200
 
         try:
             wait_for("web /readyz 200", ready, timeout=timeout)

@@ -14,6 +14,18 @@ import signal
 import sys
 
 
+def _print_awaits(coro: object, out: object) -> None:
+    """The coroutine and everything it awaits, innermost last (a task's own stack shows one frame)."""
+    for _ in range(60):
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is None:
+            return
+        print(f"    {frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}", file=out)  # type: ignore[attr-defined]
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+        if coro is None:
+            return
+
+
 def _dump(signum: int, frame: object) -> None:
     out = sys.stderr
     print(f"=== SIGUSR2 dump of pid {os.getpid()}: asyncio tasks", file=out)
@@ -24,7 +36,7 @@ def _dump(signum: int, frame: object) -> None:
     if loop is not None:
         for task in asyncio.all_tasks(loop):
             print(f"--- {task!r}"[:600], file=out)
-            task.print_stack(limit=40, file=out)
+            _print_awaits(task.get_coro(), out)
     print(f"=== SIGUSR2 dump of pid {os.getpid()}: threads", file=out)
     out.flush()
     faulthandler.dump_traceback(file=out, all_threads=True)
