@@ -12,15 +12,16 @@ import faulthandler
 import os
 import signal
 import sys
+from typing import Any, TextIO
 
 
-def _print_awaits(coro: object, out: object) -> None:
+def _print_awaits(coro: Any, out: TextIO) -> None:
     """The coroutine and everything it awaits, innermost last (a task's own stack shows one frame)."""
     for _ in range(60):
         frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
         if frame is None:
             return
-        print(f"    {frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}", file=out)  # type: ignore[attr-defined]
+        print(f"    {frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}", file=out)
         coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
         if coro is None:
             return
