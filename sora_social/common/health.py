@@ -91,7 +91,10 @@ def _channel_layer() -> Check:
         return message.get("type") == "readyz.ping"
 
     async def bounded() -> bool:
-        return await asyncio.wait_for(round_trip(), timeout=settings.HEALTH_STORAGE_TIMEOUT_S)
+        # asyncio.timeout, not wait_for: before Python 3.12 wait_for can drop a cancellation
+        # (see sora_social.common.redis_config.CancelSafeConnection).
+        async with asyncio.timeout(settings.HEALTH_STORAGE_TIMEOUT_S):
+            return await round_trip()
 
     try:
         ok = async_to_sync(bounded)()
