@@ -166,7 +166,7 @@ class Stack:
                 "DJANGO_SETTINGS_MODULE": "sora_social.settings.base",
                 "PYTHONUNBUFFERED": "1",
                 # A SIGABRT makes a process print every thread's stack to its log first
-                # (`dump_web_stacks`, when the web tier stops answering).
+                # (`web_diagnosis`, when the web tier stops answering).
                 "PYTHONFAULTHANDLER": "1",
                 "SORA_VAR_DIR": str(self.tmp / "var"),
                 "DATABASE_URL": self.database_url,
@@ -327,8 +327,9 @@ class Stack:
 
     def web_diagnosis(self) -> str:
         """What the web tier still does when /readyz does not answer: /healthz (no dependencies),
-        /readyz's per-check answer if one comes, then every thread's stack of each server process
-        (faulthandler on SIGABRT, into web.log; the supervisor starts new ones)."""
+        /readyz's per-check answer if one comes, answers on new connections, then each server
+        process's asyncio tasks (SIGUSR2) and threads (faulthandler on SIGABRT), into web.log;
+        the supervisor starts new server processes."""
         lines = []
         for path, wait in (("/healthz", 10), ("/readyz", 90)):
             try:
@@ -341,7 +342,8 @@ class Stack:
             with contextlib.suppress(httpx.HTTPError):
                 answered += httpx.get(f"{self.base_url}/healthz", timeout=5).status_code == 200
         lines.append(f"/healthz on 8 new connections: {answered} answered")
-        workers = self.procs["web"].tree()[1:]
+        # The server processes (multiprocessing's spawn), not its resource tracker.
+        workers = [p for p in self.procs["web"].tree()[1:] if "spawn_main" in " ".join(p.cmdline())]
         for proc in workers:
             with contextlib.suppress(psutil.Error):
                 open_conns = [
