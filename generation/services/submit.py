@@ -285,8 +285,9 @@ def job_submit(
     checks.rules_at_submit(user_id=user.id, cameo_ids=cameo_ids, prompt=request.prompt)
     with transaction.atomic():
         # One member's submissions are serialised on their row, so concurrent
-        # requests cannot both pass the same quota.
-        User.objects.select_for_update().filter(pk=user.id).first()
+        # requests cannot both pass the same quota (NO KEY: rows pointing at the
+        # member may still commit meanwhile; see accounts.services.counters).
+        User.objects.select_for_update(no_key=True).filter(pk=user.id).first()
         quotas_check(viewer=viewer, cost=quota_cost(request.duration_s))
         checks.consent_at_submit(user_id=user.id, cameo_ids=cameo_ids)
         return _job_create(user=user, request=request, cameo_ids=cameo_ids, upload=upload, source=source)

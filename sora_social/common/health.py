@@ -7,6 +7,7 @@ Apps add their own checks (classifiers, model files) with
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import Callable
@@ -58,8 +59,14 @@ def _database() -> Check:
 
 def _broker() -> Check:
     if settings.REDIS_URL:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=settings.HEALTH_STORAGE_TIMEOUT_S)
-        client.ping()
+        timeout = settings.HEALTH_STORAGE_TIMEOUT_S
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=timeout, socket_connect_timeout=timeout
+        )
+        try:
+            client.ping()
+        finally:
+            client.close()  # one probe, one connection: not left for the garbage collector
         return Check(OK, "redis")
     if not settings.INPROCESS_WORKER:
         return Check(DEGRADED, "no REDIS_URL and the in-process worker is off: background work will not run")
@@ -74,12 +81,25 @@ def _channel_layer() -> Check:
         return Check(DOWN, "no channel layer configured")
 
     async def round_trip() -> bool:
-        channel = await layer.new_channel("readyz.")
+        # The default (`specific.`) prefix, as a WebSocket's channel has. The Redis layer pops one
+        # key per prefix, and one receive at a time pops for the whole process: while a quiet
+        # socket held that turn, a `readyz.` channel's message was never popped, and the probe
+        # (with its pooled database connection) waited until an event reached some socket.
+        channel = await layer.new_channel()
         await layer.send(channel, {"type": "readyz.ping"})
         message = await layer.receive(channel)
         return message.get("type") == "readyz.ping"
 
-    ok = async_to_sync(round_trip)()
+    async def bounded() -> bool:
+        # asyncio.timeout, not wait_for: before Python 3.12 wait_for can drop a cancellation
+        # (see sora_social.common.redis_config.CancelSafeConnection).
+        async with asyncio.timeout(settings.HEALTH_STORAGE_TIMEOUT_S):
+            return await round_trip()
+
+    try:
+        ok = async_to_sync(bounded)()
+    except TimeoutError:
+        return Check(DOWN, f"no round trip in {settings.HEALTH_STORAGE_TIMEOUT_S:g} s")
     return Check(OK if ok else DOWN, type(layer).__name__)
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
+from django.db import connection, transaction
 from django.db.models import OuterRef
 
 from sora_social.accounts import selectors, services
 from sora_social.accounts.models import Follow
+from sora_social.accounts.services import graph, notification_create
 from sora_social.accounts.signals import user_blocked
 from sora_social.common.errors import NotFound, ValidationFailed
+from sora_social.notifications.models import Inbox
 from tests.accounts.factories import UserFactory, annotate_users
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +104,53 @@ def test_block_exists_expression():
     services.block_create(actor=b, target=a)
     rows = annotate_users([b, c], selectors.block_exists(a=a.pk, b=OuterRef("pk")))
     assert rows == {b.pk: True, c.pk: False}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_follow_and_a_like_notifying_one_member_at_once_do_not_deadlock(monkeypatch):
+    """A follow locks the followee's row (its counters) and then bumps their inbox; a like of the
+    followee's post bumps the same inbox and, at COMMIT, checks its rows' foreign keys against the
+    followee's row (`FOR KEY SHARE`). With the counters locking `FOR UPDATE` the two waited on each
+    other and PostgreSQL aborted one ("deadlock detected", a 503 in the stack's soak); the
+    counters' lock is `FOR NO KEY UPDATE`, which the key check does not wait for."""
+    me, fan, liker = UserFactory(), UserFactory(), UserFactory()
+    counters_locked, like_written = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+    real_notify = graph.notification_create
+
+    def notify_after_the_like(**kwargs):
+        counters_locked.set()  # the follow's transaction holds the followee's row by now
+        like_written.wait(timeout=10)
+        return real_notify(**kwargs)
+
+    monkeypatch.setattr(graph, "notification_create", notify_after_the_like)
+
+    def follow() -> None:
+        services.follow_create(actor=fan, target=me)
+
+    def like() -> None:
+        counters_locked.wait(timeout=10)
+        with transaction.atomic():
+            notification_create(
+                user_id=me.pk, kind="like", payload={"post_id": "7"}, actor_id=liker.pk,
+                target_type="post", target_id=7,
+            )  # fmt: skip
+            like_written.set()
+        # COMMIT: the notification's key checks against `me`, whose row the follow holds.
+
+    def run(target) -> None:
+        try:
+            target()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in (follow, like)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert Follow.objects.filter(follower=fan, followee=me).exists()
+    assert Inbox.objects.get(user=me).unread == 2  # one follow group, one like group

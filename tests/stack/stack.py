@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import psycopg
 import redis
 
@@ -116,6 +117,8 @@ class Stack:
                 "--workers",
                 str(web_workers),
             ],
+            # SIGUSR2 dumps the server processes' asyncio tasks (tests/stack/diag/sitecustomize.py).
+            env={**self.env, "PYTHONPATH": str(ROOT / "tests" / "stack" / "diag")},
         )
         self._add(
             "worker_cpu",
@@ -162,6 +165,9 @@ class Stack:
             {
                 "DJANGO_SETTINGS_MODULE": "sora_social.settings.base",
                 "PYTHONUNBUFFERED": "1",
+                # A SIGABRT makes a process print every thread's stack to its log first
+                # (`web_diagnosis`, when the web tier stops answering).
+                "PYTHONFAULTHANDLER": "1",
                 "SORA_VAR_DIR": str(self.tmp / "var"),
                 "DATABASE_URL": self.database_url,
                 "REDIS_URL": self.redis_url,
@@ -204,8 +210,10 @@ class Stack:
             "fsync=off",
         ]
 
-    def _add(self, name: str, argv: list[str], user: str | None = None) -> None:
-        self.procs[name] = Proc(name, argv, self.log_dir, self.env, ROOT, user=user)
+    def _add(
+        self, name: str, argv: list[str], user: str | None = None, env: dict[str, str] | None = None
+    ) -> None:
+        self.procs[name] = Proc(name, argv, self.log_dir, env or self.env, ROOT, user=user)
 
     def _initdb(self) -> None:
         data, sock = self.tmp / "pg", self.tmp / "pgsock"
@@ -302,9 +310,59 @@ class Stack:
             if not proc.alive():
                 raise RuntimeError(f"web exited:\n{proc.log_tail()}")
             # Readiness writes to S3 and round-trips the channel layer: slow on a loaded machine.
-            return httpx.get(f"{self.base_url}/readyz", timeout=60).status_code == 200
+            started = time.monotonic()
+            answer = httpx.get(f"{self.base_url}/readyz", timeout=60)
+            took = time.monotonic() - started
+            if took > 5 or answer.status_code != 200:  # which check was slow or down, for the record
+                with (self.log_dir / "readyz.log").open("a") as log:
+                    log.write(
+                        f"{time.strftime('%H:%M:%S')} {answer.status_code} in {took:.1f} s: {answer.text}\n"
+                    )
+            return answer.status_code == 200
 
-        wait_for("web /readyz 200", ready, timeout=timeout)
+        try:
+            wait_for("web /readyz 200", ready, timeout=timeout)
+        except TimeoutError as exc:
+            raise TimeoutError(f"{exc}\n{self.web_diagnosis()}") from exc
+
+    def web_diagnosis(self) -> str:
+        """What the web tier still does when /readyz does not answer: /healthz (no dependencies),
+        /readyz's per-check answer if one comes, answers on new connections, then each server
+        process's asyncio tasks (SIGUSR2) and threads (faulthandler on SIGABRT), into web.log;
+        the supervisor starts new server processes."""
+        lines = []
+        for path, wait in (("/healthz", 10), ("/readyz", 90)):
+            try:
+                answer = httpx.get(f"{self.base_url}{path}", timeout=wait)
+                lines.append(f"{path}: {answer.status_code} {answer.text[:2000]}")
+            except httpx.HTTPError as exc:
+                lines.append(f"{path}: {type(exc).__name__} {exc}")
+        answered = 0
+        for _ in range(8):  # new connections: the kernel hands each to either server process
+            with contextlib.suppress(httpx.HTTPError):
+                answered += httpx.get(f"{self.base_url}/healthz", timeout=5).status_code == 200
+        lines.append(f"/healthz on 8 new connections: {answered} answered")
+        # The server processes (multiprocessing's spawn), not its resource tracker.
+        workers = [p for p in self.procs["web"].tree()[1:] if "spawn_main" in " ".join(p.cmdline())]
+        for proc in workers:
+            with contextlib.suppress(psutil.Error):
+                open_conns = [
+                    c
+                    for c in proc.net_connections("tcp")
+                    if c.status == "ESTABLISHED" and c.laddr.port == self.ports["web"]
+                ]
+                lines.append(
+                    f"web worker {proc.pid}: {len(proc.threads())} threads, {proc.num_fds()} fds, "
+                    f"{len(open_conns)} client connections open"
+                )
+                proc.send_signal(signal.SIGUSR2)
+        time.sleep(3)
+        for proc in workers:
+            with contextlib.suppress(psutil.Error):
+                proc.send_signal(signal.SIGABRT)
+        time.sleep(3)
+        lines.append(f"thread stacks of the web workers are in {self.procs['web'].log_path}")
+        return "\n".join(lines)
 
     def celery(self) -> Any:
         if self._celery is None:

@@ -2,9 +2,19 @@
 
 Every change is one set-based UPDATE adding deltas (never a recount), run in
 the transaction of the change it counts, so a counter moves exactly when its
-edge or post does. Rows are locked in id order first (`ORDER BY id FOR
+edge or post does. Rows are locked in id order first (`ORDER BY id FOR NO KEY
 UPDATE`): A following B while B follows A touches the same two rows, and
 taking them in one order means the two never wait on each other in a circle.
+
+The lock is `FOR NO KEY UPDATE`, the lock the UPDATE itself takes, never `FOR
+UPDATE`: a counter changes no key, and `FOR UPDATE` would also block the
+foreign-key checks (`FOR KEY SHARE`, run at COMMIT since Django's foreign keys
+are deferred) of every transaction that wrote a row pointing at the member.
+A follow holds the followee's row and then bumps their notification inbox; a
+like of the followee's post bumps the same inbox and then checks its
+notification's key against the followee's row at COMMIT: with `FOR UPDATE` the
+two waited on each other and PostgreSQL aborted one (`deadlock detected`, a 503
+in the stack's soak).
 
 `follow_counts_adjust` is called by the graph services (follow, unfollow,
 block, deletion); `user_post_counts_adjust` by the feed app whenever posts
@@ -27,7 +37,7 @@ _ADJUST_SQL = f"""
 WITH d AS (
     SELECT * FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::int[]) AS d(id, followers, following, posts)
 ), locked AS (
-    SELECT u.id FROM {_TABLE} u WHERE u.id IN (SELECT id FROM d) ORDER BY u.id FOR UPDATE
+    SELECT u.id FROM {_TABLE} u WHERE u.id IN (SELECT id FROM d) ORDER BY u.id FOR NO KEY UPDATE
 )
 UPDATE {_TABLE} u SET
     follower_count = GREATEST(0, u.follower_count + d.followers),

@@ -1,12 +1,14 @@
 """The invite tree's locking protocol and counter maintenance.
 
 Locking: every write that changes a tree's shape, its counters, or who in it
-may invite first locks the tree's root row (`SELECT … FOR UPDATE`); writes
+may invite first locks the tree's root row (`SELECT … FOR NO KEY UPDATE`); writes
 that touch several trees lock their roots in id order. Every signup in a tree
 increments the root's `invitees_total` anyway, so the root row is already the
 point where a tree's writes meet: taking it first costs nothing extra and
 gives one global lock order (root, then codes, then members), so concurrent
-signups, freezes and reparents neither deadlock nor miscount.
+signups, freezes and reparents neither deadlock nor miscount. (`NO KEY`: the
+lock serialises writers of the tree without blocking the deferred foreign-key
+checks of rows that point at the root member; see `counters`.)
 """
 
 from __future__ import annotations
@@ -24,7 +26,12 @@ def lock_trees(root_ids: Iterable[int]) -> None:
     """Lock the root rows of these trees, in id order. Call inside a transaction."""
     ids = sorted(set(root_ids))
     if ids:
-        list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+        list(
+            User.objects.select_for_update(no_key=True)
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
 
 
 def ancestors_add(*, path: str, delta: int, include_self: bool = True) -> int:
