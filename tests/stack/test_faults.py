@@ -42,13 +42,37 @@ def _pids(stack: Any, *names: str) -> dict[str, int]:
     return {name: stack.procs[name].pid for name in names}
 
 
+# Enrols a real face (a photo shipped with insightface) as a verified cameo of one member, the
+# way the demo seeder does, in a process of the stack's own environment; prints the cameo's id.
+ENROL = """
+from pathlib import Path
+import insightface, numpy as np
+from PIL import Image
+from cameos.faces import get_backend
+from cameos.models import Cameo
+from cameos.seeding import _enrol
+backend = get_backend()
+photo = np.asarray(Image.open(Path(insightface.__file__).parent / "data" / "images" / "t1.jpg").convert("RGB"))
+face = sorted(backend.detect(photo), key=lambda f: f.box[0])[0]
+assert _enrol({username!r}, photo, face, "everyone", backend)
+print("cameo", Cameo.objects.get(owner__username={username!r}).pk)
+"""
+
+
+def _enrol_cameo(stack: Any, username: str) -> str:
+    out = stack.manage("shell", "-c", ENROL.format(username=username), timeout=300)
+    return next(line.split()[1] for line in out.splitlines() if line.startswith("cameo "))
+
+
 def test_gpu_worker_sigkilled_mid_render_finishes_exactly_once(live, member):
-    """SIGKILL of the GPU worker's process group while it renders: the reconciler takes the job
-    back, a new worker renders it again, and it is finished once: one file set, one event."""
-    owner = member("gpu")
+    """SIGKILL of the GPU worker's process group while it renders a clip casting another member's
+    cameo: the reconciler takes the job back, a new worker renders it again, and it is finished
+    once: one file set, one event, one appearance row and one notification to the cameo's owner."""
+    owner, star = member("gpu"), member("star")
+    cameo_id = _enrol_cameo(live, star.username)
     events = owner.events()
     keys_before = set(live.s3_keys())
-    job_id = owner.generate("a slow pan over a mountain lake", duration_s=25)
+    job_id = owner.generate("a slow pan over a mountain lake", duration_s=25, cameos=[cameo_id])
     wait_for(
         "render under way",
         lambda: (r := _job_row(live, job_id))["state"] == "rendering" and r["progress"] > 0.15,
@@ -72,6 +96,16 @@ def test_gpu_worker_sigkilled_mid_render_finishes_exactly_once(live, member):
     time.sleep(2)  # room for a duplicate to arrive, if one were coming; the count below must be 1
     assert [e["state"] for e in events.of("generation.finished", job_id)] == ["ready"]
     assert httpx.get(job["video_url"], timeout=30).status_code == 200
+    appearances = live.sql(
+        "SELECT cameo_id, source FROM cameos_appearance WHERE kind = 'generation' AND object_id = %s",
+        [int(job_id)],
+    )
+    assert appearances == [(int(cameo_id), "cast")]
+    casts = live.sql(
+        "SELECT count(*) FROM notifications_notification WHERE user_id = %s AND kind = 'cameo.cast'",
+        [int(star.id)],
+    )
+    assert casts == [(1,)]
     events.close()
 
 
