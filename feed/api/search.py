@@ -52,7 +52,7 @@ _RESULTS = component(
 
 def _query(request: Request) -> tuple[str, str]:
     q = (request.query_params.get("q") or "").strip()
-    kind = request.query_params.get("type") or "users"
+    kind = request.query_params.get("type", "users")
     if kind not in TYPES:
         raise ValidationFailed(
             "type must be users, posts or topics.", code="invalid_search_type", details={"type": list(TYPES)}

@@ -278,7 +278,7 @@ class FeedView(APIView):
         summary="For you or Following (each item has a reason; teens: budget_exhausted)",
     )
     def get(self, request: Request) -> Response:
-        kind = request.query_params.get("kind") or "for_you"
+        kind = request.query_params.get("kind", "for_you")
         if kind not in ("for_you", "following"):
             raise ValidationFailed("kind is for_you or following.", code="invalid_feed_kind")
         viewer, args = viewer_of(request), _page_args(request)

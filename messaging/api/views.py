@@ -147,7 +147,7 @@ class ThreadsView(APIView):
         viewer = viewer_of(request)
         rows, members, next_cursor = selectors.threads_page(
             viewer=viewer,
-            box=request.query_params.get("box") or "inbox",
+            box=request.query_params.get("box", "inbox"),
             cursor=request.query_params.get("cursor"),
             limit=page_limit(request.query_params.get("limit")),
         )

@@ -239,3 +239,11 @@ def test_chain_fixture_keeps_depth(client_for):
     """A sanity check of the factory the lineage tests use: depth grows one per remix."""
     assert [p.depth for p in chain(3)] == [0, 1, 2]
     assert dt.date.today()
+
+
+@pytest.mark.parametrize("kind", ["", "trending"])
+def test_unknown_or_empty_feed_kind_is_400(client_for, kind):
+    """The schema allows for_you or following: anything else, an empty value too, is a clear 400."""
+    response = client_for(UserFactory()).get(f"/api/v1/feed?kind={kind}")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_feed_kind"

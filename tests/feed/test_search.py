@@ -231,6 +231,7 @@ def test_member_search_costs_constant_queries(client_for):
         ({"q": "#"}, "invalid_query"),
         ({"q": "x" * 101}, "invalid_query"),
         ({"q": "cats", "type": "videos"}, "invalid_search_type"),
+        ({"q": "cats", "type": ""}, "invalid_search_type"),
         ({"q": "cats", "limit": "0"}, "invalid_limit"),
         ({"q": "cats", "cursor": "forged"}, "invalid_cursor"),
     ],

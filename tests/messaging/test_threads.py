@@ -93,6 +93,9 @@ def test_bad_input_is_400_and_unknown_members_404(client_for):
     assert c.post("/api/v1/threads", {"member_ids": ["999999999"]}, format="json").status_code == 404
     assert c.post("/api/v1/threads", {"member_ids": "x"}, format="json").status_code == 400
     assert c.get("/api/v1/threads", {"box": "spam"}).status_code == 400
+    empty = c.get("/api/v1/threads?box=")  # the schema allows inbox or requests, not an empty value
+    assert empty.status_code == 400
+    assert empty.json()["error"]["code"] == "invalid_box"
     assert c.get("/api/v1/threads", {"cursor": "forged"}).status_code == 400
     assert Thread.objects.count() == 0
 
