@@ -230,5 +230,5 @@ NOT_DEPICTED = re.compile(
 # show is the named person ("footage of Obama", "a video of Taylor Swift"), not a place or
 # a thing that prompt is about ("a lesson on Mandela's legacy over footage of Robben Island").
 SHOWING = re.compile(
-    r"\b(footage|videos?|clips?|images?|photos?|pictures?|shots?|scenes?) of ((?:\w+ ){0,5})"
+    r"\b(?:footage|videos?|clips?|images?|photos?|pictures?|shots?|scenes?) of ((?:\w+ ){0,5})"
 )

@@ -163,8 +163,8 @@ def depicts(text: str, names: Iterable[str] = ()) -> bool:
         return False
     if DEPICT.search(lowered):
         return True
-    named = [" " + " ".join(words(n)) + " " for n in names if words(n)]
-    if any(n in " " + shown.group(2) for shown in SHOWING.finditer(lowered + " ") for n in named):
+    named = [f" {' '.join(w)} " for w in map(words, names) if w]
+    if any(n in f" {shown.group(1)}" for shown in SHOWING.finditer(lowered + " ") for n in named):
         return True
     if NON_DEPICT.search(lowered):
         return False
